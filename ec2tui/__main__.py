@@ -1,0 +1,3 @@
+from ec2tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Plain synchronous boto3 code and typed models. Never imports Textual."""

@@ -1,0 +1,90 @@
+"""One boto3 session per profile and one cached client per (profile, region, service)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from ec2tui.aws.errors import translate
+
+DEFAULT_REGION = "us-east-1"
+
+CLIENT_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 6},
+    connect_timeout=5,
+    read_timeout=30,
+    max_pool_connections=32,
+    user_agent_extra="ec2tui",
+)
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where to talk to: follows the AWS CLI (profile, region, endpoint URL)."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+
+
+class ClientFactory:
+    """Thread-safe cache of boto3 clients.
+
+    boto3 sessions are not thread-safe to create clients from concurrently, so client creation is
+    serialised; the clients themselves are thread-safe and shared by the gateway's worker threads.
+    """
+
+    def __init__(self, target: AwsTarget, session: boto3.Session | None = None) -> None:
+        self.target = target
+        self._session = session
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> boto3.Session:
+        with self._lock:
+            if self._session is None:
+                try:
+                    self._session = boto3.Session(profile_name=self.target.profile)
+                except Exception as exc:  # ProfileNotFound and friends
+                    raise translate(exc) from exc
+            return self._session
+
+    @property
+    def profile_name(self) -> str:
+        return self.target.profile or self.session.profile_name or "default"
+
+    @property
+    def default_region(self) -> str:
+        """The region the CLI would use: --region, then AWS_REGION/AWS_DEFAULT_REGION/profile, else us-east-1."""
+        return self.target.region or self.session.region_name or DEFAULT_REGION
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        region = region or self.default_region
+        key = (service, region)
+        session = self.session
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                kwargs: dict[str, Any] = {"region_name": region, "config": CLIENT_CONFIG}
+                if self.target.endpoint_url:
+                    kwargs["endpoint_url"] = self.target.endpoint_url
+                try:
+                    client = session.client(service, **kwargs)
+                except Exception as exc:
+                    raise translate(exc) from exc
+                self._clients[key] = client
+            return client
+
+    def ec2(self, region: str | None = None) -> Any:
+        return self.client("ec2", region)
+
+
+def endpoint_from_env() -> str | None:
+    """The endpoint botocore will use from the environment (shown in the header; botocore applies it itself)."""
+    return os.environ.get("AWS_ENDPOINT_URL_EC2") or os.environ.get("AWS_ENDPOINT_URL") or None

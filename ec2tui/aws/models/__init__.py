@@ -1,0 +1,1 @@
+"""Typed models (dataclasses) returned by the service functions. Pure Python, no boto3."""

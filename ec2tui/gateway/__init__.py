@@ -1,0 +1,44 @@
+"""The one async facade screens talk to. Each area of EC2 has its own API object on :class:`Gateway`."""
+
+from __future__ import annotations
+
+from ec2tui.aws.clients import AwsTarget, ClientFactory
+from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+from ec2tui.gateway.regions import RegionsApi
+
+__all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
+
+
+class Gateway:
+    """Composes the per-area APIs over one :class:`GatewayCore` (threads, cache, read-only guard)."""
+
+    def __init__(self, factory: ClientFactory, *, read_only: bool = False, ttl: float = 60.0) -> None:
+        self.core = GatewayCore(factory, read_only=read_only, ttl=ttl)
+        self.regions = RegionsApi(self.core)
+
+    @property
+    def region(self) -> str:
+        return self.core.region
+
+    @region.setter
+    def region(self, value: str) -> None:
+        self.core.region = value
+
+    @property
+    def read_only(self) -> bool:
+        return self.core.read_only
+
+    @property
+    def profile_name(self) -> str:
+        return self.core.factory.profile_name
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.core.factory.target.endpoint_url
+
+    async def refresh(self) -> None:
+        """Forget every cached read (ctrl+r)."""
+        await self.core.invalidate()
+
+    def close(self) -> None:
+        self.core.close()

@@ -1,0 +1,164 @@
+"""The background boto3 worker: runs blocking service calls in threads, caches reads, fans out over regions.
+
+Everything here is asyncio-side; the service functions it calls (``ec2tui.aws``) are plain synchronous boto3.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+from aiocache import SimpleMemoryCache
+
+from ec2tui.aws.clients import ClientFactory
+from ec2tui.aws.errors import translate
+from ec2tui.errors import Ec2TuiError, ReadOnlyError
+
+T = TypeVar("T")
+
+GLOBAL = "global"
+"""Pseudo-region for results that do not depend on the region (the region list, the caller identity)."""
+
+
+@dataclass(frozen=True)
+class RegionResult(Generic[T]):
+    """One region's answer in a fan-out: either ``value`` or ``error``."""
+
+    region: str
+    value: T | None = None
+    error: Ec2TuiError | None = None
+
+
+class GatewayCore:
+    """Runs service calls off the event loop, memoizes reads with aiocache, refuses mutations when read-only."""
+
+    def __init__(
+        self,
+        factory: ClientFactory,
+        *,
+        read_only: bool = False,
+        ttl: float = 60.0,
+        max_workers: int = 32,
+    ) -> None:
+        self.factory = factory
+        self.read_only = read_only
+        self.ttl = ttl
+        self.region = factory.default_region
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="ec2tui-aws")
+        self._cache = SimpleMemoryCache()
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self.calls: Counter[str] = Counter()
+        """How many times each cached loader actually ran (cache misses), by key kind: used by tests and bench."""
+        self._calls_lock = threading.Lock()
+
+    # -- running --------------------------------------------------------------------------------------------
+    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a blocking function in a worker thread; boto3 errors come back as :class:`AwsError`."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        except Ec2TuiError:
+            raise
+        except Exception as exc:
+            raise translate(exc) from exc
+
+    def _namespace(self, region: str) -> str:
+        target = self.factory.target
+        return f"{target.profile or '-'}@{target.endpoint_url or 'aws'}/{region}/"
+
+    async def cached(
+        self,
+        kind: str,
+        key: Hashable,
+        loader: Callable[[], T],
+        *,
+        region: str,
+        refresh: bool = False,
+        ttl: float | None = None,
+    ) -> T:
+        """Return the cached value for (region, kind, key), or run ``loader`` in a thread and cache it.
+
+        ``refresh=True`` bypasses the cache (and overwrites it). Concurrent identical reads share one call.
+        """
+        cache_key = f"{self._namespace(region)}{kind}:{key!r}"
+        if not refresh:
+            hit = await self._cache.get(cache_key, default=_MISS)
+            if hit is not _MISS:
+                return hit
+            pending = self._inflight.get(cache_key)
+            if pending is not None:
+                return await asyncio.shield(pending)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inflight[cache_key] = future
+        try:
+            with self._calls_lock:
+                self.calls[kind] += 1
+            value = await self.run(loader)
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: waiters re-raise it, nobody else must
+            raise
+        finally:
+            if self._inflight.get(cache_key) is future:
+                del self._inflight[cache_key]
+        await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
+        future.set_result(value)
+        return value
+
+    async def invalidate(self, region: str | None = None) -> None:
+        """Forget cached reads for one region, or for everything (``region=None``)."""
+        if region is None:
+            await self._cache.clear()
+        else:
+            await self._cache.clear(namespace=self._namespace(region))
+
+    async def mutate(
+        self,
+        action: str,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        invalidate: Iterable[str | None] = (),
+        **kwargs: Any,
+    ) -> T:
+        """Run a state-changing call: refused in read-only mode; invalidates the given regions afterwards."""
+        if self.read_only:
+            raise ReadOnlyError(action)
+        try:
+            return await self.run(fn, *args, **kwargs)
+        finally:
+            targets = list(invalidate) or [self.region]
+            for region in targets:
+                await self.invalidate(region)
+
+    async def fan_out(
+        self, regions: Iterable[str], call: Callable[[str], Awaitable[T]]
+    ) -> AsyncIterator[RegionResult[T]]:
+        """Run ``call(region)`` for every region concurrently; yield each answer as it arrives."""
+
+        async def one(region: str) -> RegionResult[T]:
+            try:
+                return RegionResult(region, value=await call(region))
+            except Ec2TuiError as exc:
+                return RegionResult(region, error=exc)
+
+        for next_done in asyncio.as_completed([one(r) for r in regions]):
+            yield await next_done
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class _Miss:
+    def __repr__(self) -> str:
+        return "<miss>"
+
+
+_MISS = _Miss()

@@ -1,0 +1,43 @@
+"""Gateway facade for regions, instance counts and identity."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from ec2tui.aws import regions as svc
+from ec2tui.aws.models.regions import Identity, InstanceCounts, Region
+from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+
+
+class RegionsApi:
+    def __init__(self, core: GatewayCore) -> None:
+        self.core = core
+
+    async def list(self, *, refresh: bool = False) -> list[Region]:
+        factory = self.core.factory
+        region = self.core.region
+        return await self.core.cached(
+            "regions", None, lambda: svc.list_regions(factory.ec2(region)), region=GLOBAL, refresh=refresh,
+            ttl=3600,
+        )
+
+    async def instance_counts(self, region: str, *, refresh: bool = False) -> InstanceCounts:
+        factory = self.core.factory
+        return await self.core.cached(
+            "instance-counts", None, lambda: svc.count_instances(factory.ec2(region)), region=region,
+            refresh=refresh,
+        )
+
+    def instance_counts_all(
+        self, regions: list[str], *, refresh: bool = False
+    ) -> AsyncIterator[RegionResult[InstanceCounts]]:
+        """Counts for many regions, concurrently, yielded as each region answers."""
+        return self.core.fan_out(regions, lambda r: self.instance_counts(r, refresh=refresh))
+
+    async def identity(self, *, refresh: bool = False) -> Identity:
+        factory = self.core.factory
+        region = self.core.region
+        return await self.core.cached(
+            "identity", None, lambda: svc.caller_identity(factory.client("sts", region)), region=GLOBAL,
+            refresh=refresh, ttl=3600,
+        )

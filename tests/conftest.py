@@ -1,0 +1,58 @@
+"""Shared fixtures: every test runs against moto, never AWS."""
+
+from __future__ import annotations
+
+import os
+
+# Dummy credentials for moto, set before boto3 is imported anywhere; real ones must never be used by tests.
+for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+)
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from ec2tui.aws.clients import AwsTarget, ClientFactory  # noqa: E402
+from ec2tui.gateway import Gateway  # noqa: E402
+
+
+@pytest.fixture
+def aws():
+    """moto's in-process mock, active for the test (and for worker threads it starts)."""
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def ec2(aws):
+    return boto3.client("ec2", region_name="us-east-1")
+
+
+@pytest.fixture
+def factory(aws) -> ClientFactory:
+    return ClientFactory(AwsTarget(region="us-east-1"))
+
+
+@pytest.fixture
+def gateway(factory):
+    gw = Gateway(factory)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
+def read_only_gateway(factory):
+    gw = Gateway(factory, read_only=True)
+    yield gw
+    gw.close()

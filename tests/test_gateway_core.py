@@ -1,0 +1,124 @@
+"""The gateway runs calls off the event loop, caches reads, invalidates, fans out, and guards read-only."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from ec2tui.errors import AwsError, ReadOnlyError
+
+
+async def test_calls_run_off_the_event_loop(gateway):
+    loop_thread = threading.get_ident()
+    seen: list[int] = []
+
+    def blocking() -> str:
+        seen.append(threading.get_ident())
+        time.sleep(0.2)
+        return "done"
+
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    assert await gateway.core.run(blocking) == "done"
+    task.cancel()
+    assert seen and seen[0] != loop_thread
+    assert ticks >= 5, "the event loop was blocked while the call ran"
+
+
+async def test_second_read_is_a_cache_hit_and_refresh_bypasses_it(gateway, monkeypatch):
+    from ec2tui.aws import regions as svc
+
+    api_calls = 0
+    real = svc.list_regions
+
+    def counting(ec2):
+        nonlocal api_calls
+        api_calls += 1
+        return real(ec2)
+
+    monkeypatch.setattr(svc, "list_regions", counting)
+    first = await gateway.regions.list()
+    second = await gateway.regions.list()
+    assert first == second and len(first) > 20
+    assert api_calls == 1
+    await gateway.regions.list(refresh=True)
+    assert api_calls == 2
+    await gateway.refresh()
+    await gateway.regions.list()
+    assert api_calls == 3
+
+
+async def test_concurrent_identical_reads_share_one_call(gateway):
+    calls = 0
+
+    def slow() -> int:
+        nonlocal calls
+        calls += 1
+        time.sleep(0.1)
+        return 42
+
+    results = await asyncio.gather(
+        *(gateway.core.cached("k", 1, slow, region="us-east-1") for _ in range(5))
+    )
+    assert results == [42] * 5 and calls == 1
+
+
+async def test_invalidate_one_region_keeps_the_others(gateway):
+    calls: list[str] = []
+
+    def loader(region: str):
+        return lambda: calls.append(region) or region
+
+    for region in ("us-east-1", "eu-west-1"):
+        await gateway.core.cached("x", None, loader(region), region=region)
+    await gateway.core.invalidate("us-east-1")
+    for region in ("us-east-1", "eu-west-1"):
+        await gateway.core.cached("x", None, loader(region), region=region)
+    assert calls == ["us-east-1", "eu-west-1", "us-east-1"]
+
+
+async def test_fan_out_is_concurrent_and_keeps_failed_regions_separate(gateway):
+    async def call(region: str) -> str:
+        await gateway.core.run(time.sleep, 0.3)
+        if region == "bad-1":
+            raise AwsError("boom", "Boom")
+        return region
+
+    start = time.perf_counter()
+    results = [r async for r in gateway.core.fan_out(["a-1", "b-1", "bad-1", "c-1"], call)]
+    elapsed = time.perf_counter() - start
+    assert elapsed < 0.9, f"fan-out looked sequential ({elapsed:.2f}s for 4 x 0.3s)"
+    by_region = {r.region: r for r in results}
+    assert by_region["a-1"].value == "a-1"
+    assert by_region["bad-1"].error is not None and by_region["bad-1"].value is None
+
+
+async def test_read_only_refuses_mutations_without_calling(read_only_gateway):
+    called = False
+
+    def mutation():
+        nonlocal called
+        called = True
+
+    with pytest.raises(ReadOnlyError, match="Read-only"):
+        await read_only_gateway.core.mutate("Terminate instance", mutation)
+    assert not called
+
+
+async def test_boto_errors_become_aws_errors(gateway):
+    def bad():
+        return gateway.core.factory.ec2().describe_instances(InstanceIds=["i-0000000000000000f"])
+
+    with pytest.raises(AwsError) as info:
+        await gateway.core.run(bad)
+    assert "InvalidInstanceID" in info.value.code
