@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 
 # Dummy credentials for moto, set before boto3 is imported anywhere; real ones must never be used by tests.
-for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2"):
+for _name in (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_EC2",
+):
     os.environ.pop(_name, None)
 os.environ.update(
     {

@@ -67,9 +67,7 @@ async def test_concurrent_identical_reads_share_one_call(gateway):
         time.sleep(0.1)
         return 42
 
-    results = await asyncio.gather(
-        *(gateway.core.cached("k", 1, slow, region="us-east-1") for _ in range(5))
-    )
+    results = await asyncio.gather(*(gateway.core.cached("k", 1, slow, region="us-east-1") for _ in range(5)))
     assert results == [42] * 5 and calls == 1
 
 

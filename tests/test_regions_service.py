@@ -13,9 +13,7 @@ def test_list_regions_has_opt_in_status(ec2):
 def test_count_instances_excludes_terminated(ec2):
     ids = [
         i["InstanceId"]
-        for i in ec2.run_instances(ImageId="ami-12c6146b", MinCount=3, MaxCount=3, InstanceType="t3.micro")[
-            "Instances"
-        ]
+        for i in ec2.run_instances(ImageId="ami-12c6146b", MinCount=3, MaxCount=3, InstanceType="t3.micro")["Instances"]
     ]
     ec2.terminate_instances(InstanceIds=ids[:1])
     ec2.stop_instances(InstanceIds=ids[1:2])

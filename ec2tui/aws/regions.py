@@ -26,8 +26,12 @@ def count_instances(ec2: Any) -> InstanceCounts:
     paginator = ec2.get_paginator("describe_instances")
     total = running = 0
     pages = paginator.paginate(
-        Filters=[{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped",
-                                                             "shutting-down"]}],
+        Filters=[
+            {
+                "Name": "instance-state-name",
+                "Values": ["pending", "running", "stopping", "stopped", "shutting-down"],
+            }
+        ],
     )
     for page in pages:
         for reservation in page.get("Reservations", []):

@@ -17,14 +17,21 @@ class RegionsApi:
         factory = self.core.factory
         region = self.core.region
         return await self.core.cached(
-            "regions", None, lambda: svc.list_regions(factory.ec2(region)), region=GLOBAL, refresh=refresh,
+            "regions",
+            None,
+            lambda: svc.list_regions(factory.ec2(region)),
+            region=GLOBAL,
+            refresh=refresh,
             ttl=3600,
         )
 
     async def instance_counts(self, region: str, *, refresh: bool = False) -> InstanceCounts:
         factory = self.core.factory
         return await self.core.cached(
-            "instance-counts", None, lambda: svc.count_instances(factory.ec2(region)), region=region,
+            "instance-counts",
+            None,
+            lambda: svc.count_instances(factory.ec2(region)),
+            region=region,
             refresh=refresh,
         )
 
@@ -38,6 +45,10 @@ class RegionsApi:
         factory = self.core.factory
         region = self.core.region
         return await self.core.cached(
-            "identity", None, lambda: svc.caller_identity(factory.client("sts", region)), region=GLOBAL,
-            refresh=refresh, ttl=3600,
+            "identity",
+            None,
+            lambda: svc.caller_identity(factory.client("sts", region)),
+            region=GLOBAL,
+            refresh=refresh,
+            ttl=3600,
         )
