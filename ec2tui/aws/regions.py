@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+
+import botocore.session
 
 from ec2tui.aws.models.regions import Identity, InstanceCounts, Region
 
@@ -15,10 +18,22 @@ def list_regions(ec2: Any) -> list[Region]:
             name=r["RegionName"],
             endpoint=r.get("Endpoint", ""),
             opt_in_status=r.get("OptInStatus", "opt-in-not-required"),
+            description=region_descriptions().get(r["RegionName"], ""),
         )
         for r in response.get("Regions", [])
     ]
     return sorted(regions, key=lambda r: r.name)
+
+
+@cache
+def region_descriptions() -> dict[str, str]:
+    """Region name → description ("EU (Ireland)") for every partition botocore knows."""
+    endpoints = botocore.session.get_session().get_data("endpoints")
+    return {
+        name: info.get("description", "")
+        for partition in endpoints.get("partitions", [])
+        for name, info in partition.get("regions", {}).items()
+    }
 
 
 def count_instances(ec2: Any) -> InstanceCounts:

@@ -45,11 +45,13 @@ class GatewayCore:
         read_only: bool = False,
         ttl: float = 60.0,
         max_workers: int = 32,
+        ready: Callable[[], object] | None = None,
     ) -> None:
         self.factory = factory
         self.read_only = read_only
         self.ttl = ttl
         self.region = factory.default_region
+        self._ready = ready
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="ec2tui-aws")
         self._cache = SimpleMemoryCache()
         self._inflight: dict[str, asyncio.Future[Any]] = {}
@@ -61,8 +63,11 @@ class GatewayCore:
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking function in a worker thread; boto3 errors come back as :class:`AwsError`."""
         loop = asyncio.get_running_loop()
+        call = partial(fn, *args, **kwargs)
+        if self._ready is not None:
+            call = partial(_after, self._ready, call)
         try:
-            return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+            return await loop.run_in_executor(self._executor, call)
         except Ec2TuiError:
             raise
         except Exception as exc:
@@ -154,6 +159,12 @@ class GatewayCore:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _after(ready: Callable[[], object], call: Callable[[], T]) -> T:
+    """Wait (in the worker thread) until the backend is ready, e.g. the demo data is seeded."""
+    ready()
+    return call()
 
 
 class _Miss:

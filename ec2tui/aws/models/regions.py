@@ -12,6 +12,8 @@ class Region:
     name: str
     endpoint: str
     opt_in_status: str
+    description: str = ""
+    """Human name such as "US East (N. Virginia)", from botocore's endpoint data."""
 
     @property
     def enabled(self) -> bool:

@@ -1,0 +1,153 @@
+"""The Textual application: modes for each view, the global keymap, palette commands, clipboard, region state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ec2tui.clipboard import copy_text
+from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
+from ec2tui.errors import CredentialsError, Ec2TuiError
+from ec2tui.screens.command_prompt import CommandPrompt
+from ec2tui.screens.help import HelpScreen
+from ec2tui.screens.list_screen import ListScreen
+from ec2tui.screens.regions import RegionsScreen
+
+if TYPE_CHECKING:
+    from ec2tui.gateway import Gateway
+
+
+class Ec2App(App[None]):
+    """ec2tui. Screens reach AWS only through ``self.gateway`` (the async background worker)."""
+
+    CSS_PATH = "ec2tui.tcss"
+    TITLE = "ec2tui"
+    MODES: dict[str, Callable[[], Screen[Any]]] = {"regions": RegionsScreen}
+    DEFAULT_MODE = "regions"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("colon", "prompt", "Command", key_display=":", id="app.prompt"),
+    ]
+
+    region: reactive[str] = reactive("")
+    account: reactive[str] = reactive("")
+
+    def __init__(self, gateway: Gateway, *, demo: bool = False, theme: str | None = None) -> None:
+        super().__init__()
+        self.gateway = gateway
+        self.demo = demo
+        self.set_reactive(Ec2App.region, gateway.region)
+        if theme:
+            self.theme = theme
+
+    # -- state the header shows -------------------------------------------------------------------------------
+    @property
+    def profile_name(self) -> str:
+        return "demo" if self.demo else self.gateway.profile_name
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return None if self.demo else self.gateway.endpoint_url
+
+    @property
+    def read_only(self) -> bool:
+        return self.gateway.read_only
+
+    def on_mount(self) -> None:
+        self.load_identity()
+
+    @work(exclusive=True, group="identity", exit_on_error=False)
+    async def load_identity(self) -> None:
+        try:
+            identity = await self.gateway.regions.identity()
+        except CredentialsError as exc:
+            self.account = "unknown"
+            self.notify(str(exc), title="Credentials", severity="error", markup=False, timeout=15)
+        except Ec2TuiError:
+            self.account = "unknown"  # the screens show the endpoint/API error themselves
+        else:
+            self.account = identity.account
+
+    def set_region(self, region: str) -> None:
+        self.gateway.region = region
+        self.region = region
+        self.notify(f"Region is now {region}", markup=False)
+
+    # -- clipboard --------------------------------------------------------------------------------------------
+    def copy_and_notify(self, text: str, what: str) -> None:
+        how = copy_text(text, self.copy_to_clipboard)
+        self.notify(f"Copied {what} {text} ({how})", markup=False)
+
+    # -- navigation -------------------------------------------------------------------------------------------
+    def action_prompt(self) -> None:
+        self.push_screen(CommandPrompt(), callback=self._prompt_done)
+
+    def _prompt_done(self, line: str | None) -> None:
+        if line:
+            self.navigate(line)
+
+    def navigate(self, line: str) -> None:
+        """Run a `:` command line (also used by the palette)."""
+        try:
+            command = parse(line)
+        except CommandError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        if command.name == "quit":
+            self.exit()
+            return
+        if command.name == "help":
+            self.action_help()
+            return
+        if command.name not in self.MODES:
+            self.notify(f"':{command.name}' is not available in this build.", severity="warning", markup=False)
+            return
+        self.switch_mode(command.name)
+        if command.argument is not None:
+            base = self.screen_stack[0]
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            apply = getattr(base, "apply_argument", None)
+            if apply is not None:
+                apply(command.argument)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- command palette --------------------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Go to regions", "The region list (:regions)", lambda: self.navigate("regions"))
+        if "amis" in self.MODES:
+            for category in AMI_CATEGORIES:
+                yield SystemCommand(
+                    f"AMIs: {category}", f"AMI catalog, {category} (:amis {category})",
+                    lambda c=category: self.navigate(f"amis {c}"),
+                )
+        if "instances" in self.MODES:
+            yield SystemCommand("Go to instances", "Instances (:instances)", lambda: self.navigate("instances"))
+        if "launch" in self.MODES:
+            yield SystemCommand("Launch instance", "The launch form (:launch)", lambda: self.navigate("launch"))
+        yield SystemCommand("Command prompt", "Type a : command", self.action_prompt)
+        yield SystemCommand("Show keys and help", "Every binding (?)", self.action_help)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for command in commands():
+                yield SystemCommand(command.title, command.help, command.callback)
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.gateway.close()
+
+
+__all__ = ["Ec2App", "ListScreen"]

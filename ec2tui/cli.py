@@ -1,0 +1,97 @@
+"""Command line: follows the AWS CLI's conventions (credential chain, profile, region, endpoint URL)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Sequence
+
+from ec2tui import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ec2tui",
+        description="A keyboard-native terminal UI for browsing and launching Amazon EC2.",
+        epilog="Credentials, profile, region and endpoint are resolved exactly as the AWS CLI does "
+        "(AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, SSO login cache, …).",
+    )
+    parser.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE or 'default')")
+    parser.add_argument("--region", help="region to open in (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
+    parser.add_argument("--endpoint-url", help="custom endpoint, e.g. LocalStack or a moto server")
+    parser.add_argument("--read-only", action="store_true", help="refuse every call that changes AWS")
+    parser.add_argument("--demo", action="store_true", help="run against a built-in moto server with sample data")
+    parser.add_argument("--theme", help="Textual theme, e.g. textual-light for light terminals")
+    parser.add_argument("--version", action="version", version=f"ec2tui {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
+    from ec2tui.errors import Ec2TuiError
+    from ec2tui.gateway import Gateway
+
+    demo = None
+    ready: threading.Event | None = None
+    if args.demo:
+        from ec2tui.demo.seed import DEMO_REGIONS, demo_session
+        from ec2tui.demo.server import start_demo
+
+        demo = start_demo(seed=False)
+        ready = threading.Event()
+        factory = ClientFactory(
+            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), demo_session()
+        )
+        _seed_in_background(demo.endpoint_url, ready)
+    else:
+        target = AwsTarget(
+            profile=args.profile or None,
+            region=args.region or None,
+            endpoint_url=args.endpoint_url or endpoint_from_env(),
+        )
+        factory = ClientFactory(target)
+        try:
+            _check_credentials(factory)
+        except Ec2TuiError as exc:
+            print(f"ec2tui: {exc}", file=sys.stderr)
+            return 2
+
+    from ec2tui.app import Ec2App
+
+    gateway = Gateway(factory, read_only=args.read_only, ready=ready.wait if ready else None)
+    app = Ec2App(gateway, demo=args.demo, theme=args.theme or os.environ.get("EC2TUI_THEME"))
+    try:
+        app.run()
+    finally:
+        if demo is not None:
+            demo.stop()
+    return app.return_code or 0
+
+
+def _check_credentials(factory) -> None:
+    """Fail before the UI starts when the profile is unknown or no credentials exist at all."""
+    from ec2tui.errors import CredentialsError
+
+    session = factory.session  # raises CredentialsError for an unknown profile
+    if session.get_credentials() is None:
+        raise CredentialsError(
+            "No AWS credentials found. Run 'aws configure' or 'aws sso login', set AWS_PROFILE, "
+            "or try 'ec2tui --demo'.",
+            "NoCredentials",
+        )
+
+
+def _seed_in_background(endpoint_url: str, ready: threading.Event) -> None:
+    """Seed while the UI starts; the gateway holds AWS calls until ``ready`` is set."""
+    from ec2tui.demo.seed import seed_demo
+
+    def run() -> None:
+        try:
+            seed_demo(endpoint_url)
+        finally:
+            ready.set()
+
+    threading.Thread(target=run, name="ec2tui-demo-seed", daemon=True).start()

@@ -1,0 +1,241 @@
+"""Realistic demo data: networks, security groups, key pairs, images and a few dozen instances per region."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from ec2tui.demo.server import DEMO_ACCOUNT, DEMO_REGIONS
+
+DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"}  # moto accepts any
+
+
+def demo_session() -> boto3.Session:
+    """A session with dummy credentials confined to this process (the environment is left alone)."""
+    return boto3.Session(region_name=DEMO_REGIONS[0], **DEMO_CREDENTIALS)
+
+
+@dataclass(frozen=True)
+class DemoInstance:
+    name: str
+    instance_type: str
+    state: str  # running | stopped | terminated
+    tier: str  # public | private
+    group: str
+    key: str | None = None
+    image: str = "al2023"
+    user_data: str | None = None
+
+
+WEB_USER_DATA = """#!/bin/bash
+dnf -y update
+dnf -y install nginx
+systemctl enable --now nginx
+"""
+
+WORKER_USER_DATA = """#cloud-config
+packages:
+  - python3-pip
+  - jq
+runcmd:
+  - [ systemctl, enable, --now, batch-worker ]
+"""
+
+FLEET: dict[str, tuple[DemoInstance, ...]] = {
+    "us-east-1": (
+        DemoInstance("web-prod-1", "t3.medium", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("web-prod-2", "t3.medium", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("web-prod-3", "t3.medium", "stopped", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("api-prod-1", "m6i.large", "running", "private", "app", "ops-2026", image="ubuntu"),
+        DemoInstance("api-prod-2", "m6i.large", "running", "private", "app", "ops-2026", image="ubuntu"),
+        DemoInstance("api-canary", "m7g.large", "running", "private", "app", "ops-2026", image="al2023-arm"),
+        DemoInstance("db-primary", "r6i.xlarge", "running", "private", "db", "dba", image="ubuntu"),
+        DemoInstance("db-replica", "r6i.xlarge", "running", "private", "db", "dba", image="ubuntu"),
+        DemoInstance("bastion", "t3.micro", "running", "public", "ssh", "ops-2026"),
+        DemoInstance("batch-worker-1", "c6i.2xlarge", "running", "private", "app", None, user_data=WORKER_USER_DATA),
+        DemoInstance("batch-worker-2", "c6i.2xlarge", "stopped", "private", "app", None, user_data=WORKER_USER_DATA),
+        DemoInstance("batch-worker-3", "c6i.2xlarge", "terminated", "private", "app", None),
+        DemoInstance("jenkins", "m5.xlarge", "running", "private", "app", "ops-2026", image="debian"),
+        DemoInstance("windows-build", "m5.large", "stopped", "private", "rdp", "ops-2026", image="windows"),
+        DemoInstance("grafana", "t3.small", "running", "private", "app", "ops-2026"),
+        DemoInstance("old-test-box", "t2.micro", "stopped", "public", "ssh", "legacy"),
+    ),
+    "us-west-2": (
+        DemoInstance("web-dr-1", "t3.medium", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("web-dr-2", "t3.medium", "stopped", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("ml-train-1", "g5.xlarge", "stopped", "private", "app", "ml-team", image="ubuntu"),
+        DemoInstance("ml-notebook", "m6i.xlarge", "running", "private", "app", "ml-team", image="ubuntu"),
+        DemoInstance("etl-runner", "c7g.large", "running", "private", "app", None, image="al2023-arm"),
+        DemoInstance("bastion-west", "t3.micro", "running", "public", "ssh", "ops-2026"),
+        DemoInstance("scratch", "t3.nano", "terminated", "public", "ssh", None),
+    ),
+    "eu-west-1": (
+        DemoInstance("web-eu-1", "t3.medium", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("web-eu-2", "t3.medium", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("api-eu-1", "m6i.large", "running", "private", "app", "ops-2026", image="debian"),
+        DemoInstance("db-eu", "r6i.large", "stopped", "private", "db", "dba", image="ubuntu"),
+        DemoInstance("vpn-gateway", "t3.small", "running", "public", "ssh", "ops-2026"),
+    ),
+    "ap-southeast-2": (
+        DemoInstance("web-syd-1", "t3.small", "running", "public", "web", "ops-2026"),
+        DemoInstance("web-syd-2", "t3.small", "stopped", "public", "web", "ops-2026"),
+    ),
+}
+
+GROUP_RULES: dict[str, tuple[str, list[dict[str, Any]]]] = {
+    "web": (
+        "Web servers: HTTP/HTTPS from anywhere, SSH from the VPC",
+        [
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.40.0.0/16"}]},
+        ],
+    ),
+    "app": (
+        "Application tier: 8080 from the VPC",
+        [{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": "10.40.0.0/16"}]}],
+    ),
+    "db": (
+        "Databases: PostgreSQL from the app tier",
+        [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.40.0.0/16"}]}],
+    ),
+    "ssh": (
+        "SSH from the office",
+        [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}],
+    ),
+    "rdp": (
+        "RDP from the office",
+        [{"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}],
+    ),
+}
+
+KEY_PAIRS = ("ops-2026", "dba", "ml-team", "legacy")
+
+AL2023_PARAM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}"
+
+
+def seed_demo(endpoint_url: str) -> None:
+    """Seed every demo region concurrently."""
+    session = demo_session()
+    # Create clients serially (boto3 sessions are not thread-safe for that), seed in parallel.
+    clients = {
+        region: (
+            session.client("ec2", region_name=region, endpoint_url=endpoint_url),
+            session.client("ssm", region_name=region, endpoint_url=endpoint_url),
+        )
+        for region in DEMO_REGIONS
+    }
+    with ThreadPoolExecutor(max_workers=len(DEMO_REGIONS)) as pool:
+        for future in [pool.submit(seed_region, region, *clients[region]) for region in DEMO_REGIONS]:
+            future.result()
+
+
+def seed_region(region: str, ec2: Any, ssm: Any) -> None:
+    if importlib.util.find_spec("ec2tui.demo.seed_images") is not None:
+        from ec2tui.demo.seed_images import seed_images
+
+        seed_images(DEMO_ACCOUNT, region, ec2, ssm)
+    images = _pick_images(ec2, ssm)
+    subnets = _seed_network(ec2, region)
+    groups = _seed_groups(ec2, subnets["vpc"])
+    for key in KEY_PAIRS:
+        ec2.create_key_pair(KeyName=key, KeyType="ed25519")
+    _seed_instances(ec2, region, images, subnets, groups)
+
+
+def _pick_images(ec2: Any, ssm: Any) -> dict[str, str]:
+    """Image IDs for the fleet, preferring the seeded Quick Start images; Amazon Linux is always there in moto."""
+    images: dict[str, str] = {}
+    for arch, key in (("x86_64", "al2023"), ("arm64", "al2023-arm")):
+        try:
+            images[key] = ssm.get_parameter(Name=AL2023_PARAM.format(arch=arch))["Parameter"]["Value"]
+        except Exception:  # the parameter only exists in moto's big regions
+            pass
+    patterns = {"ubuntu": "*ubuntu*24.04*", "debian": "debian-12*", "windows": "Windows_Server-2022*"}
+    for key, pattern in patterns.items():
+        found = ec2.describe_images(Filters=[{"Name": "name", "Values": [pattern]}]).get("Images", [])
+        if found:
+            images[key] = found[0]["ImageId"]
+    if "al2023" not in images:
+        # Newer regions have few preloaded images: any x86_64 Linux one will do (never list all 1,300).
+        fallback = ec2.describe_images(
+            Filters=[{"Name": "architecture", "Values": ["x86_64"]}, {"Name": "name", "Values": ["amzn*"]}]
+        ).get("Images", [])
+        images["al2023"] = fallback[0]["ImageId"]
+    return images
+
+
+def _seed_network(ec2: Any, region: str) -> dict[str, str]:
+    vpc = ec2.create_vpc(
+        CidrBlock="10.40.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "prod"}]}],
+    )["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    subnets = {"vpc": vpc}
+    for index, (tier, cidr) in enumerate((("public", "10.40.0.0/20"), ("private", "10.40.16.0/20"))):
+        subnet = ec2.create_subnet(
+            VpcId=vpc,
+            CidrBlock=cidr,
+            AvailabilityZone=zones[index % len(zones)],
+            TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"prod-{tier}"}]}],
+        )["Subnet"]["SubnetId"]
+        if tier == "public":
+            ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+        subnets[tier] = subnet
+    return subnets
+
+
+def _seed_groups(ec2: Any, vpc: str) -> dict[str, str]:
+    groups = {}
+    for name, (description, rules) in GROUP_RULES.items():
+        group = ec2.create_security_group(GroupName=f"prod-{name}", Description=description, VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=rules)
+        groups[name] = group
+    return groups
+
+
+def _seed_instances(
+    ec2: Any, region: str, images: dict[str, str], subnets: dict[str, str], groups: dict[str, str]
+) -> None:
+    to_stop, to_terminate = [], []
+    for spec in FLEET.get(region, ()):
+        kwargs: dict[str, Any] = {
+            "ImageId": images.get(spec.image, images["al2023"]),
+            "InstanceType": spec.instance_type,
+            "MinCount": 1,
+            "MaxCount": 1,
+            "SubnetId": subnets[spec.tier],
+            "SecurityGroupIds": [groups[spec.group]],
+            "TagSpecifications": [
+                {
+                    "ResourceType": "instance",
+                    "Tags": [
+                        {"Key": "Name", "Value": spec.name},
+                        {"Key": "Environment", "Value": "demo"},
+                        {"Key": "Team", "Value": spec.group},
+                    ],
+                }
+            ],
+            "BlockDeviceMappings": [
+                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 30 if spec.group != "db" else 200,
+                                                    "VolumeType": "gp3", "Encrypted": spec.group == "db"}}
+            ],
+        }
+        if spec.key:
+            kwargs["KeyName"] = spec.key
+        if spec.user_data:
+            kwargs["UserData"] = base64.b64encode(spec.user_data.encode()).decode()
+        instance_id = ec2.run_instances(**kwargs)["Instances"][0]["InstanceId"]
+        if spec.state == "stopped":
+            to_stop.append(instance_id)
+        elif spec.state == "terminated":
+            to_terminate.append(instance_id)
+    if to_stop:
+        ec2.stop_instances(InstanceIds=to_stop)
+    if to_terminate:
+        ec2.terminate_instances(InstanceIds=to_terminate)

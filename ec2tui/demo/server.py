@@ -1,0 +1,51 @@
+"""Start an in-process moto server on 127.0.0.1 and seed it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEMO_ACCOUNT = "123456789012"
+DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
+
+# Make moto answer like AWS does for unknown AMIs, instance types and key names (read at moto import time).
+_MOTO_ENV = {
+    "MOTO_ENABLE_AMI_VALIDATION": "true",
+    "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "true",
+    "MOTO_ENABLE_KEYPAIR_VALIDATION": "true",
+}
+
+
+@dataclass
+class DemoServer:
+    endpoint_url: str
+    seconds_to_seed: float
+    _server: object = field(repr=False)
+
+    def stop(self) -> None:
+        self._server.stop()  # type: ignore[attr-defined]
+
+
+def start_demo(seed: bool = True) -> DemoServer:
+    """Start moto on a random free loopback port and seed it; returns once the data is there."""
+    for name, value in _MOTO_ENV.items():
+        os.environ.setdefault(name, value)
+    # moto preloads ~1,300 ECS images into every region it touches, which costs ~0.1 s per region and drowns
+    # the catalog; the demo seeds its own realistic catalog instead (see seed_images).
+    os.environ.setdefault("MOTO_AMIS_PATH", str(Path(__file__).with_name("no_preloaded_amis.json")))
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    started = time.perf_counter()
+    if seed:
+        from ec2tui.demo.seed import seed_demo
+
+        seed_demo(endpoint)
+    return DemoServer(endpoint_url=endpoint, seconds_to_seed=time.perf_counter() - started, _server=server)

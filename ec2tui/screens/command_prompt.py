@@ -1,0 +1,52 @@
+"""`:`: a k9s-style command line with completion, shown at the bottom of the screen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label
+
+from ec2tui.commands import CommandError, completions, parse
+
+
+class PromptInput(Input):
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="prompt.complete")]
+
+    def action_complete(self) -> None:
+        if self._suggestion:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+
+
+class CommandPrompt(ModalScreen[str | None]):
+    """Dismisses with the command line typed (validated), or None on escape."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="prompt.cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="prompt-error")
+        yield PromptInput(
+            placeholder="regions · amis [quickstart|mine|marketplace|community|custom] · instances · launch · quit",
+            suggester=SuggestFromList(completions(), case_sensitive=False),
+            id="prompt",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-error").display = False
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#prompt")
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            parse(event.value)
+        except CommandError as exc:
+            error = self.query_one("#prompt-error", Label)
+            error.update(str(exc))
+            error.display = True
+            return  # keep what was typed
+        self.dismiss(event.value)

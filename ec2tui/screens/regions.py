@@ -1,0 +1,114 @@
+"""The opening screen: every region with its opt-in status and a per-region instance count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.binding import Binding
+
+from ec2tui.aws.models.regions import InstanceCounts, Region
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+
+OPT_IN_STYLE = {"opt-in-not-required": "green", "opted-in": "cyan", "not-opted-in": "dim"}
+
+
+class RegionsScreen(ListScreen[Region]):
+    NOUN = "regions"
+    COPY_WHAT = "region name"
+    FOLLOWS_REGION = False
+    COLUMNS = (
+        Column("current", " ", 1),
+        Column("name", "Region", 16),
+        Column("description", "Location", 28),
+        Column("opt_in", "Opt-in status", 20),
+        Column("instances", "Instances", 12),
+        Column("running", "Running", 9),
+    )
+    BINDINGS = [
+        Binding("enter", "use_region", "Use region", show=True, priority=False, id="regions.use"),
+        Binding("c", "copy", "Copy name", id="list.copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="regions")
+        self.counts: dict[str, InstanceCounts | str] = {}
+
+    def screen_title(self) -> str:
+        return "Regions"
+
+    async def fetch(self, refresh: bool) -> list[Region]:
+        return await self.ec2app.gateway.regions.list(refresh=refresh)
+
+    def set_items(self, items: list[Region]) -> None:
+        super().set_items(items)
+        self.run_worker(self._load_counts(self._refreshing), exclusive=True, group="counts", exit_on_error=False)
+
+    async def _load(self, refresh: bool) -> None:
+        self._refreshing = refresh
+        if refresh:
+            self.counts.clear()
+        await super()._load(refresh)
+
+    _refreshing = False
+
+    async def _load_counts(self, refresh: bool) -> None:
+        """Counts arrive concurrently; each row fills in as its region answers."""
+        enabled = [r.name for r in self.items if r.enabled and r.name not in self.counts]
+        async for result in self.ec2app.gateway.regions.instance_counts_all(enabled, refresh=refresh):
+            self.counts[result.region] = result.value if result.value is not None else f"error: {result.error}"
+            region = self._by_key.get(result.region)
+            if region is not None:
+                self.update_item(region)
+
+    def key_of(self, item: Region) -> str:
+        return item.name
+
+    def row(self, item: Region) -> tuple[object, ...]:
+        current = "●" if item.name == self.ec2app.region else ""
+        counts = self.counts.get(item.name)
+        if not item.enabled:
+            total, running = Text("not enabled", style="dim"), Text("")
+        elif counts is None:
+            total, running = Text("…", style="dim"), Text("")
+        elif isinstance(counts, str):
+            total, running = Text("error", style="red"), Text("")
+        else:
+            total, running = Text(str(counts.total), justify="right"), Text(str(counts.running), justify="right")
+        return (
+            Text(current, style="bold green"),
+            Text(item.name, style="bold" if current else ""),
+            item.description,
+            Text(item.opt_in_status, style=OPT_IN_STYLE.get(item.opt_in_status, "")),
+            total,
+            running,
+        )
+
+    def copy_value(self, item: Region) -> tuple[str, str]:
+        return item.name, "region name"
+
+    def open_item(self, item: Region) -> None:
+        self.use_region(item)
+
+    def action_use_region(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.use_region(item)
+
+    def use_region(self, item: Region) -> None:
+        if not item.enabled:
+            self.ec2app.notify(
+                f"{item.name} is not enabled for this account (opt-in required). Enable it in the AWS console first.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        previous = self.ec2app.region
+        self.ec2app.set_region(item.name)
+        for name in {previous, item.name}:
+            if name in self._by_key:
+                self.update_item(self._by_key[name])
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("Use region", "Make the selected region current (enter)", self.action_use_region)
+        yield from super().palette_commands()

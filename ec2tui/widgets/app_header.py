@@ -1,0 +1,43 @@
+"""Top bar: profile, account, current region, endpoint and mode. Never shows a secret."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class AppHeader(Static):
+    """Rendered from the app's reactive state (region, account); updates itself when they change."""
+
+    DEFAULT_CSS = """
+    AppHeader { dock: top; height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "region", self._refresh_text)
+        self.watch(self.app, "account", self._refresh_text)
+
+    def _refresh_text(self, _value: object = None) -> None:
+        app = self.app
+        text = Text()
+        text.append(" ec2tui ", style="bold reverse")
+        text.append("  ")
+        for label, value in (
+            ("profile", getattr(app, "profile_name", "")),
+            ("account", getattr(app, "account", "") or "…"),
+            ("region", getattr(app, "region", "")),
+        ):
+            text.append(f"{label} ", style="dim")
+            text.append(f"{value}", style="bold")
+            text.append("   ")
+        endpoint = getattr(app, "endpoint_url", None)
+        if endpoint:
+            text.append("endpoint ", style="dim")
+            text.append(endpoint)
+            text.append("   ")
+        if getattr(app, "demo", False):
+            text.append(" DEMO ", style="bold black on yellow")
+            text.append(" ")
+        if getattr(app, "read_only", False):
+            text.append(" READ-ONLY ", style="bold white on dark_green")
+        self.update(text)
