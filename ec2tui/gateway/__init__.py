@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.regions import RegionsApi
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
@@ -15,6 +16,7 @@ class Gateway:
     def __init__(self, factory: ClientFactory, *, read_only: bool = False, ttl: float = 60.0) -> None:
         self.core = GatewayCore(factory, read_only=read_only, ttl=ttl)
         self.regions = RegionsApi(self.core)
+        self.instances = InstancesApi(self.core)
 
     @property
     def region(self) -> str:

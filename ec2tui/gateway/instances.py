@@ -1,0 +1,101 @@
+"""Gateway facade for instances: cached reads (short TTL, states change), fan-out listing, and state changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+
+from ec2tui.aws import instance_actions as actions
+from ec2tui.aws import instances as svc
+from ec2tui.aws.models.instances import Instance, InstanceDetail, StateChange
+from ec2tui.gateway.core import GatewayCore, RegionResult
+
+INSTANCES_TTL = 15.0
+"""Seconds a region's instance list stays cached: short, as instance states change on their own."""
+
+
+class InstancesApi:
+    def __init__(self, core: GatewayCore) -> None:
+        self.core = core
+
+    def _region(self, region: str | None) -> str:
+        return region or self.core.region
+
+    async def list(self, region: str | None = None, *, refresh: bool = False) -> list[Instance]:
+        """The region's instances (terminated included), cached for :data:`INSTANCES_TTL` seconds."""
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "instances",
+            None,
+            lambda: svc.list_instances(factory.ec2(region), region),
+            region=region,
+            refresh=refresh,
+            ttl=INSTANCES_TTL,
+        )
+
+    def list_all_regions(
+        self, regions: Iterable[str], *, refresh: bool = False
+    ) -> AsyncIterator[RegionResult[list[Instance]]]:
+        """Every region's instances, fetched concurrently and yielded as each region answers (errors included)."""
+        return self.core.fan_out(list(regions), lambda r: self.list(r, refresh=refresh))
+
+    async def detail(self, instance_id: str, region: str | None = None, *, refresh: bool = False) -> InstanceDetail:
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "instance-detail",
+            instance_id,
+            lambda: svc.instance_detail(factory.ec2(region), instance_id, region),
+            region=region,
+            refresh=refresh,
+            ttl=INSTANCES_TTL,
+        )
+
+    async def user_data(self, instance_id: str, region: str | None = None, *, refresh: bool = False) -> str | None:
+        """Decoded user data, ``None`` when there is none (it only changes while stopped: the default TTL)."""
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "instance-user-data",
+            instance_id,
+            lambda: svc.user_data(factory.ec2(region), instance_id),
+            region=region,
+            refresh=refresh,
+        )
+
+    # -- state changes (refused in read-only mode; each invalidates the region's cached reads) ---------------------
+    async def start(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+        region = self._region(region)
+        ec2 = self.core.factory.ec2(region)
+        return await self.core.mutate(
+            "Start instances", actions.start_instances, ec2, list(instance_ids), invalidate=[region]
+        )
+
+    async def stop(
+        self, instance_ids: Iterable[str], region: str | None = None, *, force: bool = False
+    ) -> list[StateChange]:
+        region = self._region(region)
+        ec2 = self.core.factory.ec2(region)
+        return await self.core.mutate(
+            "Force stop instances" if force else "Stop instances",
+            actions.stop_instances,
+            ec2,
+            list(instance_ids),
+            force=force,
+            invalidate=[region],
+        )
+
+    async def reboot(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+        region = self._region(region)
+        ec2 = self.core.factory.ec2(region)
+        return await self.core.mutate(
+            "Reboot instances", actions.reboot_instances, ec2, list(instance_ids), invalidate=[region]
+        )
+
+    async def terminate(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+        """Terminate: the caller must have checked :func:`~ec2tui.aws.instance_actions.terminate_confirmation_ok`."""
+        region = self._region(region)
+        ec2 = self.core.factory.ec2(region)
+        return await self.core.mutate(
+            "Terminate instances", actions.terminate_instances, ec2, list(instance_ids), invalidate=[region]
+        )
