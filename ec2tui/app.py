@@ -129,7 +129,8 @@ class Ec2App(App[None]):
         if "amis" in self.MODES:
             for category in AMI_CATEGORIES:
                 yield SystemCommand(
-                    f"AMIs: {category}", f"AMI catalog, {category} (:amis {category})",
+                    f"AMIs: {category}",
+                    f"AMI catalog, {category} (:amis {category})",
                     lambda c=category: self.navigate(f"amis {c}"),
                 )
         if "instances" in self.MODES:

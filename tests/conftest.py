@@ -62,3 +62,9 @@ def read_only_gateway(factory):
     gw = Gateway(factory, read_only=True)
     yield gw
     gw.close()
+
+
+@pytest.fixture
+def no_default_amis(monkeypatch):
+    """Skip moto's ~1,300 preloaded images per region: UI tests that fan out over every region stay fast."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")

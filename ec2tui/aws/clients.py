@@ -39,8 +39,9 @@ class ClientFactory:
     serialised; the clients themselves are thread-safe and shared by the gateway's worker threads.
     """
 
-    def __init__(self, target: AwsTarget, session: boto3.Session | None = None) -> None:
+    def __init__(self, target: AwsTarget, session: boto3.Session | None = None, config: Config | None = None) -> None:
         self.target = target
+        self.config = CLIENT_CONFIG.merge(config) if config else CLIENT_CONFIG
         self._session = session
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
@@ -71,7 +72,7 @@ class ClientFactory:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                kwargs: dict[str, Any] = {"region_name": region, "config": CLIENT_CONFIG}
+                kwargs: dict[str, Any] = {"region_name": region, "config": self.config}
                 if self.target.endpoint_url:
                     kwargs["endpoint_url"] = self.target.endpoint_url
                 try:

@@ -222,8 +222,14 @@ def _seed_instances(
                 }
             ],
             "BlockDeviceMappings": [
-                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 30 if spec.group != "db" else 200,
-                                                    "VolumeType": "gp3", "Encrypted": spec.group == "db"}}
+                {
+                    "DeviceName": "/dev/xvda",
+                    "Ebs": {
+                        "VolumeSize": 30 if spec.group != "db" else 200,
+                        "VolumeType": "gp3",
+                        "Encrypted": spec.group == "db",
+                    },
+                }
             ],
         }
         if spec.key:

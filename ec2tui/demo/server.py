@@ -6,7 +6,6 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 DEMO_ACCOUNT = "123456789012"
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
@@ -35,7 +34,7 @@ def start_demo(seed: bool = True) -> DemoServer:
         os.environ.setdefault(name, value)
     # moto preloads ~1,300 ECS images into every region it touches, which costs ~0.1 s per region and drowns
     # the catalog; the demo seeds its own realistic catalog instead (see seed_images).
-    os.environ.setdefault("MOTO_AMIS_PATH", str(Path(__file__).with_name("no_preloaded_amis.json")))
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     from moto.server import ThreadedMotoServer
 

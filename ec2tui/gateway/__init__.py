@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+from ec2tui.gateway.images import ImagesApi
 from ec2tui.gateway.instances import InstancesApi
+from ec2tui.gateway.launch import LaunchApi
 from ec2tui.gateway.regions import RegionsApi
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
@@ -13,10 +17,19 @@ __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
 class Gateway:
     """Composes the per-area APIs over one :class:`GatewayCore` (threads, cache, read-only guard)."""
 
-    def __init__(self, factory: ClientFactory, *, read_only: bool = False, ttl: float = 60.0) -> None:
-        self.core = GatewayCore(factory, read_only=read_only, ttl=ttl)
+    def __init__(
+        self,
+        factory: ClientFactory,
+        *,
+        read_only: bool = False,
+        ttl: float = 60.0,
+        ready: Callable[[], object] | None = None,
+    ) -> None:
+        self.core = GatewayCore(factory, read_only=read_only, ttl=ttl, ready=ready)
         self.regions = RegionsApi(self.core)
         self.instances = InstancesApi(self.core)
+        self.images = ImagesApi(self.core)
+        self.launch = LaunchApi(self.core)
 
     @property
     def region(self) -> str:

@@ -45,9 +45,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
 
-    def __init__(
-        self, title: str, body: str, expected: str, *, check: Callable[[str], bool] | None = None
-    ) -> None:
+    def __init__(self, title: str, body: str, expected: str, *, check: Callable[[str], bool] | None = None) -> None:
         super().__init__(classes="confirm")
         self.title_text, self.body, self.expected = title, body, expected
         self.check = check or (lambda typed: typed.strip() == expected)

@@ -25,7 +25,10 @@ def bindings_table(screen: Screen, app_bindings: list[Binding]) -> Table:
     table.add_column("Action")
     table.add_column("Where", style="dim", width=12)
     seen: set[tuple[str, str]] = set()
-    sources = [(type(screen).__name__.removesuffix("Screen") or "screen", screen.BINDINGS), ("everywhere", app_bindings)]
+    sources = [
+        (type(screen).__name__.removesuffix("Screen") or "screen", screen.BINDINGS),
+        ("everywhere", app_bindings),
+    ]
     for where, bindings in sources:
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:

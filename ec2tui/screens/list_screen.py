@@ -115,8 +115,9 @@ class ListScreen(Screen[None], Generic[T]):
             yield from self.compose_top()
             yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
             yield Static(id="empty", classes="empty-state")
-            yield FilterInput(placeholder="filter: type to narrow the list · enter: back to the list · esc: clear",
-                              id="filter")
+            yield FilterInput(
+                placeholder="filter: type to narrow the list · enter: back to the list · esc: clear", id="filter"
+            )
         yield Footer()
 
     @property

@@ -1,0 +1,190 @@
+"""The app shell and regions screen, driven with Pilot against moto."""
+
+from __future__ import annotations
+
+import pyperclip
+import pytest
+from botocore.config import Config
+
+from ec2tui.app import Ec2App
+from ec2tui.aws.clients import AwsTarget, ClientFactory
+from ec2tui.gateway import Gateway
+from ec2tui.screens.command_prompt import CommandPrompt
+from ec2tui.screens.help import HelpScreen
+from tests.ui_helpers import notifications, settle, static_text, table_rows
+
+
+@pytest.fixture
+def app(no_default_amis, gateway, ec2) -> Ec2App:
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=3, MaxCount=3, InstanceType="t3.micro")
+    return Ec2App(gateway)
+
+
+def row_named(app: Ec2App, name: str) -> list[str]:
+    return next(r for r in table_rows(app) if r[1] == name)
+
+
+async def test_regions_appear_with_opt_in_status_and_counts(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = table_rows(app)
+        assert len(rows) == 38
+        us_east = row_named(app, "us-east-1")
+        assert us_east[0] == "●"
+        assert us_east[2] == "US East (N. Virginia)"
+        assert us_east[3] == "opt-in-not-required"
+        assert us_east[4].strip() == "3" and us_east[5].strip() == "3"
+        assert row_named(app, "ap-east-1")[4] == "not enabled"
+        assert "38 regions" in static_text(app, "#title")
+
+
+async def test_enter_switches_region_and_header_follows(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table")
+        table.move_cursor(row=table.get_row_index("eu-west-1"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.region == "eu-west-1" and app.gateway.region == "eu-west-1"
+        assert row_named(app, "eu-west-1")[0] == "●" and row_named(app, "us-east-1")[0] == ""
+        assert "region eu-west-1" in static_text(app, "AppHeader")
+        assert "Region is now eu-west-1" in notifications(app)
+
+
+async def test_not_enabled_region_is_refused(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table")
+        table.move_cursor(row=table.get_row_index("ap-east-1"))
+        await pilot.press("enter")
+        assert app.region == "us-east-1"
+        assert any("not enabled" in n for n in notifications(app))
+
+
+async def test_filter_as_you_type_enter_and_escape(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "e", "u", "-", "w")
+        await pilot.pause()
+        names = [r[1] for r in table_rows(app)]
+        assert names == ["eu-west-1", "eu-west-2", "eu-west-3"]
+        assert "filter 'eu-w': 3 of 38" in static_text(app, "#title")
+        await pilot.press("enter")
+        table = app.screen.query_one("#table")
+        assert app.focused is table and table.cursor_row == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(table_rows(app)) == 38
+
+
+async def test_c_copies_with_pyperclip(app, monkeypatch):
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert copied == ["af-south-1"]
+        assert any("Copied region name af-south-1 (system clipboard)" in n for n in notifications(app))
+
+
+async def test_c_falls_back_to_osc52_without_a_system_clipboard(app, monkeypatch):
+    def no_clipboard(text: str) -> None:
+        raise pyperclip.PyperclipException("no copy mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "c")
+        assert app.clipboard == "ap-east-1"
+        assert any("OSC 52" in n for n in notifications(app))
+
+
+async def test_over_ssh_osc52_is_used(app, monkeypatch):
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5555 10.0.0.2 22")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert app.clipboard == "af-south-1" and copied == []
+
+
+async def test_command_prompt_validates_completes_and_navigates(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandPrompt)
+        await pilot.press(*"bogus", "enter")
+        await pilot.pause()
+        assert "Unknown command 'bogus'" in static_text(app, "#prompt-error")
+        assert app.screen.query_one("#prompt").value == "bogus", "what the user typed is kept"
+        prompt = app.screen.query_one("#prompt")
+        prompt.value = ""
+        await pilot.press("r", "e", "g", "tab")
+        assert prompt.value == "regions"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "regions"
+        await pilot.press("colon", *"quit", "enter")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_help_lists_every_binding(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(getattr(w.render(), "plain", "")) for w in app.screen.query("Static"))
+        rendered = app.screen.query("Static")
+        assert rendered
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        del text
+
+
+async def test_palette_has_every_action_by_plain_name(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {
+            "Go to regions",
+            "Use region",
+            "Filter list",
+            "Refresh",
+            "Command prompt",
+            "Show keys and help",
+        } <= titles
+
+
+async def test_q_quits_with_status_zero(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_unreachable_endpoint_shows_error_and_app_stays_usable(aws):
+    factory = ClientFactory(
+        AwsTarget(region="us-east-1", endpoint_url="http://127.0.0.1:9"),
+        config=Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1),
+    )
+    gateway = Gateway(factory)
+    app = Ec2App(gateway)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("Cannot reach the AWS endpoint" in n for n in notifications(app))
+        assert "Could not load regions" in static_text(app, "#empty")
+        assert "ctrl+r retries" in static_text(app, "#empty")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert app.return_code == 0
