@@ -1,0 +1,150 @@
+"""Launching instances from a :class:`LaunchRequest`: facts about the AMI, dry runs, and the launch itself
+(creating the new key pair and security group it asks for first)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ec2tui.aws import network
+from ec2tui.aws.errors import translate
+from ec2tui.aws.models.launch import (
+    DryRunResult,
+    ImageFacts,
+    LaunchContext,
+    LaunchRequest,
+    LaunchResult,
+    blocking,
+    to_run_instances_params,
+)
+from ec2tui.aws.models.launch_validation import validate
+from ec2tui.errors import AwsError, ValidationError
+
+__all__ = [
+    "describe_image_facts",
+    "dry_run",
+    "dry_run_request",
+    "image_facts_from_raw",
+    "launch",
+    "to_run_instances_params",
+    "validate",
+]
+
+
+def image_facts_from_raw(raw: dict[str, Any]) -> ImageFacts:
+    """ImageFacts from one ``describe_images`` entry."""
+    root_name = raw.get("RootDeviceName", "")
+    mappings = raw.get("BlockDeviceMappings") or []
+    root = next((m for m in mappings if m.get("DeviceName") == root_name and "Ebs" in m), None)
+    if root is None:
+        root = next((m for m in mappings if "Ebs" in m), None)
+    ebs = (root or {}).get("Ebs", {})
+    return ImageFacts(
+        image_id=raw["ImageId"],
+        name=raw.get("Name", ""),
+        description=raw.get("Description", ""),
+        architecture=raw.get("Architecture", "x86_64"),
+        platform=raw.get("Platform", ""),
+        root_device_type=raw.get("RootDeviceType", "ebs"),
+        root_device_name=root_name,
+        root_volume_size_gib=ebs.get("VolumeSize"),
+        root_volume_type=ebs.get("VolumeType", ""),
+        root_encrypted=bool(ebs.get("Encrypted", False)),
+        state=raw.get("State", "available"),
+    )
+
+
+def describe_image_facts(ec2: Any, image_id: str) -> ImageFacts:
+    """What the launch needs to know about one AMI (architecture, platform, root device and snapshot size)."""
+    images = ec2.describe_images(ImageIds=[image_id]).get("Images", [])
+    if not images:
+        raise AwsError(f"The AMI {image_id} does not exist in this region or is not shared with you.", "NotFound")
+    return image_facts_from_raw(images[0])
+
+
+def _dry_run_call(call: Any, **kwargs: Any) -> DryRunResult:
+    try:
+        call(DryRun=True, **kwargs)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code == "DryRunOperation":
+            return DryRunResult(True, "The request would have succeeded.", code)
+        if code == "UnauthorizedOperation":
+            return DryRunResult(False, f"You are not allowed to do this: {translate(exc)}", code)
+        return DryRunResult(False, str(translate(exc)), code)
+    except Exception as exc:
+        error = translate(exc)
+        return DryRunResult(False, str(error), error.code)
+    return DryRunResult(True, "The request would have succeeded.", "")
+
+
+def dry_run(ec2: Any, params: dict[str, Any]) -> DryRunResult:
+    """Ask AWS whether ``run_instances(**params)`` would succeed, without launching anything.
+
+    ``DryRunOperation`` is AWS's "yes"; ``UnauthorizedOperation`` or any other error comes back as the message.
+    """
+    return _dry_run_call(ec2.run_instances, **params)
+
+
+def dry_run_request(ec2: Any, request: LaunchRequest) -> DryRunResult:
+    """Dry-run every call the launch would make: creating the new key pair and security group, then
+    ``run_instances`` (without the resources that don't exist yet)."""
+    key = request.key_pair
+    if key.choice == "new" and key.name:
+        result = _dry_run_call(ec2.create_key_pair, KeyName=key.name, KeyType=key.key_type)
+        if not result.ok:
+            return DryRunResult(False, f"Creating key pair {key.name}: {result.message}", result.code)
+    new_group = request.security_groups.new_group
+    if new_group is not None:
+        kwargs: dict[str, Any] = {"GroupName": new_group.name, "Description": new_group.description}
+        if request.network.vpc_id:
+            kwargs["VpcId"] = request.network.vpc_id
+        result = _dry_run_call(ec2.create_security_group, **kwargs)
+        if not result.ok:
+            return DryRunResult(False, f"Creating security group {new_group.name}: {result.message}", result.code)
+    return dry_run(ec2, to_run_instances_params(request, include_new_resources=False))
+
+
+def _raise_if_invalid(request: LaunchRequest, context: LaunchContext | None) -> None:
+    errors = blocking(validate(request, context))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        raise ValidationError(f"{first.message}{more}", first.field)
+
+
+def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = None) -> LaunchResult:
+    """Validate, create the new key pair and security group if asked, then ``run_instances``.
+
+    Nothing is sent to AWS when validation finds an error (ValidationError). If ``run_instances`` fails, the key
+    pair and security group created for it are deleted again (and the key file removed), so the form can be
+    corrected and submitted again.
+    """
+    _raise_if_invalid(request, context)
+    key_file: str | None = None
+    group_id: str | None = None
+    key = request.key_pair
+    try:
+        if key.choice == "new":
+            key_file = network.create_key_pair(ec2, key.name, key.key_type, key.directory)
+        group = request.security_groups.new_group
+        if group is not None:
+            group_id = network.create_security_group(
+                ec2, request.network.vpc_id or None, group.name, group.description, group.rules
+            )
+        response = ec2.run_instances(**to_run_instances_params(request, new_group_id=group_id))
+    except BaseException:
+        if group_id is not None:
+            with contextlib.suppress(Exception):
+                ec2.delete_security_group(GroupId=group_id)
+        if key_file is not None:
+            with contextlib.suppress(Exception):
+                ec2.delete_key_pair(KeyName=key.name)
+            with contextlib.suppress(OSError):
+                os.unlink(key_file)
+        raise
+    ids = tuple(i["InstanceId"] for i in response.get("Instances", []))
+    return LaunchResult(instance_ids=ids, key_file=key_file, security_group_id=group_id)
