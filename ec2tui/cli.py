@@ -75,8 +75,14 @@ def _check_credentials(factory) -> None:
     """Fail before the UI starts when the profile is unknown or no credentials exist at all."""
     from ec2tui.errors import CredentialsError
 
+    from ec2tui.aws.errors import translate
+
     session = factory.session  # raises CredentialsError for an unknown profile
-    if session.get_credentials() is None:
+    try:
+        credentials = session.get_credentials()
+    except Exception as exc:  # e.g. a broken credential_process or SSO cache: explain, don't trace back
+        raise translate(exc) from exc
+    if credentials is None:
         raise CredentialsError(
             "No AWS credentials found. Run 'aws configure' or 'aws sso login', set AWS_PROFILE, "
             "or try 'ec2tui --demo'.",

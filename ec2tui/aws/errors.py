@@ -35,6 +35,8 @@ def translate(exc: BaseException) -> AwsError:
         return CredentialsError(
             f"SSO session is missing or expired: run 'aws sso login' and retry. ({exc})", "SSOTokenExpired"
         )
+    if isinstance(exc, bce.CredentialRetrievalError):
+        return CredentialsError(f"Could not get AWS credentials: {exc}", "CredentialRetrieval")
     if isinstance(exc, bce.NoRegionError):
         return AwsError("No region configured: pass --region or set AWS_REGION.", "NoRegion")
     if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError | bce.ConnectTimeoutError):

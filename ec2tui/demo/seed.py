@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -152,10 +153,8 @@ def _pick_images(ec2: Any, ssm: Any) -> dict[str, str]:
     """Image IDs for the fleet, preferring the seeded Quick Start images; Amazon Linux is always there in moto."""
     images: dict[str, str] = {}
     for arch, key in (("x86_64", "al2023"), ("arm64", "al2023-arm")):
-        try:
+        with contextlib.suppress(Exception):  # the parameter only exists in moto's big regions
             images[key] = ssm.get_parameter(Name=AL2023_PARAM.format(arch=arch))["Parameter"]["Value"]
-        except Exception:  # the parameter only exists in moto's big regions
-            pass
     patterns = {"ubuntu": "*ubuntu*24.04*", "debian": "debian-12*", "windows": "Windows_Server-2022*"}
     for key, pattern in patterns.items():
         found = ec2.describe_images(Filters=[{"Name": "name", "Values": [pattern]}]).get("Images", [])

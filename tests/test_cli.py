@@ -1,0 +1,72 @@
+"""The command line: AWS CLI conventions, clean errors before the UI starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ec2tui import __version__
+from ec2tui.cli import build_parser, main
+
+
+def run_cli(*args: str, env_extra: dict[str, str] | None = None, tmp_path=None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "ec2tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"ec2tui {__version__}"
+
+
+def test_options_follow_the_aws_cli():
+    args = build_parser().parse_args(
+        ["--profile", "prod", "--region", "eu-west-1", "--endpoint-url", "http://localhost:4566", "--read-only"]
+    )
+    assert (args.profile, args.region, args.endpoint_url, args.read_only) == (
+        "prod",
+        "eu-west-1",
+        "http://localhost:4566",
+        True,
+    )
+
+
+def test_unknown_profile_is_a_clean_error(capsys):
+    assert main(["--profile", "does-not-exist"]) == 2
+    err = capsys.readouterr().err
+    assert "does-not-exist" in err and "--profile" in err and "Traceback" not in err
+
+
+def test_missing_credentials_is_a_clean_error(monkeypatch, capsys, tmp_path):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "No AWS credentials found" in err and "ec2tui --demo" in err
+
+
+def test_secrets_never_reach_the_error_text(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "SUPERSECRETVALUE123")
+    assert main(["--profile", "nope"]) == 2
+    assert "SUPERSECRETVALUE123" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_help_mentions_conventions(flag):
+    result = run_cli(flag)
+    assert result.returncode == 0 and "AWS_PROFILE" in result.stdout and "--demo" in result.stdout
