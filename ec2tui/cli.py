@@ -73,9 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check_credentials(factory) -> None:
     """Fail before the UI starts when the profile is unknown or no credentials exist at all."""
-    from ec2tui.errors import CredentialsError
-
     from ec2tui.aws.errors import translate
+    from ec2tui.errors import CredentialsError
 
     session = factory.session  # raises CredentialsError for an unknown profile
     try:
