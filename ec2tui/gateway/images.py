@@ -1,0 +1,163 @@
+"""Gateway facade for the AMI catalog: cached per-region reads, paged public searches, and image changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ec2tui.aws import image_actions as actions
+from ec2tui.aws import image_search as search
+from ec2tui.aws import images as svc
+from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImageDetail, ImagePage, LaunchPermissions
+from ec2tui.gateway.core import GatewayCore
+
+IMAGES_TTL = 300.0
+"""Seconds a catalog tab stays cached: images change rarely, and our own changes invalidate the cache anyway."""
+
+
+class ImagesApi:
+    def __init__(self, core: GatewayCore) -> None:
+        self.core = core
+
+    def _region(self, region: str | None) -> str:
+        return region or self.core.region
+
+    # -- reads ---------------------------------------------------------------------------------------------------
+    async def list(
+        self, category: ImageCategory | str, region: str | None = None, *, refresh: bool = False
+    ) -> tuple[Image, ...]:
+        """One catalog tab (``ImageCategory`` or its command word); Marketplace/Community give their first page."""
+        category = category if isinstance(category, ImageCategory) else ImageCategory.parse(category)
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "images",
+            category.value,
+            lambda: tuple(svc.list_images(category, factory.ec2(region), factory.client("ssm", region))),
+            region=region,
+            refresh=refresh,
+            ttl=IMAGES_TTL,
+        )
+
+    async def community_page(
+        self,
+        query: CommunityQuery | None = None,
+        next_token: str | None = None,
+        region: str | None = None,
+        *,
+        page_size: int = search.DEFAULT_PAGE_SIZE,
+        refresh: bool = False,
+    ) -> ImagePage:
+        """One page of the community search; pass the page's ``next_token`` back for the next one."""
+        region = self._region(region)
+        query = query or CommunityQuery()
+        factory = self.core.factory
+        return await self.core.cached(
+            "images-community",
+            (query, next_token, page_size),
+            lambda: search.community_page(factory.ec2(region), query, next_token, page_size),
+            region=region,
+            refresh=refresh,
+            ttl=IMAGES_TTL,
+        )
+
+    async def marketplace_page(
+        self,
+        query: CommunityQuery | None = None,
+        next_token: str | None = None,
+        region: str | None = None,
+        *,
+        page_size: int = search.DEFAULT_PAGE_SIZE,
+        refresh: bool = False,
+    ) -> ImagePage:
+        """One page of the Marketplace search (``query.owner`` must be empty)."""
+        region = self._region(region)
+        query = query or CommunityQuery()
+        factory = self.core.factory
+        return await self.core.cached(
+            "images-marketplace",
+            (query, next_token, page_size),
+            lambda: search.marketplace_page(factory.ec2(region), query, next_token, page_size),
+            region=region,
+            refresh=refresh,
+            ttl=IMAGES_TTL,
+        )
+
+    async def detail(self, image_id: str, region: str | None = None, *, refresh: bool = False) -> ImageDetail:
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "image-detail",
+            image_id,
+            lambda: svc.image_detail(factory.ec2(region), image_id),
+            region=region,
+            refresh=refresh,
+            ttl=IMAGES_TTL,
+        )
+
+    # -- changes (refused in read-only mode; each invalidates the regions it touches) ------------------------------
+    async def copy_image(
+        self, source_region: str, image_id: str, name: str, description: str = "", dest_region: str | None = None
+    ) -> str:
+        """Copy ``image_id`` from ``source_region`` into ``dest_region`` (default: the current one); the new ID."""
+        dest = self._region(dest_region)
+        factory = self.core.factory
+        return await self.core.mutate(
+            "Copy image",
+            lambda: actions.copy_image(factory.ec2(dest), source_region, image_id, name, description),
+            invalidate=[dest, source_region],
+        )
+
+    async def create_image(
+        self,
+        instance_id: str,
+        name: str,
+        description: str = "",
+        region: str | None = None,
+        *,
+        no_reboot: bool = False,
+        stop_first: bool = False,
+    ) -> str:
+        """Create an image from an instance (optionally stopping it first and waiting); the new image ID."""
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.mutate(
+            "Create image",
+            lambda: actions.create_image_from_instance(
+                factory.ec2(region), instance_id, name, description, no_reboot=no_reboot, stop_first=stop_first
+            ),
+            invalidate=[region],
+        )
+
+    async def set_launch_permissions(
+        self,
+        image_id: str,
+        region: str | None = None,
+        *,
+        add_account_ids: Iterable[str] = (),
+        remove_account_ids: Iterable[str] = (),
+        public: bool | None = None,
+    ) -> LaunchPermissions:
+        """Share/unshare with accounts, make public (True) or private (False); the permissions afterwards."""
+        region = self._region(region)
+        factory = self.core.factory
+        add, remove = list(add_account_ids), list(remove_account_ids)
+        action = "Make image public" if public else "Change image sharing"
+        return await self.core.mutate(
+            action,
+            lambda: actions.set_launch_permissions(
+                factory.ec2(region), image_id, add_account_ids=add, remove_account_ids=remove, public=public
+            ),
+            invalidate=[region],
+        )
+
+    async def deregister(
+        self, image_id: str, region: str | None = None, *, delete_snapshots: bool = False
+    ) -> tuple[str, ...]:
+        """Deregister an image (and delete its snapshots when asked); the deleted snapshot IDs."""
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.mutate(
+            "Deregister image and delete snapshots" if delete_snapshots else "Deregister image",
+            lambda: actions.deregister_image(factory.ec2(region), image_id, delete_snapshots),
+            invalidate=[region],
+        )
