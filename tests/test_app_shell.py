@@ -85,8 +85,8 @@ async def test_c_copies_with_pyperclip(app, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("c")
-        assert copied == ["af-south-1"]
-        assert any("Copied region name af-south-1 (system clipboard)" in n for n in notifications(app))
+        assert copied == ["us-east-1"], "the cursor starts on the current region"
+        assert any("Copied region name us-east-1 (system clipboard)" in n for n in notifications(app))
 
 
 async def test_c_falls_back_to_osc52_without_a_system_clipboard(app, monkeypatch):
@@ -99,7 +99,7 @@ async def test_c_falls_back_to_osc52_without_a_system_clipboard(app, monkeypatch
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("down", "c")
-        assert app.clipboard == "ap-east-1"
+        assert app.clipboard == "us-east-2"
         assert any("OSC 52" in n for n in notifications(app))
 
 
@@ -110,7 +110,7 @@ async def test_over_ssh_osc52_is_used(app, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("c")
-        assert app.clipboard == "af-south-1" and copied == []
+        assert app.clipboard == "us-east-1" and copied == []
 
 
 async def test_command_prompt_validates_completes_and_navigates(app):

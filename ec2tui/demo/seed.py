@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import importlib.util
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,19 +120,14 @@ AL2023_PARAM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{
 
 
 def seed_demo(endpoint_url: str) -> None:
-    """Seed every demo region concurrently."""
+    """Seed every demo region (sequentially: the work is CPU-bound in moto, threads only add GIL contention)."""
     session = demo_session()
-    # Create clients serially (boto3 sessions are not thread-safe for that), seed in parallel.
-    clients = {
-        region: (
+    for region in DEMO_REGIONS:
+        seed_region(
+            region,
             session.client("ec2", region_name=region, endpoint_url=endpoint_url),
             session.client("ssm", region_name=region, endpoint_url=endpoint_url),
         )
-        for region in DEMO_REGIONS
-    }
-    with ThreadPoolExecutor(max_workers=len(DEMO_REGIONS)) as pool:
-        for future in [pool.submit(seed_region, region, *clients[region]) for region in DEMO_REGIONS]:
-            future.result()
 
 
 def seed_region(region: str, ec2: Any, ssm: Any) -> None:
@@ -157,7 +151,9 @@ def _pick_images(ec2: Any, ssm: Any) -> dict[str, str]:
             images[key] = ssm.get_parameter(Name=AL2023_PARAM.format(arch=arch))["Parameter"]["Value"]
     patterns = {"ubuntu": "*ubuntu*24.04*", "debian": "debian-12*", "windows": "Windows_Server-2022*"}
     for key, pattern in patterns.items():
-        found = ec2.describe_images(Filters=[{"Name": "name", "Values": [pattern]}]).get("Images", [])
+        found = ec2.describe_images(
+            Filters=[{"Name": "name", "Values": [pattern]}, {"Name": "architecture", "Values": ["x86_64"]}]
+        ).get("Images", [])
         if found:
             images[key] = found[0]["ImageId"]
     if "al2023" not in images:

@@ -390,9 +390,10 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
     parameters = ssm_backends[account_id][region]._parameters
     now = datetime.now(UTC).replace(microsecond=0)
     zone = f"{region}a"
-    for spec in _catalog(account_id, region, now):
-        if spec.parameter and spec.parameter in parameters:
-            continue  # moto already has it (Amazon Linux in the big regions): keep moto's image
+    for index, spec in enumerate(_catalog(account_id, region, now)):
+        existing = parameters.get(spec.parameter) if spec.parameter else None
+        if existing and existing[-1].value in backend.amis:
+            continue  # moto already has it (Amazon Linux, when moto preloads its images): keep moto's image
         image_id = random_ami_id()
         ami = _DemoAmi(
             backend,
@@ -404,7 +405,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
             public=spec.public,
             virtualization_type="hvm",
             architecture=spec.arch,
-            creation_date=now - timedelta(days=spec.days_old, hours=spec.days_old % 7),
+            creation_date=now - timedelta(days=spec.days_old, hours=spec.days_old % 7, minutes=7 * index),
             platform="windows" if spec.windows else None,
             hypervisor="xen",
             root_device_type="ebs",
@@ -418,12 +419,16 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
         ami.platform_details = spec.platform_details
         ami.usage_operation = "RunInstances:0002" if spec.windows else "RunInstances"
         ami.ena_support = True
+        if spec.product_code:
+            # moto keeps product codes as bare strings, which its serializer drops; it reads this name first.
+            ami.ProductCodes = [{"ProductCodeId": spec.product_code, "ProductCodeType": "marketplace"}]
         if spec.deprecated_in_days is not None:
             ami.deprecation_time = (now + timedelta(days=spec.deprecated_in_days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         for account in spec.shared_with:
             ami.launch_permissions.append({"UserId": account})
         backend.amis[image_id] = ami
         if spec.parameter:
+            parameters.pop(spec.parameter, None)  # moto's own value points at an image it did not load
             parameters[spec.parameter].append(
                 Parameter(
                     account_id=account_id,

@@ -41,7 +41,10 @@ class RegionsScreen(ListScreen[Region]):
         return await self.ec2app.gateway.regions.list(refresh=refresh)
 
     def set_items(self, items: list[Region]) -> None:
+        first_load = not self.items
         super().set_items(items)
+        if first_load and self.ec2app.region in self.table.rows:
+            self.table.move_cursor(row=self.table.get_row_index(self.ec2app.region))
         self.run_worker(self._load_counts(self._refreshing), exclusive=True, group="counts", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
