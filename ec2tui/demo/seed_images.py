@@ -121,6 +121,14 @@ def _catalog(account: str, region: str, now: datetime) -> list[DemoImage]:
         alias="amazon",
         parameter="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{al}",
     )
+    al2 = DemoImage(
+        "",
+        f"Amazon Linux 2 Kernel 5.10 AMI 2.0.{d}.0 {{al}} HVM gp2",
+        AMAZON,
+        7,
+        alias="amazon",
+        parameter="/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-{al}-gp2",
+    )
     win = DemoImage(
         "",
         "",
@@ -138,6 +146,11 @@ def _catalog(account: str, region: str, now: datetime) -> list[DemoImage]:
             al2023,
             x86_64=f"al2023-ami-{al_version}-kernel-6.1-x86_64",
             arm64=f"al2023-ami-{al_version}-kernel-6.1-arm64",
+        ),
+        *_arches(
+            al2,
+            x86_64=f"amzn2-ami-kernel-5.10-hvm-2.0.{d}.0-x86_64-gp2",
+            arm64=f"amzn2-ami-kernel-5.10-hvm-2.0.{d}.0-arm64-gp2",
         ),
         *_arches(
             ubuntu24,
@@ -391,8 +404,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     zone = f"{region}a"
     for index, spec in enumerate(_catalog(account_id, region, now)):
-        existing = parameters.get(spec.parameter) if spec.parameter else None
-        if existing and existing[-1].value in backend.amis:
+        if spec.parameter and _resolves(parameters, spec.parameter, backend):
             continue  # moto already has it (Amazon Linux, when moto preloads its images): keep moto's image
         image_id = random_ami_id()
         ami = _DemoAmi(
@@ -428,7 +440,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
             ami.launch_permissions.append({"UserId": account})
         backend.amis[image_id] = ami
         if spec.parameter:
-            parameters.pop(spec.parameter, None)  # moto's own value points at an image it did not load
+            # A new version: moto's own value, if any, points at an image it did not load.
             parameters[spec.parameter].append(
                 Parameter(
                     account_id=account_id,
@@ -439,10 +451,19 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
                     allowed_pattern=None,
                     keyid=None,
                     last_modified_date=ami.creation_date,
-                    version=1,
+                    version=len(parameters[spec.parameter]) + 1,
                     data_type="aws:ec2:image",
                 )
             )
+
+
+def _resolves(parameters: Any, name: str, backend: Any) -> bool:
+    """The parameter exists and names an image the backend has. (``in`` makes moto load its Amazon Linux
+    parameters, which it ships even when its stock AMIs are not loaded, so they can point at nothing.)"""
+    if name not in parameters:
+        return False
+    versions = parameters[name]
+    return bool(versions) and versions[-1].value in backend.amis
 
 
 def _devices(backend: Any, ami: Ami, spec: DemoImage, zone: str) -> list[dict[str, Any]]:

@@ -1,0 +1,99 @@
+"""ImagesApi: cached reads per region, invalidation after changes, read-only refusal."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from ec2tui.aws.models.images import CommunityQuery, ImageCategory
+from ec2tui.errors import ReadOnlyError, ValidationError
+from tests.test_images_helpers import ACCOUNT, COMMUNITY_OWNER, foreign_image, own_image
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def image_id(ec2):
+    return own_image(ec2, "web-server-golden-2026-10")
+
+
+async def test_list_is_cached_per_region_and_category(gateway, image_id):
+    first = await gateway.images.list(ImageCategory.MINE)
+    again = await gateway.images.list("mine")
+    assert first == again and [i.id for i in first] == [image_id]
+    assert gateway.core.calls["images"] == 1
+    await gateway.images.list(ImageCategory.MINE, region="eu-west-1")
+    await gateway.images.list(ImageCategory.CUSTOM)
+    assert gateway.core.calls["images"] == 3
+    await gateway.images.list(ImageCategory.MINE, refresh=True)
+    assert gateway.core.calls["images"] == 4
+
+
+async def test_a_change_invalidates_the_list_without_refresh(gateway, image_id):
+    assert [i.id for i in await gateway.images.list(ImageCategory.MINE)] == [image_id]
+    detail = await gateway.images.detail(image_id)
+    deleted = await gateway.images.deregister(image_id, delete_snapshots=True)
+    assert deleted == detail.image.snapshot_ids
+    assert await gateway.images.list(ImageCategory.MINE) == ()
+
+
+async def test_sharing_shows_in_the_detail_without_refresh(gateway, image_id):
+    before = await gateway.images.detail(image_id)
+    assert before.launch_permissions is not None and not before.launch_permissions.shared
+    result = await gateway.images.set_launch_permissions(image_id, add_account_ids=[COMMUNITY_OWNER])
+    assert result.account_ids == (COMMUNITY_OWNER,)
+    after = await gateway.images.detail(image_id)
+    assert after.launch_permissions.account_ids == (COMMUNITY_OWNER,)
+
+
+async def test_copy_invalidates_the_destination_region(gateway, image_id):
+    assert await gateway.images.list(ImageCategory.MINE, region="eu-west-1") == ()
+    new_id = await gateway.images.copy_image(REGION, image_id, "web-golden-eu", dest_region="eu-west-1")
+    copied = await gateway.images.list(ImageCategory.MINE, region="eu-west-1")
+    assert [i.id for i in copied] == [new_id] and copied[0].region == "eu-west-1"
+
+
+async def test_create_image_invalidates_the_region(gateway, ec2):
+    assert await gateway.images.list(ImageCategory.MINE) == ()
+    instance_id = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    new_id = await gateway.images.create_image(instance_id, "fresh-image", no_reboot=True)
+    assert [i.id for i in await gateway.images.list(ImageCategory.MINE)] == [new_id]
+
+
+async def test_community_pages_through_the_gateway(gateway, ec2):
+    for n in range(8):
+        foreign_image(REGION, f"tool-{n}", owner=COMMUNITY_OWNER, public=True)
+    query = CommunityQuery(text="tool")
+    first = await gateway.images.community_page(query, page_size=6)
+    second = await gateway.images.community_page(query, first.next_token, page_size=6)
+    assert len(first.images) == 6 and len(second.images) == 2 and second.next_token is None
+    assert {i.name for i in first.images + second.images} == {f"tool-{n}" for n in range(8)}
+    assert await gateway.images.community_page(query, page_size=6) == first  # cached
+    assert gateway.core.calls["images-community"] == 2
+
+
+async def test_read_only_gateway_refuses_every_change(read_only_gateway, ec2, image_id):
+    gw = read_only_gateway
+    instance_id = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    changes = [
+        gw.images.copy_image(REGION, image_id, "copy", dest_region="eu-west-1"),
+        gw.images.create_image(instance_id, "new-image", stop_first=True),
+        gw.images.set_launch_permissions(image_id, public=True),
+        gw.images.deregister(image_id, delete_snapshots=True),
+    ]
+    for change in changes:
+        with pytest.raises(ReadOnlyError):
+            await change
+    assert ec2.describe_images(ImageIds=[image_id])["Images"][0]["Public"] is False
+    assert [i.id for i in await gw.images.list(ImageCategory.MINE)] == [image_id]
+    assert boto3.client("ec2", region_name="eu-west-1").describe_images(Owners=[ACCOUNT])["Images"] == []
+    state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state == "running"
+
+
+async def test_bad_input_comes_back_as_validation_error(gateway):
+    with pytest.raises(ValidationError):
+        await gateway.images.list("everything")
+    with pytest.raises(ValidationError) as info:
+        await gateway.images.detail("ami-nope")
+    assert info.value.field == "image_id"
