@@ -13,6 +13,7 @@ from ec2tui.aws import instance_types as types_svc
 from ec2tui.aws import launch as svc
 from ec2tui.aws import network as net
 from ec2tui.aws.models.launch import (
+    ImageFacts,
     IngressRule,
     LaunchContext,
     LaunchRequest,
@@ -301,3 +302,10 @@ def test_instance_types_and_offerings(ec2):
     assert "t3.micro" in region and zone <= region and zone
     with pytest.raises(ValidationError):
         types_svc.offered_types(ec2, "availability-zone")
+
+
+def test_image_facts_from_the_catalog_image_model(ec2, linux_image):
+    parsing = pytest.importorskip("ec2tui.aws.image_parsing")
+    raw = ec2.describe_images(ImageIds=[linux_image.image_id])["Images"][0]
+    image = parsing.parse_image(raw, region="us-east-1")
+    assert ImageFacts.from_image(image) == linux_image

@@ -47,7 +47,8 @@ def image_facts_from_raw(raw: dict[str, Any]) -> ImageFacts:
         name=raw.get("Name", ""),
         description=raw.get("Description", ""),
         architecture=raw.get("Architecture", "x86_64"),
-        platform=raw.get("Platform", ""),
+        # AWS sets Platform only for Windows; moto also returns "Linux/UNIX".
+        platform="windows" if str(raw.get("Platform", "")).lower() == "windows" else "",
         root_device_type=raw.get("RootDeviceType", "ebs"),
         root_device_name=root_name,
         root_volume_size_gib=ebs.get("VolumeSize"),

@@ -154,6 +154,25 @@ class ImageFacts:
     def is_windows(self) -> bool:
         return self.platform.lower() == "windows"
 
+    @classmethod
+    def from_image(cls, image: Any) -> ImageFacts:
+        """From the AMI catalog's ``ec2tui.aws.models.images.Image`` (duck-typed: no import between the areas)."""
+        root = image.root_device
+        platform = "windows" if image.is_windows else ""
+        return cls(
+            image_id=image.id,
+            name=image.name,
+            description=image.description,
+            architecture=image.architecture,
+            platform=platform,
+            root_device_type=image.root_device_type,
+            root_device_name=image.root_device_name,
+            root_volume_size_gib=root.size_gib if root is not None else None,
+            root_volume_type=(root.volume_type or "") if root is not None else "",
+            root_encrypted=bool(root.encrypted) if root is not None else False,
+            state=image.state,
+        )
+
 
 @dataclass(frozen=True)
 class LaunchContext:
