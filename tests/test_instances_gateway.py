@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import boto3
@@ -60,9 +61,18 @@ async def test_list_uses_the_current_region(gateway):
 async def test_all_regions_fan_out_is_concurrent(gateway, monkeypatch):
     expected = {region: set(run(region, 2)) for region in REGIONS}
     real = svc.list_instances
+    delay = 0.6
+    running = peak = 0
+    lock = threading.Lock()
 
     def slow(ec2, region):
-        time.sleep(0.3)
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(delay)
+        with lock:
+            running -= 1
         return real(ec2, region)
 
     monkeypatch.setattr(svc, "list_instances", slow)
@@ -72,8 +82,9 @@ async def test_all_regions_fan_out_is_concurrent(gateway, monkeypatch):
 
     assert {r.region: {i.id for i in r.value} for r in results} == expected
     assert all(r.error is None for r in results)
-    # sequential would take 5 x 0.3 = 1.5 s plus moto's work
-    assert elapsed < 1.0, f"fan-out looked sequential: {elapsed:.2f}s for {len(REGIONS)} regions"
+    assert peak == len(REGIONS), f"only {peak} regions were in flight at once"
+    # sequential would take 5 x 0.6 = 3 s plus moto's work; concurrent is one delay plus moto's work
+    assert elapsed < delay * len(REGIONS) / 2, f"fan-out looked sequential: {elapsed:.2f}s for {len(REGIONS)} regions"
 
 
 async def test_a_failing_region_does_not_hide_the_others(gateway, monkeypatch):
