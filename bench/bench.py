@@ -68,16 +68,18 @@ async def bench_gateway(endpoint: str) -> None:
 
 
 async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
-    import boto3
-
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
+    from ec2tui.demo.seed_images import seed_images
+    from ec2tui.demo.server import DEMO_ACCOUNT
     from ec2tui.gateway import Gateway
 
     region = "ca-central-1"
     ec2 = demo_session().client("ec2", region_name=region, endpoint_url=endpoint)
+    seed_images(DEMO_ACCOUNT, region, ec2, None)
+    image_id = ec2.describe_images(Owners=["self"])["Images"][0]["ImageId"]
     for _ in range(count // 100):
-        ec2.run_instances(ImageId="ami-12c6146b", MinCount=100, MaxCount=100, InstanceType="t3.micro")
+        ec2.run_instances(ImageId=image_id, MinCount=100, MaxCount=100, InstanceType="t3.micro")
     gateway = Gateway(ClientFactory(AwsTarget(region=region, endpoint_url=endpoint), demo_session()))
     if hasattr(gateway, "instances"):
         with timer() as t:
@@ -86,7 +88,6 @@ async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
         record(f"instances: list {count} (paginated), cold", t["elapsed"])
         record(f"instances: list {count}, cached", await median_of(20, gateway.instances.list), "ms")
     gateway.close()
-    del boto3
 
 
 async def bench_ui(endpoint: str) -> None:
@@ -125,6 +126,83 @@ async def bench_ui(endpoint: str) -> None:
         record("ui: filter keystroke (38 rows)", statistics.median(samples), "ms", "target < 50 ms")
 
 
+def seed_public_images(region: str, count: int) -> None:
+    """Insert ``count`` public community images straight into the (in-process) moto server's backend."""
+    from datetime import UTC, datetime, timedelta
+
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.amis import Ami
+    from moto.ec2.utils import random_ami_id
+
+    from ec2tui.demo.server import DEMO_ACCOUNT
+
+    backend = ec2_backends[DEMO_ACCOUNT][region]
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    for index in range(count):
+        image_id = random_ami_id()
+        backend.amis[image_id] = Ami(
+            backend,
+            image_id,
+            name=f"community-{'arm' if index % 3 else 'web'}-image-{index:05d}",
+            description=f"Community image number {index}",
+            owner_id=f"{100000000000 + index % 500:012d}",
+            public=True,
+            architecture="arm64" if index % 3 else "x86_64",
+            virtualization_type="hvm",
+            root_device_type="ebs",
+            root_device_name="/dev/xvda",
+            region_name=f"{region}a",
+            creation_date=base + timedelta(minutes=index),
+        )
+
+
+async def loop_lag_during(call: Callable[[], Awaitable[object]]) -> tuple[float, float, object]:
+    """Run ``call`` while a 10 ms ticker measures the event loop's worst stall (what a user would feel)."""
+    worst = 0.0
+    stop = False
+
+    async def ticker() -> None:
+        nonlocal worst
+        while not stop:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            worst = max(worst, time.perf_counter() - before - 0.01)
+
+    task = asyncio.create_task(ticker())
+    start = time.perf_counter()
+    result = await call()
+    elapsed = time.perf_counter() - start
+    stop = True
+    await task
+    return elapsed, worst, result
+
+
+async def bench_community(endpoint: str, count: int = 50_000) -> None:
+    from botocore.config import Config
+
+    from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.aws.models.images import CommunityQuery
+    from ec2tui.demo.seed import demo_session
+    from ec2tui.gateway import Gateway
+
+    region = "us-east-2"
+    with timer() as t:
+        seed_public_images(region, count)
+    print(f"  (inserted {count:,} public images into moto in {t['elapsed']:.1f} s)")
+    # moto ignores MaxResults: an unfiltered search makes it render all public images in one answer.
+    patient = Config(read_timeout=600, retries={"mode": "standard", "max_attempts": 1})
+    gateway = Gateway(ClientFactory(AwsTarget(region=region, endpoint_url=endpoint), demo_session(), patient))
+    elapsed, lag, page = await loop_lag_during(gateway.images.community_page)
+    record(f"community: first page of {len(page.images)} among {count:,} public images", elapsed)
+    record("community: worst event-loop stall meanwhile (UI stays live)", lag, "ms", "target < 50 ms")
+    elapsed, lag, second = await loop_lag_during(lambda: gateway.images.community_page(next_token=page.next_token))
+    record(f"community: next page ({len(second.images)} images)", elapsed)
+    query = CommunityQuery(text="web-image-0424")
+    elapsed, lag, found = await loop_lag_during(lambda: gateway.images.community_page(query))
+    record(f"community: server-side name search ({len(found.images)} hits)", elapsed)
+    gateway.close()
+
+
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     print("ec2tui benchmark (moto server on 127.0.0.1)\n")
@@ -133,6 +211,7 @@ def main() -> None:
         asyncio.run(bench_gateway(demo.endpoint_url))
         asyncio.run(bench_ui(demo.endpoint_url))
         asyncio.run(bench_many_instances(demo.endpoint_url))
+        asyncio.run(bench_community(demo.endpoint_url))
     finally:
         demo.stop()
 

@@ -39,8 +39,17 @@ class Ec2App(App[None]):
     region: reactive[str] = reactive("")
     account: reactive[str] = reactive("")
 
-    def __init__(self, gateway: Gateway, *, demo: bool = False, theme: str | None = None) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        *,
+        demo: bool = False,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
+        if keymap:
+            self.set_keymap(keymap)
         self.gateway = gateway
         self.demo = demo
         self.set_reactive(Ec2App.region, gateway.region)

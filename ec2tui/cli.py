@@ -33,6 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
     from ec2tui.errors import Ec2TuiError
     from ec2tui.gateway import Gateway
+    from ec2tui.settings import load_keymap
+
+    try:
+        keymap = load_keymap()
+    except Ec2TuiError as exc:
+        print(f"ec2tui: {exc}", file=sys.stderr)
+        return 2
 
     demo = None
     ready: threading.Event | None = None
@@ -62,7 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ec2tui.app import Ec2App
 
     gateway = Gateway(factory, read_only=args.read_only, ready=ready.wait if ready else None)
-    app = Ec2App(gateway, demo=args.demo, theme=args.theme or os.environ.get("EC2TUI_THEME"))
+    app = Ec2App(
+        gateway,
+        demo=args.demo,
+        theme=args.theme or os.environ.get("EC2TUI_THEME"),
+        keymap=keymap,
+    )
     try:
         app.run()
     finally:

@@ -188,3 +188,14 @@ async def test_unreachable_endpoint_shows_error_and_app_stays_usable(aws):
         await pilot.press("escape", "q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_user_keymap_remaps_a_binding(no_default_amis, gateway):
+    app = Ec2App(gateway, keymap={"app.help": "f1"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

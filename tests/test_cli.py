@@ -70,3 +70,19 @@ def test_secrets_never_reach_the_error_text(monkeypatch, capsys):
 def test_help_mentions_conventions(flag):
     result = run_cli(flag)
     assert result.returncode == 0 and "AWS_PROFILE" in result.stdout and "--demo" in result.stdout
+
+
+def test_keymap_file_remaps_bindings(tmp_path, monkeypatch):
+    from ec2tui.settings import load_keymap
+
+    monkeypatch.setenv("EC2TUI_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "keymap.toml").write_text('[keymap]\n"app.help" = "f1"\n')
+    assert load_keymap() == {"app.help": "f1"}
+
+
+def test_malformed_keymap_is_a_clean_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EC2TUI_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "keymap.toml").write_text("[keymap\n")
+    assert main(["--demo"]) == 2
+    err = capsys.readouterr().err
+    assert "keymap.toml" in err and "Traceback" not in err
