@@ -1,0 +1,417 @@
+"""`enter` on an instance: everything worth checking before acting on it, in one scrollable page.
+
+The row's data shows at once; the detail lookups (type, AMI, security group rules, volumes) and the user data fill in
+when they arrive. Lookups that failed are listed at the top rather than hidden.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from ec2tui.aws.models.instances import (
+    AMI_AVAILABLE,
+    AMI_NOT_FOUND,
+    Instance,
+    InstanceDetail,
+    InstanceState,
+    StateChange,
+)
+from ec2tui.errors import Ec2TuiError
+from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
+from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.user_data import UserDataScreen
+from ec2tui.widgets.app_header import AppHeader
+
+USER_DATA_PREVIEW_LINES = 12
+REBOOTING_SHOWN_SECONDS = 10.0
+AMI_SCREEN_CANDIDATES = (
+    ("ec2tui.screens.ami_detail", "AmiDetailScreen"),
+    ("ec2tui.screens.image_detail", "ImageDetailScreen"),
+)
+"""Where the AMI catalog's detail screen may live; `m` opens it when it exists, else copies the AMI ID."""
+
+_NOT_LOADED: Any = object()
+
+
+def _kv_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=14)
+    table.add_column()
+    return table
+
+
+def _table(*headers: str) -> Table:
+    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", show_edge=False, pad_edge=False)
+    for header in headers:
+        table.add_column(header)
+    return table
+
+
+def _heading(text: str) -> Text:
+    return Text(f"\n{text}", style="bold underline")
+
+
+def _dim(text: str) -> Text:
+    return Text(text, style="dim")
+
+
+def _launch_text(instance: Instance) -> Text:
+    if instance.launch_time is None:
+        return _dim("unknown")
+    stamp = instance.launch_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return Text.assemble(stamp, (f"  ({instance.age_at(datetime.now(UTC))} ago)", "dim"))
+
+
+def summary_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
+    table = _kv_table()
+    state = Text(instance.state, style=f"bold {instance.state_colour}")
+    if instance.state_reason:
+        state.append(f"  {instance.state_reason}", style="dim")
+    table.add_row("State", state)
+    type_text = Text(instance.instance_type)
+    if detail is not None and detail.type_info is not None:
+        type_text.append(f"  {detail.type_info.label}")
+    elif detail is None:
+        type_text.append("  …", style="dim")
+    table.add_row("Instance type", type_text)
+    table.add_row("AMI", ami_text(instance, detail))
+    table.add_row("Platform", instance.platform)
+    table.add_row("Architecture", instance.architecture or _dim("unknown"))
+    table.add_row("Region / zone", f"{instance.region} / {instance.availability_zone}")
+    table.add_row("Launched", _launch_text(instance))
+    table.add_row("Key pair", instance.key_name or _dim("none"))
+    table.add_row("IAM profile", instance.iam_profile_arn or _dim("none"))
+    monitoring = {"enabled": "enabled (detailed, 1-minute metrics)", "disabled": "disabled (basic, 5-minute metrics)"}
+    table.add_row("Monitoring", monitoring.get(instance.monitoring, instance.monitoring))
+    if detail is not None:
+        if detail.ssh_user is None:
+            login = Text("Windows: connect with RDP (port 3389)")
+        else:
+            login = Text.assemble(detail.ssh_user, ("  guessed from the AMI; h shows the ssh command", "dim"))
+        table.add_row("Login user", login)
+    return table
+
+
+def ami_text(instance: Instance, detail: InstanceDetail | None) -> Text:
+    if detail is None:
+        return Text.assemble(instance.image_id, ("  …", "dim"))
+    ami = detail.ami
+    text = Text.assemble((ami.label, "bold" if ami.name else "yellow"), "  ", ami.image_id)
+    if ami.status == AMI_NOT_FOUND:
+        text.append("  deregistered or no longer shared", style="yellow")
+    elif ami.status != AMI_AVAILABLE:
+        text.append(f"  ({ami.status})", style="yellow")
+    text.append("  m: go to the AMI", style="dim")
+    return text
+
+
+def network_section(instance: Instance) -> RenderableType:
+    table = _kv_table()
+    table.add_row("VPC", instance.vpc_id or _dim("none (EC2-Classic)"))
+    table.add_row("Subnet", instance.subnet_id or _dim("none"))
+    table.add_row("Private IP", instance.private_ip or _dim("none"))
+    table.add_row("Public IP", instance.public_ip or _dim("none"))
+    table.add_row("Public DNS", instance.public_dns or _dim("none"))
+    parts: list[RenderableType] = [_heading("Network"), table]
+    if instance.network_interfaces:
+        interfaces = _table("Interface", "Subnet", "Private IPs", "Public IP")
+        for eni in instance.network_interfaces:
+            interfaces.add_row(eni.interface_id, eni.subnet_id, ", ".join(eni.private_ips), eni.public_ip or "")
+        parts += [Text(""), interfaces]
+    return Group(*parts)
+
+
+def security_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
+    parts: list[RenderableType] = [_heading("Security groups (inbound rules)")]
+    if detail is None or (not detail.security_groups and instance.security_groups):
+        note = "loading rules…" if detail is None else "rules unavailable (see the warnings above)"
+        for group_id, name in instance.security_groups:
+            parts.append(Text.assemble((group_id, "bold"), f"  {name}  ", (note, "dim")))
+        if not instance.security_groups:
+            parts.append(_dim("none"))
+        return Group(*parts)
+    if not detail.security_groups:
+        parts.append(_dim("none"))
+    for group in detail.security_groups:
+        parts.append(Text.assemble((group.id, "bold"), f"  {group.name}  ", (group.description, "dim")))
+        if not group.inbound:
+            parts.append(Text("  no inbound rules: nothing can connect in", style="yellow"))
+            continue
+        rules = _table("  Protocol", "Ports", "Source")
+        for rule in group.inbound:
+            sources = rule.sources or ("(none)",)
+            for index, source in enumerate(sources):
+                open_world = source.startswith(("0.0.0.0/0", "::/0"))
+                rules.add_row(
+                    f"  {rule.protocol_label}" if index == 0 else "",
+                    rule.port_label if index == 0 else "",
+                    Text(source, style="yellow" if open_world else ""),
+                )
+        parts.append(rules)
+    return Group(*parts)
+
+
+def storage_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
+    parts: list[RenderableType] = [_heading("Storage (EBS)")]
+    if detail is not None and detail.volumes:
+        table = _table("Device", "Volume", "Size", "Type", "IOPS", "Encrypted", "Delete on termination", "State")
+        for volume in detail.volumes:
+            table.add_row(
+                volume.device,
+                volume.volume_id,
+                f"{volume.size_gib} GiB",
+                volume.volume_type,
+                str(volume.iops) if volume.iops else "",
+                Text("yes", style="green") if volume.encrypted else Text("no", style="yellow"),
+                {True: "yes", False: "no", None: "?"}[volume.delete_on_termination],
+                volume.state,
+            )
+        parts.append(table)
+    elif instance.block_devices:
+        table = _table("Device", "Volume", "Delete on termination")
+        for device in instance.block_devices:
+            table.add_row(device.device, device.volume_id, "yes" if device.delete_on_termination else "no")
+        parts.append(table)
+        parts.append(_dim("loading sizes…" if detail is None else "sizes and types unavailable"))
+    else:
+        parts.append(_dim("no EBS volumes attached"))
+    return Group(*parts)
+
+
+def tags_section(instance: Instance) -> RenderableType:
+    parts: list[RenderableType] = [_heading("Tags")]
+    if not instance.tags:
+        parts.append(_dim("none"))
+        return Group(*parts)
+    table = _table("Key", "Value")
+    for key, value in sorted(instance.tags):
+        table.add_row(Text(key, style="bold"), Text(value))
+    parts.append(table)
+    return Group(*parts)
+
+
+def user_data_section(user_data: str | None) -> RenderableType:
+    parts: list[RenderableType] = [_heading("User data")]
+    if user_data is _NOT_LOADED:
+        parts.append(_dim("loading…"))
+    elif user_data is None:
+        parts.append(_dim("none"))
+    else:
+        lines = user_data.splitlines()
+        preview = "\n".join(lines[:USER_DATA_PREVIEW_LINES])
+        parts.append(Text(preview))
+        more = f"{len(lines) - USER_DATA_PREVIEW_LINES} more lines; " if len(lines) > USER_DATA_PREVIEW_LINES else ""
+        parts.append(_dim(f"({more}u opens the read-only viewer)"))
+    return Group(*parts)
+
+
+class InstanceDetailScreen(InstanceActions, Screen[None]):
+    AUTO_REFRESH_SECONDS: ClassVar[float] = 3.0
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="instance.back"),
+        Binding("u", "user_data", "User data", id="instance.user_data"),
+        Binding("m", "open_ami", "AMI", id="instance.ami"),
+        *ACTION_BINDINGS,
+        Binding("c", "copy_id", "Copy ID", id="instance.copy"),
+        Binding("ctrl+r", "refresh", "Refresh", id="instance.refresh"),
+    ]
+
+    def __init__(self, instance: Instance) -> None:
+        super().__init__(id="instance-detail")
+        self.instance = instance
+        self.detail: InstanceDetail | None = None
+        self.user_data: str | None = _NOT_LOADED
+        self.error: str | None = None
+        self.rebooting_until = 0.0
+        self._timer: Timer | None = None
+
+    def compose(self) -> Iterable[Any]:
+        yield AppHeader()
+        yield Static(id="title", classes="screen-title")
+        with VerticalScroll(id="detail-body"):
+            yield Static(id="detail-warnings", classes="detail-warnings")
+            yield Static(id="detail-summary")
+            yield Static(id="detail-network")
+            yield Static(id="detail-security")
+            yield Static(id="detail-storage")
+            yield Static(id="detail-tags")
+            yield Static(id="detail-user-data")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-body").focus()
+        self.render_detail()
+        self.load()
+
+    # -- data -------------------------------------------------------------------------------------------------
+    def shown_instance(self) -> Instance:
+        instance = self.detail.instance if self.detail is not None else self.instance
+        if time.monotonic() < self.rebooting_until and instance.state == InstanceState.RUNNING:
+            return replace(instance, state=InstanceState.REBOOTING)
+        return instance
+
+    def load(self, refresh: bool = False) -> None:
+        self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
+
+    async def _load(self, refresh: bool) -> None:
+        api = self.ec2app.gateway.instances
+        instance = self.instance
+        detail, user_data = await asyncio.gather(
+            api.detail(instance.id, instance.region, refresh=refresh),
+            api.user_data(instance.id, instance.region, refresh=refresh),
+            return_exceptions=True,
+        )
+        if isinstance(detail, Ec2TuiError):
+            self.error = str(detail)
+            self.ec2app.notify(self.error, title="AWS error", severity="error", markup=False, timeout=8)
+        elif isinstance(detail, BaseException):
+            raise detail
+        else:
+            self.error = None
+            self.detail = detail
+            self.instance = detail.instance
+        if isinstance(user_data, Ec2TuiError):
+            self.user_data = f"<could not read the user data: {user_data}>"
+        elif isinstance(user_data, BaseException):
+            raise user_data
+        else:
+            self.user_data = user_data
+        self.render_detail()
+        self._update_auto_refresh()
+
+    # -- rendering --------------------------------------------------------------------------------------------
+    def render_detail(self) -> None:
+        instance = self.shown_instance()
+        detail = self.detail
+        title = Text.assemble(
+            ("Instance ", "bold"),
+            (instance.name or instance.id, "bold"),
+            f"  {instance.id}  " if instance.name else "  ",
+            (instance.state, f"bold {instance.state_colour}"),
+            f"  {instance.region}",
+        )
+        if self._timer is not None:
+            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style="bold yellow")
+        self.query_one("#title", Static).update(title)
+        warnings = list(detail.warnings) if detail is not None else []
+        if self.error:
+            warnings.insert(0, f"Could not load the details: {self.error} (ctrl+r retries; showing the list's data)")
+        warning_box = self.query_one("#detail-warnings", Static)
+        warning_box.update(Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow"))
+        warning_box.display = bool(warnings)
+        self.query_one("#detail-summary", Static).update(summary_section(instance, detail))
+        self.query_one("#detail-network", Static).update(network_section(instance))
+        self.query_one("#detail-security", Static).update(security_section(instance, detail))
+        self.query_one("#detail-storage", Static).update(storage_section(instance, detail))
+        self.query_one("#detail-tags", Static).update(tags_section(instance))
+        self.query_one("#detail-user-data", Static).update(user_data_section(self.user_data))
+
+    # -- auto-refresh -----------------------------------------------------------------------------------------
+    def _update_auto_refresh(self) -> None:
+        active = self.shown_instance().is_transitional
+        if active and self._timer is None:
+            self._timer = self.set_interval(self.AUTO_REFRESH_SECONDS, self._tick)
+            self.render_detail()
+        elif not active and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            self.render_detail()
+
+    def _tick(self) -> None:
+        if not self.shown_instance().is_transitional:
+            self._update_auto_refresh()
+        elif self.is_current:
+            self.load(refresh=True)
+
+    # -- instance actions -------------------------------------------------------------------------------------
+    def action_targets(self) -> list[Instance]:
+        return [self.shown_instance()]
+
+    def cursor_instance(self) -> Instance | None:
+        return self.shown_instance()
+
+    def instances_changed(self, changes: Sequence[StateChange], regions: set[str]) -> None:
+        for change in changes:
+            if change.instance_id != self.instance.id:
+                continue
+            if change.current_state == InstanceState.REBOOTING:
+                self.rebooting_until = time.monotonic() + REBOOTING_SHOWN_SECONDS
+            elif change.current_state:
+                self.instance = replace(self.instance, state=change.current_state)
+                if self.detail is not None:
+                    self.detail = replace(self.detail, instance=self.instance)
+        if self.instance.region in regions:
+            self.render_detail()
+            self._update_auto_refresh()
+            self.load(refresh=True)
+
+    # -- keys -------------------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load(refresh=True)
+
+    def action_copy_id(self) -> None:
+        self.copy_instance_id()
+
+    def action_user_data(self) -> None:
+        if self.user_data is _NOT_LOADED:
+            self.ec2app.notify("The user data is still loading.", severity="warning")
+            return
+        if self.user_data is None:
+            self.ec2app.notify(f"{self.instance.id} has no user data.", markup=False)
+            return
+        label = f"{self.instance.name} ({self.instance.id})" if self.instance.name else self.instance.id
+        self.app.push_screen(UserDataScreen(label, self.user_data))
+
+    def action_open_ami(self) -> None:
+        image_id = self.instance.image_id
+        screen_class = ami_detail_screen()
+        if screen_class is not None:
+            self.app.push_screen(screen_class(image_id, self.instance.region))
+            return
+        self.ec2app.copy_and_notify(image_id, "AMI ID")
+        self.ec2app.notify(
+            "There is no AMI detail screen in this build: the AMI ID was copied instead.",
+            severity="warning",
+            markup=False,
+        )
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("Show user data", "The decoded user data in a read-only viewer (u)", self.action_user_data)
+        yield PaletteCommand("Go to AMI", "The AMI this instance was launched from (m)", self.action_open_ami)
+        yield from self.instance_palette_commands()
+        yield PaletteCommand(
+            "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", self.action_refresh
+        )
+        yield PaletteCommand("Back to the list", "Close the details (esc)", self.action_back)
+
+
+def ami_detail_screen() -> Any | None:
+    """The AMI catalog's detail screen class when this build has one (it is developed separately)."""
+    for module_name, class_name in AMI_SCREEN_CANDIDATES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        screen_class = getattr(module, class_name, None)
+        if screen_class is not None:
+            return screen_class
+    return None

@@ -1,0 +1,424 @@
+"""The instance actions shared by the list and the detail screen: confirm, call the gateway, report, refresh.
+
+Mixed into a :class:`~textual.screen.Screen` (the list and the detail screen) that provides ``action_targets`` (the
+instances a batch action applies to) and ``cursor_instance`` (the one a single-instance action applies to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_confirmation_phrase
+from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
+from ec2tui.aws.ssh import ssh_command
+from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
+from ec2tui.screens.list_screen import PaletteCommand
+
+if TYPE_CHECKING:
+    from ec2tui.app import Ec2App
+
+LISTED_IN_CONFIRMATION = 8
+"""How many instances a confirmation names before it says "and N more"."""
+
+
+@dataclass(frozen=True)
+class StateAction:
+    """One state change: the gateway method, the states it applies to and what the confirmation says."""
+
+    key: str
+    verb: str
+    title: str
+    """Plain name, also the gateway's action name (what ReadOnlyError quotes)."""
+    method: str
+    applies_to: frozenset[str]
+    not_applicable: str
+    """Why an instance outside ``applies_to`` is skipped (``"is not stopped"``)."""
+    consequences: str
+    done: str
+    danger: bool = False
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+
+STATE_ACTIONS: dict[str, StateAction] = {
+    action.key: action
+    for action in (
+        StateAction(
+            "start",
+            "Start",
+            "Start instances",
+            "start",
+            frozenset({InstanceState.STOPPED}),
+            "only stopped instances can be started",
+            "Billing for compute resumes. A public IPv4 address without an Elastic IP will be a new one.",
+            "Starting",
+        ),
+        StateAction(
+            "stop",
+            "Stop",
+            "Stop instances",
+            "stop",
+            frozenset({InstanceState.RUNNING, InstanceState.PENDING}),
+            "only running or pending instances can be stopped",
+            "The OS shuts down. EBS volumes are kept; instance-store data is lost; the public IPv4 address is "
+            "released unless it is an Elastic IP.",
+            "Stopping",
+        ),
+        StateAction(
+            "force_stop",
+            "Force-stop",
+            "Force stop instances",
+            "stop",
+            frozenset({InstanceState.RUNNING, InstanceState.PENDING, InstanceState.STOPPING}),
+            "only running, pending or stopping instances can be stopped",
+            "Like pulling the plug: the OS gets no chance to flush its caches or close files. Use it for an instance "
+            "stuck in 'stopping'.",
+            "Force-stopping",
+            danger=True,
+            kwargs=(("force", True),),
+        ),
+        StateAction(
+            "reboot",
+            "Reboot",
+            "Reboot instances",
+            "reboot",
+            frozenset({InstanceState.RUNNING}),
+            "only running instances can be rebooted",
+            "The OS restarts; addresses and volumes are kept. EC2 keeps reporting 'running' throughout.",
+            "Rebooting",
+        ),
+        StateAction(
+            "terminate",
+            "Terminate",
+            "Terminate instances",
+            "terminate",
+            frozenset({InstanceState.RUNNING, InstanceState.PENDING, InstanceState.STOPPING, InstanceState.STOPPED}),
+            "already terminated or shutting down",
+            "This cannot be undone. Volumes marked 'delete on termination' (usually the root volume) are deleted "
+            "with the instance.",
+            "Terminating",
+            danger=True,
+        ),
+    )
+}
+
+ACTION_BINDINGS: list[Binding] = [
+    Binding("s", "state_change('start')", "Start", id="instances.start"),
+    Binding("o", "state_change('stop')", "Stop", id="instances.stop"),
+    Binding("b", "state_change('reboot')", "Reboot", id="instances.reboot"),
+    Binding("ctrl+d", "state_change('terminate')", "Terminate", id="instances.terminate"),
+    Binding("i", "create_image", "Create image", id="instances.create_image"),
+    Binding("h", "ssh_command", "SSH command", id="instances.ssh"),
+    Binding("p", "copy_public_ip", "Copy public IP", show=False, id="instances.copy_public_ip"),
+    Binding("P", "copy_private_ip", "Copy private IP", key_display="P", show=False, id="instances.copy_private_ip"),
+]
+"""Keys both instance screens share (none clashes with q ? : / c ctrl+r escape)."""
+
+
+def describe(instance: Instance, *, with_region: bool = False) -> str:
+    """``web-1 (i-0abc…, running)`` for messages and confirmations."""
+    where = f", {instance.region}" if with_region else ""
+    label = f"{instance.name} ({instance.id}" if instance.name else f"{instance.id} ("
+    sep = ", " if instance.name else ""
+    return f"{label}{sep}{instance.state}{where})"
+
+
+def label(instance: Instance) -> str:
+    """``web-1 (i-0abc…)``, or the bare ID when the instance has no name."""
+    return f"{instance.name} ({instance.id})" if instance.name else instance.id
+
+
+def confirmation_body(action: StateAction, targets: Sequence[Instance], skipped: Sequence[Instance]) -> str:
+    regions = sorted({i.region for i in targets})
+    lines = [f"{action.verb} {len(targets)} instance{'s' if len(targets) != 1 else ''}:"]
+    for instance in targets[:LISTED_IN_CONFIRMATION]:
+        lines.append(f"  {describe(instance, with_region=len(regions) > 1)}")
+    if len(targets) > LISTED_IN_CONFIRMATION:
+        lines.append(f"  … and {len(targets) - LISTED_IN_CONFIRMATION} more")
+    if len(regions) == 1:
+        lines.append(f"Region: {regions[0]}")
+    if skipped:
+        names = ", ".join(i.name or i.id for i in skipped[:LISTED_IN_CONFIRMATION])
+        more = f" and {len(skipped) - LISTED_IN_CONFIRMATION} more" if len(skipped) > LISTED_IN_CONFIRMATION else ""
+        lines.append(f"Skipped ({action.not_applicable}): {names}{more}")
+    lines.append("")
+    lines.append(action.consequences)
+    return "\n".join(lines)
+
+
+def group_by_region(instances: Iterable[Instance]) -> dict[str, list[Instance]]:
+    groups: dict[str, list[Instance]] = {}
+    for instance in instances:
+        groups.setdefault(instance.region, []).append(instance)
+    return groups
+
+
+class InstanceActions:
+    """Actions on instances for a Screen subclass. Subclasses implement the three hooks at the top."""
+
+    app: Any
+    notify: Any
+    run_worker: Any
+
+    # -- hooks ------------------------------------------------------------------------------------------------
+    def action_targets(self) -> list[Instance]:
+        """The instances batch actions apply to (marked rows, or the cursor row)."""
+        raise NotImplementedError
+
+    def cursor_instance(self) -> Instance | None:
+        """The instance single-instance actions (copy, SSH, create image) apply to."""
+        raise NotImplementedError
+
+    def instances_changed(self, changes: Sequence[StateChange], regions: set[str]) -> None:
+        """Called on every instance screen after a change went through: show it, then reload."""
+
+    def action_finished(self) -> None:
+        """Called on the screen a state change was started from, once it went through (e.g. to clear marks)."""
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    @property
+    def ec2app(self) -> Ec2App:
+        return self.app
+
+    def _error(self, exc: Exception, title: str = "AWS error") -> None:
+        self.ec2app.notify(str(exc), title=title, severity="error", markup=False, timeout=10)
+
+    def _refused_read_only(self, action: str) -> bool:
+        """Refuse up front in read-only mode (no confirmation for something that would be refused anyway)."""
+        if self.ec2app.read_only:
+            self._error(ReadOnlyError(action), title="Read-only")
+            return True
+        return False
+
+    def _broadcast(self, changes: Sequence[StateChange], regions: set[str]) -> None:
+        for screen in list(self.ec2app.screen_stack):
+            if isinstance(screen, InstanceActions):
+                screen.instances_changed(changes, regions)
+
+    def instance_palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("Start", "Start the marked or selected instances (s)", lambda: self.request("start"))
+        yield PaletteCommand("Stop", "Stop the marked or selected instances (o)", lambda: self.request("stop"))
+        yield PaletteCommand(
+            "Force stop", "Stop without a clean OS shutdown (for instances stuck stopping)", self._force_stop
+        )
+        yield PaletteCommand("Reboot", "Reboot the marked or selected instances (b)", lambda: self.request("reboot"))
+        yield PaletteCommand(
+            "Terminate", "Terminate the marked or selected instances (ctrl+d)", lambda: self.request("terminate")
+        )
+        yield PaletteCommand(
+            "Create image from instance", "Make an AMI of the selected instance (i)", self.action_create_image
+        )
+        yield PaletteCommand("Copy instance ID", "Copy the selected instance's ID (c)", self.copy_instance_id)
+        yield PaletteCommand(
+            "Copy public IP", "Copy the selected instance's public IPv4 (p)", self.action_copy_public_ip
+        )
+        yield PaletteCommand(
+            "Copy private IP", "Copy the selected instance's private IPv4 (P)", self.action_copy_private_ip
+        )
+        yield PaletteCommand(
+            "Show SSH command", "The ssh command line for the selected instance (h)", self.action_ssh_command
+        )
+
+    def _force_stop(self) -> None:
+        self.request("force_stop")
+
+    # -- state changes ----------------------------------------------------------------------------------------
+    def action_state_change(self, key: str) -> None:
+        self.request(key)
+
+    def request(self, key: str) -> None:
+        """Ask for confirmation of a state change on the targets, then run it."""
+        action = STATE_ACTIONS[key]
+        targets = self.action_targets()
+        if not targets:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        if self._refused_read_only(action.title):
+            return
+        applicable = [i for i in targets if i.state in action.applies_to]
+        skipped = [i for i in targets if i.state not in action.applies_to]
+        if not applicable:
+            what = describe(targets[0]) if len(targets) == 1 else f"any of the {len(targets)} selected instances"
+            self.ec2app.notify(
+                f"Cannot {action.verb.lower()} {what}: {action.not_applicable}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        body = confirmation_body(action, applicable, skipped)
+        ids = [i.id for i in applicable]
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.run_worker(
+                    self._run_state_change(action, applicable), group="instance-action", exit_on_error=False
+                )
+            else:
+                self.ec2app.notify("Cancelled: nothing was changed.", markup=False)
+
+        if key == "terminate":
+            phrase = terminate_confirmation_phrase(ids)
+            screen: Any = TypedConfirmScreen(
+                action.title, body, phrase, check=lambda typed: terminate_confirmation_ok(typed, ids)
+            )
+        else:
+            screen = ConfirmScreen(f"{action.title}?", body, yes_label=f"{action.verb} (y)", danger=action.danger)
+        self.ec2app.push_screen(screen, confirmed)
+
+    async def _run_state_change(self, action: StateAction, targets: list[Instance]) -> None:
+        api = self.ec2app.gateway.instances
+        changes: list[StateChange] = []
+        regions: set[str] = set()
+        for region, instances in group_by_region(targets).items():
+            try:
+                result = await getattr(api, action.method)([i.id for i in instances], region, **dict(action.kwargs))
+            except Ec2TuiError as exc:
+                self._error(exc, title=f"{action.title} failed ({region})")
+                continue
+            changes.extend(result)
+            regions.add(region)
+        if changes:
+            names = ", ".join(
+                next((i.name or i.id for i in targets if i.id == c.instance_id), c.instance_id) for c in changes
+            )
+            self.ec2app.notify(f"{action.done} {len(changes)}: {names}", title=action.title, markup=False)
+        if regions:
+            if action.key == "reboot":
+                # EC2 reports no "rebooting" state: show one until the next refresh so the request is visible.
+                changes = [StateChange(c.instance_id, c.previous_state, InstanceState.REBOOTING) for c in changes]
+            self.action_finished()
+            self._broadcast(changes, regions)
+
+    # -- create image -----------------------------------------------------------------------------------------
+    def action_create_image(self) -> None:
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        if self._refused_read_only("Create image"):
+            return
+        if instance.state not in (InstanceState.RUNNING, InstanceState.STOPPED):
+            self.ec2app.notify(
+                f"Cannot create an image of {describe(instance)}: it must be running or stopped.",
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        def submitted(request: CreateImageRequest | None) -> None:
+            if request is not None:
+                self.run_worker(self._create_image(instance, request), group="instance-action", exit_on_error=False)
+
+        self.ec2app.push_screen(CreateImageDialog(instance), submitted)
+
+    async def _create_image(self, instance: Instance, request: CreateImageRequest) -> None:
+        how = " Stopping the instance first and waiting until it is stopped…" if request.stop_first else ""
+        self.ec2app.notify(f"Creating image '{request.name}' from {describe(instance)}.{how}", markup=False)
+        try:
+            image_id = await self.ec2app.gateway.images.create_image(
+                instance.id,
+                request.name,
+                request.description,
+                instance.region,
+                no_reboot=request.no_reboot,
+                stop_first=request.stop_first,
+            )
+        except Ec2TuiError as exc:
+            self._error(exc, title="Create image failed")
+            return
+        finally:
+            if request.stop_first or not request.no_reboot:
+                self._broadcast([], {instance.region})
+        self.ec2app.push_screen(
+            InfoDialog(
+                "Image requested",
+                f"EC2 is creating {image_id} ('{request.name}') from {describe(instance)} in {instance.region}. "
+                "It is 'pending' while the snapshots are taken and will appear under My AMIs (:amis mine).",
+                image_id,
+                "AMI ID",
+            )
+        )
+
+    # -- copy and SSH -----------------------------------------------------------------------------------------
+    def copy_instance_id(self) -> None:
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("Nothing selected to copy.", severity="warning")
+            return
+        self.ec2app.copy_and_notify(instance.id, "instance ID")
+
+    def action_copy_public_ip(self) -> None:
+        self._copy_ip(public=True)
+
+    def action_copy_private_ip(self) -> None:
+        self._copy_ip(public=False)
+
+    def _copy_ip(self, *, public: bool) -> None:
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("Nothing selected to copy.", severity="warning")
+            return
+        ip = instance.public_ip if public else instance.private_ip
+        kind = "public IP" if public else "private IP"
+        if not ip:
+            why = f"it is {instance.state}" if instance.state != InstanceState.RUNNING else "none is assigned"
+            self.ec2app.notify(f"{describe(instance)} has no {kind} ({why}).", severity="warning", markup=False)
+            return
+        self.ec2app.copy_and_notify(ip, kind)
+
+    def action_ssh_command(self) -> None:
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        self.run_worker(self._show_ssh(instance), group="instance-ssh", exclusive=True, exit_on_error=False)
+
+    async def _show_ssh(self, instance: Instance) -> None:
+        if instance.state != InstanceState.RUNNING:
+            self.ec2app.notify(
+                f"{label(instance)} is {instance.state}: start it before connecting.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
+        except Ec2TuiError as exc:
+            self._error(exc)
+            return
+        instance = detail.instance
+        if detail.ssh_user is None:
+            address = instance.public_ip or instance.private_ip
+            if address:
+                self.ec2app.push_screen(
+                    InfoDialog(
+                        "Windows instance: use RDP",
+                        f"{describe(instance)} runs Windows: connect with an RDP client to {address}:3389 "
+                        "(user Administrator; decrypt the password with the key pair in the EC2 console).",
+                        address,
+                        "RDP address",
+                    )
+                )
+            else:
+                self.ec2app.notify(f"{describe(instance)} runs Windows and has no IP address.", markup=False)
+            return
+        try:
+            command = ssh_command(instance, detail.ssh_user)
+        except ValidationError as exc:
+            self.ec2app.notify(str(exc), severity="warning", markup=False)
+            return
+        via = "public" if instance.public_ip else "private (no public IP: from inside the VPC or over a VPN)"
+        key = f"key ~/.ssh/{instance.key_name}.pem" if instance.key_name else "no key pair (your own SSH setup)"
+        self.ec2app.push_screen(
+            InfoDialog(
+                "SSH command",
+                f"User '{detail.ssh_user}' guessed from the AMI ({detail.ami.label}); {via} address; {key}.",
+                command,
+                "SSH command",
+            )
+        )

@@ -1,0 +1,335 @@
+"""`:instances`: the instance list of the current region, or of every enabled region at once (`a`).
+
+Rows can be marked with space for batch actions; while any instance is in a transitional state the affected
+regions are re-read every few seconds (bypassing the cache) until nothing is in transition.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.markup import escape
+from rich.text import Text
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import Static
+
+from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
+from ec2tui.screens.instance_detail import InstanceDetailScreen
+from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+
+MARK = "●"
+MARK_STYLE = "bold magenta"
+
+REBOOTING_SHOWN_SECONDS = 10.0
+"""EC2 never reports a reboot (the state stays ``running``): a rebooted row says ``rebooting`` for this long."""
+
+SINGLE_REGION_COLUMNS = (
+    Column("mark", " ", 1),
+    Column("name", "Name"),
+    Column("id", "Instance ID", 19),
+    Column("state", "State", 13),
+    Column("type", "Type"),
+    Column("ami", "AMI"),
+    Column("az", "Zone"),
+    Column("private_ip", "Private IP"),
+    Column("public_ip", "Public IP"),
+    Column("key", "Key pair"),
+    Column("age", "Age"),
+)
+ALL_REGIONS_COLUMNS = (SINGLE_REGION_COLUMNS[0], Column("region", "Region"), *SINGLE_REGION_COLUMNS[1:])
+
+
+def sort_key(instance: Instance) -> tuple[str, str, str]:
+    return (instance.region, instance.name.lower() or "\uffff", instance.id)
+
+
+class InstancesScreen(InstanceActions, ListScreen[Instance]):
+    NOUN = "instances"
+    COPY_WHAT = "instance ID"
+    COLUMNS = SINGLE_REGION_COLUMNS
+    AUTO_REFRESH_SECONDS: ClassVar[float] = 3.0
+
+    BINDINGS = [
+        Binding("enter", "open_selected", "Details", id="instances.open"),
+        Binding("space", "toggle_mark", "Mark", id="instances.mark"),
+        *ACTION_BINDINGS,
+        Binding("a", "toggle_all_regions", "All regions", id="instances.all_regions"),
+        Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
+        Binding("c", "copy", "Copy ID", id="list.copy"),
+        Binding("ctrl+r", "refresh", "Refresh", id="list.refresh"),
+        Binding("escape", "back", "Clear filter/marks", show=False, id="list.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="instances")
+        self.all_regions = False
+        self.marked: set[str] = set()
+        self.rebooting: dict[str, float] = {}
+        """Instance ID → monotonic time until which the row shows ``rebooting``."""
+        self.region_errors: dict[str, str] = {}
+        self.regions_total = 0
+        self.regions_answered = 0
+        self._timer: Timer | None = None
+
+    # -- what is shown ----------------------------------------------------------------------------------------
+    def shown(self, item: Instance) -> Instance:
+        """The instance as displayed: ``rebooting`` for a while after a reboot request."""
+        until = self.rebooting.get(item.id)
+        if until is not None and time.monotonic() < until and item.state == InstanceState.RUNNING:
+            return replace(item, state=InstanceState.REBOOTING)
+        return item
+
+    def screen_title(self) -> str:
+        return "Instances · all regions" if self.all_regions else f"Instances · {self.ec2app.region}"
+
+    def compose_top(self) -> Iterable[Static]:
+        yield Static(id="instances-status", classes="instances-status")
+
+    def key_of(self, item: Instance) -> str:
+        return item.id
+
+    def row(self, item: Instance) -> tuple[object, ...]:
+        item = self.shown(item)
+        cells: list[object] = [Text(MARK if item.id in self.marked else "", style=MARK_STYLE)]
+        if self.all_regions:
+            cells.append(item.region)
+        cells += [
+            item.name,
+            item.id,
+            Text(item.state, style=item.state_colour),
+            item.instance_type,
+            item.image_id,
+            item.availability_zone,
+            item.private_ip or "",
+            item.public_ip or "",
+            item.key_name or "",
+            item.age,
+        ]
+        return tuple(cells)
+
+    def copy_value(self, item: Instance) -> tuple[str, str]:
+        return item.id, "instance ID"
+
+    def empty_hint(self) -> str:
+        if self.all_regions:
+            return ""
+        return "\nPress a to list every enabled region, or : regions to pick another one."
+
+    def update_title(self) -> None:
+        super().update_title()
+        title = Text(self.screen_title(), style="bold")
+        shown, total = self.table.row_count, len(self.items)
+        if self.loading_data:
+            progress = f" {self.regions_answered}/{self.regions_total} regions" if self.all_regions else ""
+            title.append(f"  loading{progress}…", style="italic")
+        if self.error is None and (total or not self.loading_data):
+            title.append(f"  {total} {self.NOUN}", style="dim")
+        if self.marked:
+            title.append(f"  {len(self.marked)} marked", style=MARK_STYLE)
+        if self._timer is not None:
+            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style="bold yellow")
+        if self.filter_text:
+            title.append(f"   filter '{self.filter_text}': {shown} of {total}", style="bold yellow")
+        self.query_one("#title", Static).update(title)
+        status = self.query_one("#instances-status", Static)
+        if self.region_errors:
+            count = len(self.region_errors)
+            details = "; ".join(f"{region}: {error}" for region, error in sorted(self.region_errors.items()))
+            status.update(Text(f"{count} region{'s' if count != 1 else ''} failed: {details}", style="bold red"))
+        status.display = bool(self.region_errors)
+        if self.all_regions and not self.loading_data and total == 0 and not self.error:
+            answered = " that answered" if self.region_errors else ""
+            self.query_one("#empty", Static).update(
+                f"No instances in any of the {self.regions_total} enabled regions{answered}."
+            )
+
+    # -- loading ----------------------------------------------------------------------------------------------
+    async def fetch(self, refresh: bool) -> list[Instance]:
+        gateway = self.ec2app.gateway
+        if not self.all_regions:
+            self.region_errors = {}
+            return await gateway.instances.list(self.ec2app.region, refresh=refresh)
+        regions = [r.name for r in await gateway.regions.list() if r.enabled]
+        self.regions_total, self.regions_answered, self.region_errors = len(regions), 0, {}
+        self.set_items([])
+        collected: list[Instance] = []
+        async for result in gateway.instances.list_all_regions(regions, refresh=refresh):
+            self.regions_answered += 1
+            if result.error is not None:
+                self.region_errors[result.region] = str(result.error)
+                self.ec2app.notify(
+                    str(result.error), title=f"{result.region} failed", severity="error", markup=False, timeout=8
+                )
+            else:
+                collected += result.value or []
+                self.add_items(sorted(result.value or [], key=sort_key))
+            self.table.loading = False  # rows show as regions answer; the title says how many are left
+            self.update_title()
+        return sorted(collected, key=sort_key)
+
+    def set_items(self, items: list[Instance]) -> None:
+        super().set_items(items)
+        self.marked &= set(self._by_key)
+        self._update_auto_refresh()
+
+    def refresh_regions(self, regions: Iterable[str]) -> None:
+        """Re-read some regions (bypassing the cache) without the loading overlay, and merge them in."""
+        wanted = set(regions) if self.all_regions else {r for r in regions if r == self.loaded_region}
+        if wanted:
+            self.run_worker(self._refresh_regions(wanted), group="quiet-refresh", exclusive=True, exit_on_error=False)
+
+    async def _refresh_regions(self, regions: set[str]) -> None:
+        if self.loading_data:
+            return  # a full load is under way and will show the latest state
+        fresh: dict[str, list[Instance]] = {}
+        async for result in self.ec2app.gateway.instances.list_all_regions(sorted(regions), refresh=True):
+            if result.error is not None:
+                if self.all_regions:
+                    self.region_errors[result.region] = str(result.error)
+                self.ec2app.notify(
+                    str(result.error), title=f"Refreshing {result.region} failed", severity="error", markup=False
+                )
+            else:
+                self.region_errors.pop(result.region, None)
+                fresh[result.region] = result.value or []
+        if self.loading_data or not fresh:
+            self.update_title()
+            return
+        kept = [i for i in self.items if i.region not in fresh]
+        self.set_items(sorted(kept + [i for items in fresh.values() for i in items], key=sort_key))
+
+    # -- auto-refresh while something is in transition --------------------------------------------------------
+    def transitional_regions(self) -> set[str]:
+        return {i.region for i in self.items if self.shown(i).is_transitional}
+
+    def _update_auto_refresh(self) -> None:
+        active = bool(self.transitional_regions())
+        if active and self._timer is None:
+            self._timer = self.set_interval(self.AUTO_REFRESH_SECONDS, self._tick)
+        elif not active and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.update_title()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        expired = [i for i, until in self.rebooting.items() if until <= now]
+        for instance_id in expired:
+            del self.rebooting[instance_id]
+            if instance_id in self._by_key:
+                self.update_item(self._by_key[instance_id])
+        regions = self.transitional_regions()
+        if not regions:
+            self._update_auto_refresh()
+        elif self.is_current and not self.loading_data:
+            self.refresh_regions(regions)
+
+    def on_screen_resume(self) -> None:
+        if self.all_regions:
+            if self.transitional_regions():
+                self._tick()
+            return
+        super().on_screen_resume()
+
+    # -- instance actions (see instance_ops) ------------------------------------------------------------------
+    def action_targets(self) -> list[Instance]:
+        if self.marked:
+            return [self.shown(i) for i in self.items if i.id in self.marked]
+        item = self.selected_item()
+        return [self.shown(item)] if item is not None else []
+
+    def cursor_instance(self) -> Instance | None:
+        item = self.selected_item()
+        return self.shown(item) if item is not None else None
+
+    def action_finished(self) -> None:
+        self.action_clear_marks()
+
+    def instances_changed(self, changes: Sequence[StateChange], regions: set[str]) -> None:
+        for change in changes:
+            item = self._by_key.get(change.instance_id)
+            if item is None:
+                continue
+            if change.current_state == InstanceState.REBOOTING:
+                self.rebooting[change.instance_id] = time.monotonic() + REBOOTING_SHOWN_SECONDS
+                self.update_item(item)
+            elif change.current_state:
+                self.update_item(replace(item, state=change.current_state))
+            else:
+                self.update_item(item)
+        self._update_auto_refresh()
+        self.refresh_regions(regions)
+
+    # -- keys -------------------------------------------------------------------------------------------------
+    def open_item(self, item: Instance) -> None:
+        self.app.push_screen(InstanceDetailScreen(self.shown(item)))
+
+    def action_open_selected(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.open_item(item)
+
+    def action_toggle_mark(self) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        if key in self.marked:
+            self.marked.discard(key)
+        else:
+            self.marked.add(key)
+        self.table.update_cell(key, "mark", Text(MARK if key in self.marked else "", style=MARK_STYLE))
+        self.table.action_cursor_down()
+        self.update_title()
+
+    def action_clear_marks(self) -> None:
+        if not self.marked:
+            return
+        keys, self.marked = self.marked, set()
+        for key in keys:
+            if key in self.table.rows:
+                self.table.update_cell(key, "mark", Text(""))
+        self.update_title()
+
+    def action_back(self) -> None:
+        if self.filter_text:
+            self.clear_filter()
+        elif self.marked:
+            self.action_clear_marks()
+        else:
+            super().action_back()
+
+    def action_toggle_all_regions(self) -> None:
+        self.all_regions = not self.all_regions
+        self.COLUMNS = ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS
+        self.workers.cancel_group(self, "quiet-refresh")
+        self.marked.clear()
+        self.region_errors = {}
+        self.table.clear(columns=True)
+        for column in self.COLUMNS:
+            self.table.add_column(column.label, key=column.key, width=column.width)
+        self.set_items([])
+        where = "every enabled region" if self.all_regions else escape(self.ec2app.region)
+        self.ec2app.notify(f"Listing instances of {where}", markup=False)
+        self.reload()
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand(
+            "Open instance details", "Everything about the selected instance (enter)", self.action_open_selected
+        )
+        yield PaletteCommand(
+            "Toggle all regions",
+            "List the instances of every enabled region at once (a)",
+            self.action_toggle_all_regions,
+        )
+        yield PaletteCommand(
+            "Mark or unmark instance", "Select rows for a batch action (space)", self.action_toggle_mark
+        )
+        yield PaletteCommand("Clear marks", "Unmark every row (esc)", self.action_clear_marks)
+        yield from self.instance_palette_commands()
+        yield PaletteCommand("Filter list", "Filter the rows as you type (/)", self.action_start_filter)
+        yield PaletteCommand("Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", self.action_refresh)

@@ -1,0 +1,188 @@
+"""The instances list: cells, filter, all-regions view (with a failing region), auto-refresh, palette."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from botocore.exceptions import ClientError
+
+from ec2tui.aws import instances as svc
+from ec2tui.screens.instances import InstancesScreen
+from tests.instances_ui_helpers import moto_instance, open_instances, rows_by_name, run
+from tests.ui_helpers import notifications, settle, static_text, table_rows
+
+pytest_plugins = ["tests.instances_ui_fixtures"]  # the app and fleet fixtures
+
+
+async def test_list_shows_every_column_for_each_instance(app, fleet):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        rows = rows_by_name(app)
+        assert set(rows) == {"builder", "web-1", "web-2", "db"}
+        raw = moto_instance(fleet["web-1"])
+        mark, name, instance_id, state, itype, ami, zone, private_ip, public_ip, key, age = rows["web-1"]
+        assert (mark, name, instance_id, state, itype, ami) == (
+            "",
+            "web-1",
+            fleet["web-1"],
+            "running",
+            "t3.medium",
+            fleet.image_id,
+        )
+        assert zone == raw["Placement"]["AvailabilityZone"]
+        assert private_ip == raw["PrivateIpAddress"] and public_ip == raw["PublicIpAddress"]
+        assert key == "ops"
+        assert age.endswith("s") or age.endswith("m")
+        assert rows["db"][3] == "stopped" and rows["builder"][3] == "terminated"
+        assert rows["db"][8] == "", "a stopped instance has no public IP"
+        state_cell = screen.table.get_row(fleet["web-1"])[3]
+        assert state_cell.style == "green"
+        assert "Instances · us-east-1" in static_text(app, "#title")
+        assert "4 instances" in static_text(app, "#title")
+        assert "auto-refresh" not in static_text(app, "#title")
+
+
+async def test_filter_matches_any_column(app, fleet):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        await pilot.press("slash", *"stopped")
+        await pilot.pause()
+        assert [r[1] for r in table_rows(app)] == ["db"]
+        assert "filter 'stopped': 1 of 4" in static_text(app, "#title")
+        app.screen.query_one("#filter").value = fleet["web-2"][:12]
+        await pilot.pause()
+        assert [r[1] for r in table_rows(app)] == ["web-2"]
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert len(table_rows(app)) == 4
+
+
+async def test_all_regions_shows_each_region_and_a_failure_does_not_hide_the_others(app, fleet, monkeypatch):
+    west = run("us-west-2", "west-1")
+    sydney = run("ap-southeast-2", "syd-1")
+    run("eu-west-1", "eu-1")
+    real = svc.list_instances
+
+    def failing_in_ireland(ec2, region):
+        if region == "eu-west-1":
+            raise ClientError(
+                {"Error": {"Code": "UnauthorizedOperation", "Message": "You are not authorized"}}, "DescribeInstances"
+            )
+        return real(ec2, region)
+
+    monkeypatch.setattr(svc, "list_instances", failing_in_ireland)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        rows = rows_by_name(app, name_column=2)
+        assert {"web-1", "web-2", "db", "builder", "west-1", "syd-1"} == set(rows)
+        assert rows["west-1"][1] == "us-west-2" and rows["west-1"][3] == west
+        assert rows["syd-1"][1] == "ap-southeast-2" and rows["syd-1"][3] == sydney
+        assert rows["web-1"][1] == "us-east-1"
+        assert app.screen.table.ordered_columns[1].label.plain == "Region"
+        status = static_text(app, "#instances-status")
+        assert status.startswith("1 region failed: eu-west-1:") and "not authorized" in status
+        assert any("not authorized" in n for n in notifications(app))
+        assert "Instances · all regions" in static_text(app, "#title")
+        assert "6 instances" in static_text(app, "#title")
+        # back to one region: the Region column and the failure line go away
+        await pilot.press("a")
+        await settle(pilot)
+        assert set(rows_by_name(app)) == {"web-1", "web-2", "db", "builder"}
+        assert app.screen.table.ordered_columns[1].label.plain == "Name"
+        assert not app.screen.query_one("#instances-status").display
+
+
+async def test_rows_appear_as_each_region_answers(app, fleet, monkeypatch):
+    run("us-west-2", "west-1")
+    real = svc.list_instances
+    seen_while_loading: list[set[str]] = []
+
+    def slow_in_oregon(ec2, region):
+        if region == "us-west-2":
+            time.sleep(1.5)
+        return real(ec2, region)
+
+    monkeypatch.setattr(svc, "list_instances", slow_in_oregon)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        await pilot.press("a")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            names = {r[2] for r in table_rows(app)}
+            if "web-1" in names:
+                seen_while_loading.append(names)
+                break
+        assert seen_while_loading and "west-1" not in seen_while_loading[0], "us-east-1 rows show before us-west-2"
+        assert screen.loading_data and "regions…" in static_text(app, "#title")
+        await settle(pilot)
+        assert "west-1" in {r[2] for r in table_rows(app)}
+
+
+async def test_auto_refresh_runs_while_an_instance_is_transitional_and_stops_after(app, fleet, monkeypatch):
+    monkeypatch.setattr(InstancesScreen, "AUTO_REFRESH_SECONDS", 0.2)
+    pending = {fleet["web-2"]}
+    calls: list[str] = []
+    real = svc.list_instances
+
+    def with_a_pending_instance(ec2, region):
+        calls.append(region)
+        return [replace(i, state="pending") if i.id in pending else i for i in real(ec2, region)]
+
+    monkeypatch.setattr(svc, "list_instances", with_a_pending_instance)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        assert rows_by_name(app)["web-2"][3] == "pending"
+        assert "⟳ auto-refresh every 0.2s" in static_text(app, "#title")
+        before = len(calls)
+        await pilot.pause(0.7)
+        await settle(pilot)
+        assert len(calls) >= before + 2, "the transitional region is re-read, bypassing the cache"
+        pending.clear()
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert rows_by_name(app)["web-2"][3] == "running"
+        assert "auto-refresh" not in static_text(app, "#title")
+        assert screen._timer is None
+        settled_calls = len(calls)
+        await pilot.pause(0.6)
+        assert len(calls) == settled_calls, "no more refreshes once nothing is in transition"
+
+
+async def test_palette_offers_every_instance_action_by_plain_name(app, fleet):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {
+            "Start",
+            "Stop",
+            "Force stop",
+            "Reboot",
+            "Terminate",
+            "Create image from instance",
+            "Copy instance ID",
+            "Copy public IP",
+            "Copy private IP",
+            "Show SSH command",
+            "Toggle all regions",
+            "Mark or unmark instance",
+            "Clear marks",
+            "Open instance details",
+            "Filter list",
+            "Refresh",
+            "Go to instances",
+        } <= titles
+
+
+async def test_help_lists_the_instance_keys(app, fleet):
+    from ec2tui.screens.help import bindings_table
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        table = bindings_table(app.screen, list(app.BINDINGS))
+        keys = dict(zip(table.columns[1].cells, table.columns[0].cells, strict=True))
+        assert keys["Start"] == "s" and keys["Stop"] == "o" and keys["Reboot"] == "b"
+        assert keys["Terminate"] == "ctrl+d" and keys["Mark"] == "space" and keys["All regions"] == "a"
+        assert keys["Copy public IP"] == "p" and keys["Copy private IP"] == "P" and keys["SSH command"] == "h"
