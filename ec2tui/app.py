@@ -16,6 +16,7 @@ from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.help import HelpScreen
+from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.list_screen import ListScreen
 from ec2tui.screens.regions import RegionsScreen
 
@@ -28,7 +29,7 @@ class Ec2App(App[None]):
 
     CSS_PATH = "ec2tui.tcss"
     TITLE = "ec2tui"
-    MODES: dict[str, Callable[[], Screen[Any]]] = {"regions": RegionsScreen}
+    MODES: dict[str, Callable[[], Screen[Any]]] = {"regions": RegionsScreen, "instances": InstancesScreen}
     DEFAULT_MODE = "regions"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
