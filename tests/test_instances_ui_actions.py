@@ -137,6 +137,8 @@ async def test_batch_terminate_types_the_count_and_skips_terminated(app, fleet):
         await pilot.pause()
         body = static_text(app, ".dialog-body")
         assert "Terminate 2 instances" in body and "Skipped (already terminated or shutting down): builder" in body
+        volume = moto_instance(fleet["web-1"])["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+        assert f"EBS volumes kept (billed until you delete them): {volume} (web-1 /dev/xvda)" in body
         app.screen.query_one("#typed").value = "terminate 2"
         await pilot.press("enter")
         await settle(pilot)
@@ -272,3 +274,25 @@ async def test_create_image_can_stop_the_instance_first(app, fleet, ec2, monkeyp
         await pilot.press("escape")
         await settle(pilot)
         assert rows_by_name(app)["web-1"][3] == "stopped"
+
+
+async def test_region_change_reloads_a_single_region_list_but_not_the_all_regions_one(app, fleet):
+    west = run("us-west-2", "west-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        app.navigate("regions")
+        await settle(pilot)
+        app.set_region("us-west-2")
+        app.navigate("instances")
+        await settle(pilot)
+        assert set(rows_by_name(app)) == {"west-1"}
+        assert "Instances · us-west-2" in static_text(app, "#title")
+        await pilot.press("a")
+        await settle(pilot)
+        app.navigate("regions")
+        app.set_region("us-east-1")
+        app.navigate("instances")
+        await settle(pilot)
+        assert "Instances · all regions" in static_text(app, "#title"), "the all-regions view stays as it was"
+        assert {"west-1", "web-1"} <= set(rows_by_name(app, name_column=2))
+        assert west in {r[3] for r in rows_by_name(app, name_column=2).values()}

@@ -165,3 +165,37 @@ async def test_detail_palette_and_copy(app, fleet, monkeypatch):
         assert {"Show SSH command", "Copy public IP", "Copy private IP", "Copy instance ID"} <= titles
         await pilot.press("c")
         assert copied == [fleet["web-1"]]
+
+
+def test_encoded_twice_spots_base64_text_only():
+    import base64
+
+    from ec2tui.screens.instance_detail import encoded_twice
+
+    script = "#!/bin/bash\necho hi\n"
+    assert encoded_twice(base64.b64encode(script.encode()).decode()) == script
+    assert encoded_twice(script) is None
+    assert encoded_twice("abcd") is None, "too short to tell"
+    assert encoded_twice(base64.b64encode(b"\x1f\x8b\x08\x00binary").decode()) is None
+
+
+async def test_user_data_encoded_twice_is_flagged_and_decodable(no_default_amis, fleet, gateway, ec2):
+    import base64
+
+    from tests.instances_ui_helpers import InstancesFirstApp, run
+
+    script = "#!/bin/bash\necho twice\n"
+    doubled = run("us-east-1", "doubled", UserData=base64.b64encode(script.encode()).decode())
+    app = InstancesFirstApp(gateway)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(pilot, doubled)
+        section = screen_text(app, "#detail-user-data")
+        assert "base64-encoded twice" in section and "echo twice" in section
+        await pilot.press("u")
+        await pilot.pause()
+        editor = app.screen.query_one(TextArea)
+        assert editor.text == base64.b64encode(script.encode()).decode(), "as the instance receives it"
+        await pilot.press("d")
+        assert editor.text == script
+        await pilot.press("d")
+        assert editor.text != script

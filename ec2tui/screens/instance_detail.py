@@ -7,7 +7,10 @@ when they arrive. Lookups that failed are listed at the top rather than hidden.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import importlib
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -169,7 +172,8 @@ def security_section(instance: Instance, detail: InstanceDetail | None) -> Rende
 def storage_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
     parts: list[RenderableType] = [_heading("Storage (EBS)")]
     if detail is not None and detail.volumes:
-        table = _table("Device", "Volume", "Size", "Type", "IOPS", "Encrypted", "Delete on termination", "State")
+        table = _table("Device", "Volume", "Size", "Type", "IOPS", "Encrypted", "On termination", "State")
+        table.columns[1].no_wrap = True
         for volume in detail.volumes:
             table.add_row(
                 volume.device,
@@ -178,14 +182,14 @@ def storage_section(instance: Instance, detail: InstanceDetail | None) -> Render
                 volume.volume_type,
                 str(volume.iops) if volume.iops else "",
                 Text("yes", style="green") if volume.encrypted else Text("no", style="yellow"),
-                {True: "yes", False: "no", None: "?"}[volume.delete_on_termination],
+                {True: "deleted", False: "kept", None: "?"}[volume.delete_on_termination],
                 volume.state,
             )
         parts.append(table)
     elif instance.block_devices:
-        table = _table("Device", "Volume", "Delete on termination")
+        table = _table("Device", "Volume", "On termination")
         for device in instance.block_devices:
-            table.add_row(device.device, device.volume_id, "yes" if device.delete_on_termination else "no")
+            table.add_row(device.device, device.volume_id, "deleted" if device.delete_on_termination else "kept")
         parts.append(table)
         parts.append(_dim("loading sizes…" if detail is None else "sizes and types unavailable"))
     else:
@@ -205,18 +209,47 @@ def tags_section(instance: Instance) -> RenderableType:
     return Group(*parts)
 
 
+_BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")
+
+
+def encoded_twice(user_data: str) -> str | None:
+    """The text inside, when the user data is itself base64 of text (a common launch mistake), else ``None``.
+
+    EC2 hands the instance the user data decoded once, so cloud-init would get the base64 text, not the script.
+    """
+    compact = "".join(user_data.split())
+    if len(compact) < 8 or len(compact) % 4 or not _BASE64_TEXT.match(user_data):
+        return None
+    try:
+        inner = base64.b64decode(compact, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in inner)
+    return inner if inner and printable == len(inner) else None
+
+
 def user_data_section(user_data: str | None) -> RenderableType:
     parts: list[RenderableType] = [_heading("User data")]
     if user_data is _NOT_LOADED:
         parts.append(_dim("loading…"))
-    elif user_data is None:
+        return Group(*parts)
+    if user_data is None:
         parts.append(_dim("none"))
-    else:
-        lines = user_data.splitlines()
-        preview = "\n".join(lines[:USER_DATA_PREVIEW_LINES])
-        parts.append(Text(preview))
-        more = f"{len(lines) - USER_DATA_PREVIEW_LINES} more lines; " if len(lines) > USER_DATA_PREVIEW_LINES else ""
-        parts.append(_dim(f"({more}u opens the read-only viewer)"))
+        return Group(*parts)
+    lines = user_data.splitlines()
+    inner = encoded_twice(user_data)
+    if inner is not None:
+        parts.append(
+            Text(
+                "⚠ This user data is base64-encoded twice: the instance receives base64 text, not a script "
+                "(u shows it as is). Decoded once more it reads:",
+                style="yellow",
+            )
+        )
+        lines = inner.splitlines()
+    parts.append(Text("\n".join(lines[:USER_DATA_PREVIEW_LINES])))
+    more = f"{len(lines) - USER_DATA_PREVIEW_LINES} more lines; " if len(lines) > USER_DATA_PREVIEW_LINES else ""
+    parts.append(_dim(f"({more}u opens the read-only viewer)"))
     return Group(*parts)
 
 
@@ -255,6 +288,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(Footer).compact = True
         self.query_one("#detail-body").focus()
         self.render_detail()
         self.load()
@@ -379,7 +413,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
             self.ec2app.notify(f"{self.instance.id} has no user data.", markup=False)
             return
         label = f"{self.instance.name} ({self.instance.id})" if self.instance.name else self.instance.id
-        self.app.push_screen(UserDataScreen(label, self.user_data))
+        self.app.push_screen(UserDataScreen(label, self.user_data, encoded_twice(self.user_data)))
 
     def action_open_ami(self) -> None:
         image_id = self.instance.image_id

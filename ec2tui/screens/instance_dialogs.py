@@ -105,6 +105,10 @@ class CreateImageDialog(ModalScreen[CreateImageRequest | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
+    @on(Input.Changed, "#image-name")
+    def _name_changed(self) -> None:
+        self.query_one("#image-name-error", Label).update("")
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
     def _submit(self) -> None:

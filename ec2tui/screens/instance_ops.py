@@ -99,24 +99,26 @@ STATE_ACTIONS: dict[str, StateAction] = {
             "terminate",
             frozenset({InstanceState.RUNNING, InstanceState.PENDING, InstanceState.STOPPING, InstanceState.STOPPED}),
             "already terminated or shutting down",
-            "This cannot be undone. Volumes marked 'delete on termination' (usually the root volume) are deleted "
-            "with the instance.",
+            "This cannot be undone.",
             "Terminating",
             danger=True,
         ),
     )
 }
 
-ACTION_BINDINGS: list[Binding] = [
+STATE_BINDINGS: list[Binding] = [
     Binding("s", "state_change('start')", "Start", id="instances.start"),
     Binding("o", "state_change('stop')", "Stop", id="instances.stop"),
     Binding("b", "state_change('reboot')", "Reboot", id="instances.reboot"),
     Binding("ctrl+d", "state_change('terminate')", "Terminate", id="instances.terminate"),
+]
+TOOL_BINDINGS: list[Binding] = [
     Binding("i", "create_image", "Create image", id="instances.create_image"),
     Binding("h", "ssh_command", "SSH command", id="instances.ssh"),
     Binding("p", "copy_public_ip", "Copy public IP", show=False, id="instances.copy_public_ip"),
     Binding("P", "copy_private_ip", "Copy private IP", key_display="P", show=False, id="instances.copy_private_ip"),
 ]
+ACTION_BINDINGS = STATE_BINDINGS + TOOL_BINDINGS
 """Keys both instance screens share (none clashes with q ? : / c ctrl+r escape)."""
 
 
@@ -148,7 +150,29 @@ def confirmation_body(action: StateAction, targets: Sequence[Instance], skipped:
         lines.append(f"Skipped ({action.not_applicable}): {names}{more}")
     lines.append("")
     lines.append(action.consequences)
+    if action.key == "terminate":
+        lines += volume_fates(targets)
     return "\n".join(lines)
+
+
+def volume_fates(targets: Sequence[Instance]) -> list[str]:
+    """Which EBS volumes go with the instances and which stay behind (and go on being billed)."""
+    lines: list[str] = []
+    for deleted, heading in (
+        (True, "EBS volumes deleted too:"),
+        (False, "EBS volumes kept (billed until you delete them):"),
+    ):
+        volumes = [
+            f"{device.volume_id} ({instance.name or instance.id} {device.device})"
+            for instance in targets
+            for device in instance.block_devices
+            if device.delete_on_termination is deleted
+        ]
+        if volumes:
+            shown = ", ".join(volumes[:LISTED_IN_CONFIRMATION])
+            more = f" and {len(volumes) - LISTED_IN_CONFIRMATION} more" if len(volumes) > LISTED_IN_CONFIRMATION else ""
+            lines.append(f"{heading} {shown}{more}")
+    return lines
 
 
 def group_by_region(instances: Iterable[Instance]) -> dict[str, list[Instance]]:

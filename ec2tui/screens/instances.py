@@ -15,11 +15,11 @@ from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
 from ec2tui.screens.instance_detail import InstanceDetailScreen
-from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
+from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
 
 MARK = "●"
@@ -32,7 +32,7 @@ SINGLE_REGION_COLUMNS = (
     Column("mark", " ", 1),
     Column("name", "Name"),
     Column("id", "Instance ID", 19),
-    Column("state", "State", 13),
+    Column("state", "State"),
     Column("type", "Type"),
     Column("ami", "AMI"),
     Column("az", "Zone"),
@@ -57,11 +57,13 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
     BINDINGS = [
         Binding("enter", "open_selected", "Details", id="instances.open"),
         Binding("space", "toggle_mark", "Mark", id="instances.mark"),
-        *ACTION_BINDINGS,
+        *STATE_BINDINGS,
         Binding("a", "toggle_all_regions", "All regions", id="instances.all_regions"),
-        Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
-        Binding("c", "copy", "Copy ID", id="list.copy"),
-        Binding("ctrl+r", "refresh", "Refresh", id="list.refresh"),
+        *TOOL_BINDINGS,
+        # The list keys every screen shares stay in the help (?) and the palette; the footer shows this screen's.
+        Binding("slash", "start_filter", "Filter", key_display="/", show=False, id="list.filter"),
+        Binding("c", "copy", "Copy ID", show=False, id="list.copy"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="list.refresh"),
         Binding("escape", "back", "Clear filter/marks", show=False, id="list.back"),
     ]
 
@@ -89,6 +91,10 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def compose_top(self) -> Iterable[Static]:
         yield Static(id="instances-status", classes="instances-status")
+
+    def on_mount(self) -> None:
+        # Textual calls ListScreen.on_mount as well (handlers run for every class in the MRO): no super() here.
+        self.query_one(Footer).compact = True
 
     def key_of(self, item: Instance) -> str:
         return item.id
@@ -230,11 +236,9 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             self.refresh_regions(regions)
 
     def on_screen_resume(self) -> None:
-        if self.all_regions:
-            if self.transitional_regions():
-                self._tick()
-            return
-        super().on_screen_resume()
+        # ListScreen.on_screen_resume runs too (reload when the region changed, unless FOLLOWS_REGION is off).
+        if self.transitional_regions():
+            self._tick()
 
     # -- instance actions (see instance_ops) ------------------------------------------------------------------
     def action_targets(self) -> list[Instance]:
@@ -306,6 +310,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
     def action_toggle_all_regions(self) -> None:
         self.all_regions = not self.all_regions
         self.COLUMNS = ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS
+        self.FOLLOWS_REGION = not self.all_regions  # all regions: the current region does not matter
         self.workers.cancel_group(self, "quiet-refresh")
         self.marked.clear()
         self.region_errors = {}
