@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyperclip
+import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import TextArea
 
@@ -199,3 +200,38 @@ async def test_user_data_encoded_twice_is_flagged_and_decodable(no_default_amis,
         assert editor.text == script
         await pilot.press("d")
         assert editor.text != script
+
+
+async def test_ami_key_opens_the_ami_detail_screen(app, fleet):
+    ami_detail = pytest.importorskip("ec2tui.screens.ami_detail", reason="the AMI catalog is not in this build")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(pilot, fleet["web-1"])
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ami_detail.AmiDetailScreen)
+        assert app.screen.image_id == fleet.image_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InstanceDetailScreen)
+
+
+async def test_detail_auto_refreshes_while_the_instance_is_transitional(app, fleet, monkeypatch):
+    from dataclasses import replace
+
+    monkeypatch.setattr(InstanceDetailScreen, "AUTO_REFRESH_SECONDS", 0.2)
+    pending = {fleet["web-2"]}
+    real = svc.get_instance
+
+    def maybe_pending(ec2, instance_id, region):
+        instance = real(ec2, instance_id, region)
+        return replace(instance, state="pending") if instance_id in pending else instance
+
+    monkeypatch.setattr(svc, "get_instance", maybe_pending)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, fleet["web-2"])
+        assert "pending" in static_text(app, "#title") and "⟳ auto-refresh every 0.2s" in static_text(app, "#title")
+        pending.clear()
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert "running" in static_text(app, "#title") and "auto-refresh" not in static_text(app, "#title")
+        assert screen._timer is None

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -41,12 +42,11 @@ from ec2tui.screens.user_data import UserDataScreen
 from ec2tui.widgets.app_header import AppHeader
 
 USER_DATA_PREVIEW_LINES = 12
+CAUTION = "dark_orange"
+"""Rich style for things worth a second look (open to the world, unencrypted, AMI gone): readable on light themes."""
 REBOOTING_SHOWN_SECONDS = 10.0
-AMI_SCREEN_CANDIDATES = (
-    ("ec2tui.screens.ami_detail", "AmiDetailScreen"),
-    ("ec2tui.screens.image_detail", "ImageDetailScreen"),
-)
-"""Where the AMI catalog's detail screen may live; `m` opens it when it exists, else copies the AMI ID."""
+AMI_SCREEN = ("ec2tui.screens.ami_detail", "AmiDetailScreen")
+"""The AMI catalog's detail screen (built separately): `m` opens it when this build has it, else copies the AMI ID."""
 
 _NOT_LOADED: Any = object()
 
@@ -114,11 +114,11 @@ def ami_text(instance: Instance, detail: InstanceDetail | None) -> Text:
     if detail is None:
         return Text.assemble(instance.image_id, ("  …", "dim"))
     ami = detail.ami
-    text = Text.assemble((ami.label, "bold" if ami.name else "yellow"), "  ", ami.image_id)
+    text = Text.assemble((ami.label, "bold" if ami.name else CAUTION), "  ", ami.image_id)
     if ami.status == AMI_NOT_FOUND:
-        text.append("  deregistered or no longer shared", style="yellow")
+        text.append("  deregistered or no longer shared", style=CAUTION)
     elif ami.status != AMI_AVAILABLE:
-        text.append(f"  ({ami.status})", style="yellow")
+        text.append(f"  ({ami.status})", style=CAUTION)
     text.append("  m: go to the AMI", style="dim")
     return text
 
@@ -153,7 +153,7 @@ def security_section(instance: Instance, detail: InstanceDetail | None) -> Rende
     for group in detail.security_groups:
         parts.append(Text.assemble((group.id, "bold"), f"  {group.name}  ", (group.description, "dim")))
         if not group.inbound:
-            parts.append(Text("  no inbound rules: nothing can connect in", style="yellow"))
+            parts.append(Text("  no inbound rules: nothing can connect in", style=CAUTION))
             continue
         rules = _table("  Protocol", "Ports", "Source")
         for rule in group.inbound:
@@ -163,7 +163,7 @@ def security_section(instance: Instance, detail: InstanceDetail | None) -> Rende
                 rules.add_row(
                     f"  {rule.protocol_label}" if index == 0 else "",
                     rule.port_label if index == 0 else "",
-                    Text(source, style="yellow" if open_world else ""),
+                    Text(source, style=CAUTION if open_world else ""),
                 )
         parts.append(rules)
     return Group(*parts)
@@ -181,7 +181,7 @@ def storage_section(instance: Instance, detail: InstanceDetail | None) -> Render
                 f"{volume.size_gib} GiB",
                 volume.volume_type,
                 str(volume.iops) if volume.iops else "",
-                Text("yes", style="green") if volume.encrypted else Text("no", style="yellow"),
+                Text("yes", style="green") if volume.encrypted else Text("no", style=CAUTION),
                 {True: "deleted", False: "kept", None: "?"}[volume.delete_on_termination],
                 volume.state,
             )
@@ -243,7 +243,7 @@ def user_data_section(user_data: str | None) -> RenderableType:
             Text(
                 "⚠ This user data is base64-encoded twice: the instance receives base64 text, not a script "
                 "(u shows it as is). Decoded once more it reads:",
-                style="yellow",
+                style=CAUTION,
             )
         )
         lines = inner.splitlines()
@@ -341,13 +341,13 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
             f"  {instance.region}",
         )
         if self._timer is not None:
-            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style="bold yellow")
+            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style=f"bold {CAUTION}")
         self.query_one("#title", Static).update(title)
         warnings = list(detail.warnings) if detail is not None else []
         if self.error:
             warnings.insert(0, f"Could not load the details: {self.error} (ctrl+r retries; showing the list's data)")
         warning_box = self.query_one("#detail-warnings", Static)
-        warning_box.update(Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow"))
+        warning_box.update(Content("\n".join(f"⚠ {w}" for w in warnings)).stylize("bold $warning"))
         warning_box.display = bool(warnings)
         self.query_one("#detail-summary", Static).update(summary_section(instance, detail))
         self.query_one("#detail-network", Static).update(network_section(instance))
@@ -439,13 +439,10 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
 
 
 def ami_detail_screen() -> Any | None:
-    """The AMI catalog's detail screen class when this build has one (it is developed separately)."""
-    for module_name, class_name in AMI_SCREEN_CANDIDATES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        screen_class = getattr(module, class_name, None)
-        if screen_class is not None:
-            return screen_class
-    return None
+    """``AmiDetailScreen(image_id, region)`` when this build has the AMI catalog, else ``None``."""
+    module_name, class_name = AMI_SCREEN
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, class_name, None)

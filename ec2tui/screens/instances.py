@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
@@ -128,25 +129,25 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def update_title(self) -> None:
         super().update_title()
-        title = Text(self.screen_title(), style="bold")
+        parts: list[tuple[str, str]] = [(self.screen_title(), "bold")]
         shown, total = self.table.row_count, len(self.items)
         if self.loading_data:
             progress = f" {self.regions_answered}/{self.regions_total} regions" if self.all_regions else ""
-            title.append(f"  loading{progress}…", style="italic")
+            parts.append((f"  loading{progress}…", "italic"))
         if self.error is None and (total or not self.loading_data):
-            title.append(f"  {total} {self.NOUN}", style="dim")
+            parts.append((f"  {total} {self.NOUN}", "dim"))
         if self.marked:
-            title.append(f"  {len(self.marked)} marked", style=MARK_STYLE)
+            parts.append((f"  {len(self.marked)} marked", "bold $accent"))
         if self._timer is not None:
-            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style="bold yellow")
+            parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
         if self.filter_text:
-            title.append(f"   filter '{self.filter_text}': {shown} of {total}", style="bold yellow")
-        self.query_one("#title", Static).update(title)
+            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", "bold $warning"))
+        self.query_one("#title", Static).update(Content.assemble(*parts))
         status = self.query_one("#instances-status", Static)
         if self.region_errors:
             count = len(self.region_errors)
             details = "; ".join(f"{region}: {error}" for region, error in sorted(self.region_errors.items()))
-            status.update(Text(f"{count} region{'s' if count != 1 else ''} failed: {details}", style="bold red"))
+            status.update(Content(f"{count} region{'s' if count != 1 else ''} failed: {details}").stylize("bold"))
         status.display = bool(self.region_errors)
         if self.all_regions and not self.loading_data and total == 0 and not self.error:
             answered = " that answered" if self.region_errors else ""
