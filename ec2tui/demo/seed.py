@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib.util
 from dataclasses import dataclass
@@ -230,7 +229,7 @@ def _seed_instances(
         if spec.key:
             kwargs["KeyName"] = spec.key
         if spec.user_data:
-            kwargs["UserData"] = base64.b64encode(spec.user_data.encode()).decode()
+            kwargs["UserData"] = spec.user_data  # boto3 base64-encodes it for RunInstances
         instance_id = ec2.run_instances(**kwargs)["Instances"][0]["InstanceId"]
         if spec.state == "stopped":
             to_stop.append(instance_id)
