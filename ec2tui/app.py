@@ -14,6 +14,7 @@ from textual.screen import Screen
 from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.errors import CredentialsError, Ec2TuiError
+from ec2tui.screens.amis import AmisScreen
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
@@ -29,7 +30,11 @@ class Ec2App(App[None]):
 
     CSS_PATH = "ec2tui.tcss"
     TITLE = "ec2tui"
-    MODES: dict[str, Callable[[], Screen[Any]]] = {"regions": RegionsScreen, "instances": InstancesScreen}
+    MODES: dict[str, Callable[[], Screen[Any]]] = {
+        "regions": RegionsScreen,
+        "amis": AmisScreen,
+        "instances": InstancesScreen,
+    }
     DEFAULT_MODE = "regions"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),

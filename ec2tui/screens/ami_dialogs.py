@@ -1,0 +1,319 @@
+"""Dialogs for AMI changes: copy to another region, sharing and public access, deregistering, and the result box."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from ec2tui.aws.image_parsing import check_account_ids, check_description, check_image_name
+from ec2tui.aws.models.images import Image, LaunchPermissions
+from ec2tui.aws.models.regions import Region
+from ec2tui.errors import ValidationError
+from ec2tui.screens.confirm import TypedConfirmScreen
+
+
+def image_label(image: Image) -> str:
+    return f"{image.name} ({image.id})" if image.name else image.id
+
+
+# -- result ---------------------------------------------------------------------------------------------------------
+class AmiResultDialog(ModalScreen[str | None]):
+    """A new AMI ID worth keeping: `c` copies it, `g` switches to its region, esc/enter closes.
+
+    Dismisses with ``"go"`` when the user asked to switch to the region, else None.
+    """
+
+    BINDINGS = [
+        Binding("c", "copy", "Copy AMI ID", id="ami_result.copy"),
+        Binding("g", "go", "Go to region", id="ami_result.go"),
+        Binding("escape,enter", "close", "Close", id="ami_result.close"),
+    ]
+
+    def __init__(self, title: str, body: str, image_id: str, region: str) -> None:
+        super().__init__(classes="confirm ami-dialog")
+        self.title_text, self.body, self.image_id, self.dest_region = title, body, image_id, region
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, classes="dialog-body", markup=False)
+            yield Static(self.image_id, id="ami-result-value", markup=False)
+            yield Label(
+                f"c copies the AMI ID · g shows My AMIs in {self.dest_region} · esc closes",
+                classes="dialog-hint",
+                markup=False,
+            )
+
+    def action_copy(self) -> None:
+        self.app.copy_and_notify(self.image_id, "AMI ID")  # type: ignore[attr-defined]
+
+    def action_go(self) -> None:
+        self.dismiss("go")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# -- copy to region ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CopyRequest:
+    dest_region: str
+    name: str
+    description: str
+
+
+def default_copy_name(image: Image) -> str:
+    """The source name when AWS would accept it, else one made from the ID (names are unique per region)."""
+    try:
+        return check_image_name(image.name)
+    except ValidationError:
+        return f"copy-of-{image.id}"
+
+
+class CopyToRegionDialog(ModalScreen[CopyRequest | None]):
+    """Destination region (enabled ones only), name and description; enter or the button submits."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ami_copy.cancel")]
+    AUTO_FOCUS = "#copy-region"
+
+    def __init__(self, image: Image, regions: Sequence[Region]) -> None:
+        super().__init__(classes="confirm ami-dialog")
+        self.image = image
+        self.regions = [r for r in regions if r.enabled]
+
+    def compose(self) -> ComposeResult:
+        image = self.image
+        options = [
+            (f"{r.name}  {r.description}" + ("  (this region)" if r.name == image.region else ""), r.name)
+            for r in self.regions
+        ]
+        others = [r.name for r in self.regions if r.name != image.region]
+        default = others[0] if others else (self.regions[0].name if self.regions else Select.NULL)
+        with Vertical(classes="dialog ami-form"):
+            yield Label("Copy AMI to region", classes="dialog-title")
+            yield Static(
+                f"{image_label(image)} from {image.region}. The copy is a new AMI owned by this account in the "
+                "destination region; its snapshots are copied there (charged as EBS snapshot storage).",
+                classes="dialog-body",
+                markup=False,
+            )
+            yield Static("Destination region (enter opens the list)", classes="field-label")
+            yield Select(options, value=default, allow_blank=False, id="copy-region", compact=True)
+            yield Static("New name: 3-128 letters, digits, spaces and ( ) [ ] . / - ' @ _", classes="field-label")
+            yield Input(default_copy_name(image), id="copy-name", compact=True)
+            yield Label("", id="copy-name-error", classes="field-error", markup=False)
+            yield Static("Description (optional)", classes="field-label")
+            yield Input(f"Copy of {image.id} from {image.region}", id="copy-description", compact=True)
+            yield Label("", id="copy-description-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy", id="copy", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#copy")
+    def _submit(self) -> None:
+        region = self.query_one("#copy-region", Select).value
+        errors = {"name": "", "description": ""}
+        name = description = ""
+        try:
+            name = check_image_name(self.query_one("#copy-name", Input).value)
+        except ValidationError as exc:
+            errors["name"] = str(exc)
+        try:
+            description = check_description(self.query_one("#copy-description", Input).value)
+        except ValidationError as exc:
+            errors["description"] = str(exc)
+        self.query_one("#copy-name-error", Label).update(errors["name"])
+        self.query_one("#copy-description-error", Label).update(errors["description"])
+        if errors["name"]:
+            self.query_one("#copy-name", Input).focus()
+        elif errors["description"]:
+            self.query_one("#copy-description", Input).focus()
+        elif isinstance(region, str):
+            self.dismiss(CopyRequest(region, name, description))
+
+
+# -- sharing ----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SharingChange:
+    """What to change: ``public`` is None when public access stays as it is."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    public: bool | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.add and not self.remove and self.public is None
+
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def parse_account_ids(text: str) -> list[str]:
+    """Account IDs separated by spaces, commas or semicolons; each must be 12 digits (ValidationError otherwise)."""
+    return check_account_ids([part for part in _SEPARATORS.split(text) if part], "add_account_ids")
+
+
+def describe_permissions(permissions: LaunchPermissions) -> str:
+    parts = ["public: anyone with an AWS account can launch it" if permissions.public else "private"]
+    if permissions.account_ids:
+        parts.append("shared with " + ", ".join(permissions.account_ids))
+    if permissions.organization_arns or permissions.organizational_unit_arns:
+        parts.append(
+            f"and {len(permissions.organization_arns) + len(permissions.organizational_unit_arns)} "
+            "organizations / OUs (unchanged here)"
+        )
+    return " · ".join(parts)
+
+
+def describe_change(image: Image, change: SharingChange) -> str:
+    """The confirmation text: every change on its own line."""
+    lines = [f"{image_label(image)} in {image.region}:", ""]
+    if change.public is True:
+        lines.append("• Make it PUBLIC: every AWS account can launch it and read the data in its snapshots.")
+    elif change.public is False:
+        lines.append("• Make it private: remove public launch access (accounts it is shared with keep access).")
+    if change.add:
+        lines.append("• Share with " + ", ".join(change.add))
+    if change.remove:
+        lines.append("• Stop sharing with " + ", ".join(change.remove))
+    return "\n".join(lines)
+
+
+class ShareDialog(ModalScreen[SharingChange | None]):
+    """Public access, the accounts it is shared with (uncheck to remove) and accounts to add."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ami_share.cancel")]
+    AUTO_FOCUS = "#share-add"
+
+    def __init__(self, image: Image, permissions: LaunchPermissions) -> None:
+        super().__init__(classes="confirm ami-dialog")
+        self.image, self.permissions = image, permissions
+
+    def compose(self) -> ComposeResult:
+        image, permissions = self.image, self.permissions
+        with VerticalScroll(classes="dialog ami-form"):
+            yield Label("Share / make public / make private", classes="dialog-title")
+            yield Static(
+                f"{image_label(image)} in {image.region}\nNow: {describe_permissions(permissions)}",
+                classes="dialog-body",
+                markup=False,
+            )
+            yield Checkbox("Public: anyone with an AWS account can launch it", permissions.public, id="share-public")
+            if permissions.account_ids:
+                yield Static("Shared with (uncheck to stop sharing):", classes="field-label")
+                for account in permissions.account_ids:
+                    yield Checkbox(account, True, id=f"keep-{account}", classes="share-keep")
+            yield Static("Share with accounts (12-digit IDs, separated by spaces or commas):", classes="field-label")
+            yield Input(placeholder="e.g. 111122223333 444455556666", id="share-add", compact=True)
+            yield Label("", id="share-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Review changes", id="share-apply", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield Label("tab moves between fields · space toggles · enter reviews the changes", classes="dialog-hint")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def change(self) -> SharingChange:
+        """The requested change (raises ValidationError on a bad account ID)."""
+        add = parse_account_ids(self.query_one("#share-add", Input).value)
+        current = set(self.permissions.account_ids)
+        remove = tuple(
+            account
+            for account in self.permissions.account_ids
+            if not self.query_one(f"#keep-{account}", Checkbox).value
+        )
+        public = self.query_one("#share-public", Checkbox).value
+        return SharingChange(
+            add=tuple(a for a in add if a not in current),
+            remove=tuple(a for a in remove if a not in add),
+            public=None if public == self.permissions.public else public,
+        )
+
+    @on(Input.Submitted, "#share-add")
+    @on(Button.Pressed, "#share-apply")
+    def _submit(self) -> None:
+        error = self.query_one("#share-error", Label)
+        try:
+            change = self.change()
+        except ValidationError as exc:
+            error.update(str(exc))
+            self.query_one("#share-add", Input).focus()
+            return
+        if change.empty:
+            error.update("Nothing to change: tick or untick something, or type account IDs to share with.")
+            return
+        error.update("")
+        self.dismiss(change)
+
+
+# -- deregister -------------------------------------------------------------------------------------------------------
+def snapshot_lines(image: Image) -> list[str]:
+    lines = []
+    for device in image.block_devices:
+        if device.snapshot_id:
+            size = f"{device.size_gib} GiB" if device.size_gib is not None else "size unknown"
+            lines.append(f"{device.snapshot_id}  {device.device}  {size}")
+    return lines
+
+
+class DeregisterDialog(TypedConfirmScreen):
+    """Type the AMI ID to confirm; a checkbox also deletes the EBS snapshots it was made of (listed).
+
+    Dismisses True/False like :class:`TypedConfirmScreen`; read ``delete_snapshots`` afterwards.
+    """
+
+    AUTO_FOCUS = "#typed"
+
+    def __init__(self, image: Image) -> None:
+        body = (
+            f"{image_label(image)} in {image.region} will be deregistered: nobody can launch it any more. "
+            "Instances already running from it are not affected."
+        )
+        super().__init__("Deregister AMI", body, image.id)
+        self.image = image
+        self.delete_snapshots = False
+
+    def compose(self) -> ComposeResult:
+        snapshots = snapshot_lines(self.image)
+        with Vertical(classes="dialog ami-form"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, classes="dialog-body", markup=False)
+            if snapshots:
+                yield Checkbox(
+                    f"Also delete its {len(snapshots)} EBS snapshot{'s' if len(snapshots) != 1 else ''} "
+                    "(they keep costing money otherwise; this cannot be undone):",
+                    False,
+                    id="delete-snapshots",
+                )
+                yield Static("\n".join(f"  {line}" for line in snapshots), id="snapshot-list", markup=False)
+            else:
+                yield Static("It has no EBS snapshots (instance store or no devices).", classes="dialog-hint")
+            yield Label(f"Type {self.expected} to confirm, then enter (tab reaches the checkbox, esc cancels):")
+            yield Input(placeholder=self.expected, id="typed")
+            yield Label("", id="typed-error", classes="field-error")
+
+    @on(Checkbox.Changed, "#delete-snapshots")
+    def _snapshots_toggled(self, event: Checkbox.Changed) -> None:
+        self.delete_snapshots = event.value

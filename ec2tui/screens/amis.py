@@ -1,0 +1,563 @@
+"""`:amis [category]`: the AMI catalog of the current region, one tab per category.
+
+Quick Start, My AMIs and Custom are listed whole (they are small). Marketplace and Community can hold tens of
+thousands of images, so they are searched on the server (``s``) and read a page at a time: the next page loads when
+the cursor moves past the last row, or with ``m``. The ``/`` filter only narrows the rows already loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.widgets import DataTable, Footer, Input, Label, Static, Tab, Tabs
+
+from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
+from ec2tui.errors import Ec2TuiError, ValidationError
+from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
+from ec2tui.screens.ami_detail import AmiDetailScreen
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+
+CATEGORIES = tuple(ImageCategory)
+
+NOUNS = {
+    ImageCategory.QUICKSTART: "Quick Start images",
+    ImageCategory.MINE: "AMIs of this account or shared with it",
+    ImageCategory.MARKETPLACE: "Marketplace images",
+    ImageCategory.COMMUNITY: "community images",
+    ImageCategory.CUSTOM: "Image Builder images",
+}
+
+HINTS = {
+    ImageCategory.QUICKSTART: "Current AWS-provided images, resolved from SSM public parameters.",
+    ImageCategory.MINE: "This account's images, and private ones other accounts shared with it (Access: shared).",
+    ImageCategory.MARKETPLACE: "AWS Marketplace images (software charges may apply). "
+    "s searches AWS · / filters only the rows loaded here.",
+    ImageCategory.COMMUNITY: "Public images of any account. s searches AWS (text, arch:, platform:, owner:) · "
+    "/ filters only the rows loaded here.",
+    ImageCategory.CUSTOM: "This account's images built by EC2 Image Builder, with the pipeline or recipe.",
+}
+KEYS_HINT = "  enter details · 1-5 [ ] tabs"
+
+SEARCH_PLACEHOLDER = "text in the name or description   arch:arm64   platform:linux|windows   owner:<account ID|alias>"
+
+ARCHITECTURES = ("x86_64", "arm64", "i386", "x86_64_mac", "arm64_mac")
+PLATFORMS = ("linux", "windows")
+_KEYS = {"arch": "architecture", "architecture": "architecture", "platform": "platform", "os": "platform"}
+_TOKEN = re.compile(r"^(arch|architecture|platform|os|owner):(.*)$", re.IGNORECASE)
+
+
+def parse_search(text: str) -> CommunityQuery:
+    """``nginx arch:arm64 platform:linux owner:123456789012`` → a server-side query (ValidationError if bad)."""
+    words: list[str] = []
+    fields: dict[str, str] = {}
+    for token in text.split():
+        match = _TOKEN.match(token)
+        if not match:
+            words.append(token)
+            continue
+        key, value = match[1].lower(), match[2].strip()
+        if not value:
+            raise ValidationError(f"'{token}' needs a value, e.g. arch:arm64.", "search")
+        fields[_KEYS.get(key, key)] = value
+    architecture = fields.get("architecture")
+    if architecture is not None and architecture not in ARCHITECTURES:
+        raise ValidationError(f"Unknown architecture '{architecture}': use {', '.join(ARCHITECTURES)}.", "search")
+    platform = fields.get("platform")
+    if platform is not None:
+        platform = platform.lower()
+        if platform not in PLATFORMS:
+            raise ValidationError(f"Unknown platform '{platform}': use linux or windows.", "search")
+    return CommunityQuery(text=" ".join(words), architecture=architecture, platform=platform, owner=fields.get("owner"))
+
+
+def format_search(query: CommunityQuery) -> str:
+    parts = [query.text] if query.text else []
+    if query.architecture:
+        parts.append(f"arch:{query.architecture}")
+    if query.platform:
+        parts.append(f"platform:{query.platform}")
+    if query.owner:
+        parts.append(f"owner:{query.owner}")
+    return " ".join(parts)
+
+
+# -- columns ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    cap: int
+    """Widest it gets; the name column (cap 0) takes whatever width is left."""
+    floor: int = 0
+    """Narrowest it may be squeezed to so the name column gets ``NAME_TARGET`` (0: never squeezed)."""
+
+
+SPECS = {
+    spec.key: spec
+    for spec in (
+        ColumnSpec("name", "Name", 0),
+        ColumnSpec("id", "AMI ID", 21),
+        ColumnSpec("os", "OS / platform", 20, floor=16),
+        ColumnSpec("arch", "Arch", 10),
+        ColumnSpec("root", "Root", 5),
+        ColumnSpec("created", "Created", 10),
+        ColumnSpec("owner", "Owner", 15),
+        ColumnSpec("access", "Access", 7),
+        ColumnSpec("builder", "Pipeline / recipe", 26),
+    )
+}
+QUICKSTART_OS = ColumnSpec("os", "Operating system", 36)  # the point of Quick Start: never squeezed
+
+# Quick Start images are all public (no Access column); Custom ones are all the account's own (no Owner column).
+LAYOUTS = {
+    ImageCategory.QUICKSTART: ("os", "arch", "id", "name", "root", "created", "owner"),
+    ImageCategory.MINE: ("name", "id", "os", "arch", "root", "created", "owner", "access"),
+    ImageCategory.MARKETPLACE: ("name", "id", "os", "arch", "root", "created", "owner", "access"),
+    ImageCategory.COMMUNITY: ("name", "id", "os", "arch", "root", "created", "owner", "access"),
+    ImageCategory.CUSTOM: ("name", "builder", "id", "os", "arch", "root", "created", "access"),
+}
+MIN_NAME_WIDTH = 16
+NAME_TARGET = 30
+CELL_PADDING = 2  # DataTable pads each cell by one on either side
+
+
+def column_specs(category: ImageCategory) -> list[ColumnSpec]:
+    specs = [SPECS[key] for key in LAYOUTS[category]]
+    if category is ImageCategory.QUICKSTART:
+        specs = [QUICKSTART_OS if spec.key == "os" else spec for spec in specs]
+    return specs
+
+
+def fit_widths(specs: list[ColumnSpec], cells: list[dict[str, str]], available: int) -> tuple[int, ...]:
+    """Each column as wide as its widest cell (up to its cap); the name column gets the rest of ``available``.
+
+    When that leaves the name narrower than it needs (up to ``NAME_TARGET``), squeezable columns give some back.
+    """
+    widths: list[int] = []
+    for spec in specs:
+        widest = max((len(row[spec.key]) for row in cells), default=0)
+        widths.append(max(len(spec.label), min(spec.cap, widest)) if spec.cap else 0)
+    names = max((len(row["name"]) for row in cells), default=0)
+    want = max(MIN_NAME_WIDTH, min(NAME_TARGET, names))
+    rest = available - sum(widths) - CELL_PADDING * len(specs)
+    for index, spec in enumerate(specs):
+        if rest >= want:
+            break
+        if spec.floor and widths[index] > spec.floor:
+            give = min(widths[index] - spec.floor, want - rest)
+            widths[index] -= give
+            rest += give
+    return tuple(w if spec.cap else max(MIN_NAME_WIDTH, rest) for spec, w in zip(specs, widths, strict=True))
+
+
+def clip(cell: Any, width: int | None) -> Any:
+    """The cell cut to ``width`` with an ellipsis (DataTable would cut it silently)."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    if width is None or text.cell_len <= width:
+        return cell
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+class CategoryTabs(Tabs, can_focus=False):
+    """The tab strip: clicked or switched with 1-5 and [ ]; it never takes the focus from the list."""
+
+
+class SearchInput(Input):
+    """The server-side search box; escape gives the focus back to the list without searching."""
+
+    BINDINGS = [Binding("escape", "cancel_search", "Back to the list", id="amis.search_cancel")]
+
+    def action_cancel_search(self) -> None:
+        screen = self.screen
+        if isinstance(screen, AmisScreen):
+            screen.cancel_search()
+
+
+class AmisScreen(AmiActions, ListScreen[Image]):
+    NOUN = "images"
+    COPY_WHAT = "AMI ID"
+    AUTO_FOCUS = "#table"
+
+    BINDINGS = [
+        Binding("enter", "open_selected", "Details", show=False, id="amis.open"),
+        *ACTION_BINDINGS,
+        Binding("s", "search", "Search", id="amis.search"),
+        Binding("m", "load_more", "More", id="amis.more"),
+        Binding("left_square_bracket", "cycle(-1)", "Previous tab", key_display="[", show=False, id="amis.prev"),
+        Binding("right_square_bracket", "cycle(1)", "Next tab", key_display="]", show=False, id="amis.next"),
+        *(
+            Binding(str(n), f"category('{c.value}')", c.label, show=False, id=f"amis.tab_{c.value}")
+            for n, c in enumerate(CATEGORIES, start=1)
+        ),
+        Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
+        Binding("c", "copy", "Copy ID", id="list.copy"),
+        Binding("ctrl+r", "refresh", "Refresh", id="list.refresh"),
+    ]
+
+    def __init__(self, category: ImageCategory = ImageCategory.QUICKSTART) -> None:
+        super().__init__(id="amis")
+        self.category = category
+        self.queries: dict[ImageCategory, CommunityQuery] = {}
+        self.next_token: str | None = None
+        self.loading_more = False
+        self._generation = 0
+        self.specs = column_specs(category)
+        self.widths: tuple[int, ...] = ()
+        self.COLUMNS = tuple(Column(s.key, s.label, s.cap or MIN_NAME_WIDTH) for s in self.specs)  # type: ignore[misc]
+        self.NOUN = NOUNS[category]  # type: ignore[misc]
+
+    # -- composition ------------------------------------------------------------------------------------------
+    def compose_top(self) -> Iterable[Any]:
+        tabs = [Tab(f"{n} {c.label}", id=c.value) for n, c in enumerate(CATEGORIES, start=1)]
+        yield CategoryTabs(*tabs, active=self.category.value, id="ami-tabs")
+        yield Static(id="ami-hint", classes="ami-hint")
+        with Horizontal(id="ami-search-row"):
+            yield Label("Search AWS (s):", id="ami-search-label")
+            yield SearchInput(placeholder=SEARCH_PLACEHOLDER, id="ami-search", compact=True)
+
+    @property
+    def search_input(self) -> SearchInput:
+        return self.query_one("#ami-search", SearchInput)
+
+    def on_mount(self) -> None:
+        # ListScreen.on_mount runs after this one (Textual calls each class's handler): it adds self.COLUMNS and loads.
+        self.query_one(Footer).compact = True
+        self._show_category_chrome()
+        self.watch(self.app, "region", self._region_changed, init=False)
+
+    def _region_changed(self, region: str) -> None:
+        """A region change while the catalog is on screen (e.g. "go to region" after a copy); hidden, it waits."""
+        if self.is_current and self.loaded_region not in (None, region):
+            self.reload()
+
+    def screen_title(self) -> str:
+        return f"AMIs · {self.category.label} · {self.ec2app.region}"
+
+    def _show_category_chrome(self) -> None:
+        category = self.category
+        hint = Text(HINTS[category], style="dim")
+        if not category.paged:
+            hint.append(KEYS_HINT, style="dim italic")
+        self.query_one("#ami-hint", Static).update(hint)
+        self.query_one("#ami-search-row").display = category.paged
+        self.search_input.value = format_search(self.queries.get(category, CommunityQuery()))
+        tabs = self.query_one(CategoryTabs)
+        if tabs.active != category.value:
+            tabs.active = category.value
+
+    # -- categories -------------------------------------------------------------------------------------------
+    def apply_argument(self, argument: str) -> None:
+        """`:amis mine` and the palette's "AMIs: <category>" entries."""
+        try:
+            category = ImageCategory.parse(argument)
+        except ValidationError as exc:
+            self.ec2app.notify(str(exc), severity="warning", markup=False)
+            return
+        self.set_category(category)
+
+    def set_category(self, category: ImageCategory) -> None:
+        if category is self.category:
+            return
+        self.category = category
+        self.NOUN = NOUNS[category]  # type: ignore[misc]
+        if not self.is_mounted:
+            self.specs = column_specs(category)
+            self.COLUMNS = tuple(Column(s.key, s.label, s.cap or MIN_NAME_WIDTH) for s in self.specs)  # type: ignore[misc]
+            return
+        self.items, self._by_key = [], {}
+        self.specs = column_specs(category)
+        self.widths = ()
+        self._rebuild_columns(self._fitted_widths())
+        self._show_category_chrome()
+        self.table.focus()
+        self.reload()
+
+    def action_category(self, value: str) -> None:
+        self.set_category(ImageCategory(value))
+
+    def action_cycle(self, step: int) -> None:
+        index = CATEGORIES.index(self.category)
+        self.set_category(CATEGORIES[(index + step) % len(CATEGORIES)])
+
+    @on(Tabs.TabActivated, "#ami-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id and event.tab.id != self.category.value:
+            self.set_category(ImageCategory(event.tab.id))
+
+    # -- loading ----------------------------------------------------------------------------------------------
+    def reload(self, refresh: bool = False) -> None:
+        self._generation += 1
+        self.next_token = None
+        self.loading_more = False
+        self.workers.cancel_group(self, "more")
+        super().reload(refresh)
+
+    async def _page(self, token: str | None, refresh: bool) -> ImagePage:
+        api = self.ec2app.gateway.images
+        query = self.queries.get(self.category, CommunityQuery())
+        region = self.ec2app.region
+        if self.category is ImageCategory.MARKETPLACE:
+            return await api.marketplace_page(query, token, region, refresh=refresh)
+        return await api.community_page(query, token, region, refresh=refresh)
+
+    async def fetch(self, refresh: bool) -> list[Image]:
+        if self.category.paged:
+            page = await self._page(None, refresh)
+            self.next_token = page.next_token
+            return list(page.images)
+        self.next_token = None
+        return list(await self.ec2app.gateway.images.list(self.category, self.ec2app.region, refresh=refresh))
+
+    def action_load_more(self) -> None:
+        if not self.category.paged:
+            return
+        if self.loading_data or self.loading_more:
+            return
+        if self.next_token is None:
+            self.ec2app.notify(f"Every matching image is loaded ({len(self.items)}).", markup=False)
+            return
+        self.loading_more = True
+        self.update_title()
+        self.run_worker(
+            self._load_more(self._generation, self.next_token), group="more", exclusive=True, exit_on_error=False
+        )
+
+    async def _load_more(self, generation: int, token: str) -> None:
+        try:
+            page = await self._page(token, False)
+        except Ec2TuiError as exc:
+            if generation == self._generation:
+                self.loading_more = False
+                self.update_title()
+            self.ec2app.notify(str(exc), title="AWS error", severity="error", markup=False, timeout=8)
+            return
+        if generation != self._generation:
+            return  # the category, search or region changed meanwhile
+        self.loading_more = False
+        self.next_token = page.next_token
+        self.add_items(page.images)
+
+    @on(DataTable.RowHighlighted, "#table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        at_end = event.cursor_row >= self.table.row_count - 1
+        if at_end and self.category.paged and self.next_token and not self.loading_data and not self.loading_more:
+            self.action_load_more()
+
+    def on_screen_resume(self) -> None:
+        # ListScreen's handler runs next and reloads when the region changed. Otherwise re-read the (small) list from
+        # the cache: a change made elsewhere (another screen, the detail) invalidated it, so it shows at once.
+        if self.loaded_region == self.ec2app.region and not self.category.paged and not self.loading_data:
+            self.run_worker(self._revalidate(self._generation), group="revalidate", exclusive=True, exit_on_error=False)
+
+    async def _revalidate(self, generation: int) -> None:
+        try:
+            items = await self.fetch(False)
+        except Ec2TuiError:
+            return
+        if generation == self._generation and items != self.items:
+            self.set_items(items)
+
+    # -- search -----------------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        if self.category.paged:
+            self.search_input.focus()
+
+    def cancel_search(self) -> None:
+        self.search_input.value = format_search(self.queries.get(self.category, CommunityQuery()))
+        self.table.focus()
+
+    @on(Input.Submitted, "#ami-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        try:
+            query = parse_search(event.value)
+        except ValidationError as exc:
+            self.ec2app.notify(str(exc), title="Search", severity="warning", markup=False)
+            return
+        if query.owner and self.category is ImageCategory.MARKETPLACE:
+            self.ec2app.notify(
+                "Marketplace images all belong to aws-marketplace: search them without owner:.",
+                title="Search",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.queries[self.category] = query
+        self.search_input.value = format_search(query)
+        self.table.focus()
+        self.reload()
+
+    # -- columns and rows -------------------------------------------------------------------------------------
+    def _cells(self, item: Image) -> dict[str, Any]:
+        account = self.ec2app.account
+        name = Text(item.display_name)
+        if item.deprecated:
+            name = Text.assemble(("⚠ ", "yellow"), (item.display_name, "dim"))
+        if item.shared_with_me:
+            access = Text("shared", style="bold cyan")
+        elif item.public:
+            access = Text("public", style="yellow" if account and item.owner_id == account else "")
+        else:
+            access = Text("private", style="dim")
+        if account and item.owner_id == account:
+            owner = Text("self", style="green")
+        else:
+            owner = Text(item.owner_alias or item.owner_id)
+        root = {"ebs": "ebs", "instance-store": "store"}.get(item.root_device_type, item.root_device_type)
+        created = item.creation_date.astimezone(UTC).strftime("%Y-%m-%d") if item.creation_date else ""
+        os_text = item.os_label if item.os_label else item.platform_details
+        return {
+            "name": name,
+            "id": item.id,
+            "os": Text(os_text, style="bold") if self.category is ImageCategory.QUICKSTART else os_text,
+            "arch": item.architecture,
+            "root": root,
+            "created": created,
+            "owner": owner,
+            "access": access,
+            "builder": item.image_builder or "",
+        }
+
+    def row(self, item: Image) -> tuple[Any, ...]:
+        cells = self._cells(item)
+        return tuple(clip(cells[column.key], column.width) for column in self.COLUMNS)
+
+    def matches(self, item: Image) -> bool:
+        """The `/` filter looks at the whole name, the owner's ID and alias and the description, not the cut cells."""
+        if not self.filter_text:
+            return True
+        needle = self.filter_text.lower()
+        haystack = [_plain(cell) for cell in self._cells(item).values()]
+        haystack += [item.name, item.description, item.owner_id, item.owner_alias or "", item.platform_details]
+        return any(needle in text.lower() for text in haystack)
+
+    def key_of(self, item: Image) -> str:
+        return item.id
+
+    def copy_value(self, item: Image) -> tuple[str, str]:
+        return item.id, "AMI ID"
+
+    def _available_width(self) -> int:
+        width = self.table.size.width or self.app.size.width
+        return width - 2  # the vertical scrollbar
+
+    def _fitted_widths(self) -> tuple[int, ...]:
+        cells = [{k: _plain(v) for k, v in self._cells(i).items()} for i in self.visible_items()]
+        return fit_widths(self.specs, cells, self._available_width())
+
+    def _rebuild_columns(self, widths: tuple[int, ...]) -> None:
+        self.widths = widths
+        self.COLUMNS = tuple(Column(s.key, s.label, w) for s, w in zip(self.specs, widths, strict=True))  # type: ignore[misc]
+        table = self.table
+        table.clear(columns=True)
+        for column in self.COLUMNS:
+            table.add_column(column.label, key=column.key, width=column.width)
+
+    def render_rows(self) -> None:
+        widths = self._fitted_widths()
+        if widths == self.widths:
+            super().render_rows()
+            return
+        selected = self.selected_key()
+        self._rebuild_columns(widths)
+        super().render_rows()
+        if selected is not None and selected in self.table.rows:
+            self.table.move_cursor(row=self.table.get_row_index(selected))
+
+    def add_items(self, items: Iterable[Image]) -> None:
+        super().add_items(items)
+        if self._fitted_widths() != self.widths:
+            self.render_rows()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.is_mounted and self.widths:
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self._fitted_widths() != self.widths:
+            self.render_rows()
+
+    # -- titles -----------------------------------------------------------------------------------------------
+    def update_title(self) -> None:
+        super().update_title()
+        title = Text(self.screen_title(), style="bold")
+        shown, total = self.table.row_count, len(self.items)
+        query = format_search(self.queries.get(self.category, CommunityQuery())) if self.category.paged else ""
+        if query:
+            title.append(f"  search '{query}'", style="bold cyan")
+        if self.loading_data:
+            title.append("  loading…", style="italic")
+        elif self.error is None and self.category.paged:
+            title.append(f"  {total} loaded", style="dim")
+            if self.loading_more:
+                title.append(" · loading the next page…", style="italic")
+            elif self.next_token:
+                title.append(" · more on the server: m (or move past the last row) loads the next page", style="dim")
+            elif total:
+                title.append(" · that is all of them", style="dim")
+        elif self.error is None:
+            title.append(f"  {total} images", style="dim")
+            shared = sum(1 for i in self.items if i.shared_with_me)
+            if shared:
+                title.append(f" ({shared} shared with you)", style="cyan")
+        if self.filter_text:
+            title.append(f"   filter '{self.filter_text}': {shown} of {total} loaded", style="bold yellow")
+        self.query_one("#title", Static).update(title)
+
+    def empty_hint(self) -> str:
+        category = self.category
+        if category.paged:
+            query = format_search(self.queries.get(category, CommunityQuery()))
+            if query:
+                return f"\nNothing matches the search '{query}'. s changes it (an empty search lists them all)."
+            return ""
+        if category is ImageCategory.MINE:
+            return "\nCreate one from an instance (:instances, then the create-image action) or copy one here (r)."
+        if category is ImageCategory.CUSTOM:
+            return "\nEC2 Image Builder pipelines tag their images with Ec2ImageBuilderArn; none were found."
+        return "\nAWS publishes no Quick Start parameters in this region."
+
+    # -- actions ----------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "load_more"):
+            return self.category.paged
+        return super().check_action(action, parameters)
+
+    def action_image(self) -> Image | None:
+        return self.selected_item()
+
+    def images_changed(self, regions: set[str], *, removed: str | None = None) -> None:
+        if self.ec2app.region in regions:
+            self.reload()
+
+    def open_item(self, item: Image) -> None:
+        self.app.push_screen(AmiDetailScreen(item.id, item.region, item))
+
+    def action_open_selected(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.open_item(item)
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("Show AMI details", "Everything about the selected AMI (enter)", self.action_open_selected)
+        yield from self.ami_palette_commands()
+        if self.category.paged:
+            yield PaletteCommand("Search AWS for AMIs", "Server-side search of this category (s)", self.action_search)
+            yield PaletteCommand("Load more AMIs", "Read the next page from AWS (m)", self.action_load_more)
+        yield PaletteCommand("Next AMI category", "The next tab (])", lambda: self.action_cycle(1))
+        yield PaletteCommand("Previous AMI category", "The previous tab ([)", lambda: self.action_cycle(-1))
+        yield from super().palette_commands()
+
+
+def _plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
