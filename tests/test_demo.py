@@ -1,0 +1,59 @@
+"""`ec2tui --demo`'s data: every screen has something to show. Runs in a subprocess because the demo sets
+moto's process-wide switches (no preloaded AMIs, AWS-like validation) that other tests must not inherit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+SCRIPT = textwrap.dedent(
+    """
+    import asyncio, json
+    from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.demo.seed import DEMO_REGIONS, demo_session
+    from ec2tui.demo.server import start_demo
+    from ec2tui.gateway import Gateway
+
+    async def main():
+        demo = start_demo()
+        factory = ClientFactory(AwsTarget(region="us-east-1", endpoint_url=demo.endpoint_url), demo_session())
+        gw = Gateway(factory)
+        out = {"seconds_to_seed": demo.seconds_to_seed, "endpoint": demo.endpoint_url}
+        out["regions"] = len(await gw.regions.list())
+        out["instances"] = {r: len(await gw.instances.list(region=r)) for r in DEMO_REGIONS}
+        states = {i.state for r in DEMO_REGIONS for i in await gw.instances.list(region=r)}
+        out["states"] = sorted(states)
+        for category in ("quickstart", "mine", "marketplace", "community", "custom"):
+            out[category] = len(await gw.images.list(category))
+        out["key_pairs"] = len(await gw.launch.key_pairs())
+        vpcs = await gw.launch.vpcs()
+        out["vpcs"] = len(vpcs)
+        out["subnets"] = sum([len(await gw.launch.subnets(v.vpc_id)) for v in vpcs])
+        out["security_groups"] = sum([len(await gw.launch.security_groups(v.vpc_id)) for v in vpcs])
+        web = next(i for i in await gw.instances.list() if i.name == "web-prod-1")
+        out["user_data"] = await gw.instances.user_data(web.id)
+        gw.close()
+        demo.stop()
+        print(json.dumps(out))
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_demo_seeds_every_screen_with_data():
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["endpoint"].startswith("http://127.0.0.1:")
+    assert data["regions"] >= 30
+    assert sum(data["instances"].values()) >= 30 and all(data["instances"].values())
+    assert {"running", "stopped", "terminated"} <= set(data["states"])
+    for category in ("quickstart", "mine", "marketplace", "community", "custom"):
+        assert data[category] > 0, category
+    assert data["key_pairs"] >= 3 and data["vpcs"] >= 2 and data["subnets"] >= 3 and data["security_groups"] >= 5
+    assert data["user_data"].startswith("#!/bin/bash") and "nginx" in data["user_data"]
