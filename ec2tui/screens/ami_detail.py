@@ -245,7 +245,6 @@ class AmiDetailScreen(AmiActions, Screen[None]):
             title.append(f"  {image.id}  {image.os_label} · {image.architecture}  {self.image_region}")
         else:
             title.append(f"{self.image_id}  {self.image_region}")
-        title.append("   ↑↓ pgup/pgdn scroll · esc back", style="dim")
         self.query_one("#title", Static).update(title)
         error_box = self.query_one("#ami-detail-error", Static)
         message = ""

@@ -24,6 +24,18 @@ def image_label(image: Image) -> str:
     return f"{image.name} ({image.id})" if image.name else image.id
 
 
+def error_label(widget_id: str) -> Label:
+    """A field's error line: hidden until there is something to say."""
+    label = Label("", id=widget_id, classes="field-error", markup=False)
+    label.display = False
+    return label
+
+
+def show_error(label: Label, message: str) -> None:
+    label.update(message)
+    label.display = bool(message)
+
+
 # -- result ---------------------------------------------------------------------------------------------------------
 class AmiResultDialog(ModalScreen[str | None]):
     """A new AMI ID worth keeping: `c` copies it, `g` switches to its region, esc/enter closes.
@@ -70,6 +82,15 @@ class CopyRequest:
     description: str
 
 
+def default_destination(source: str, regions: Sequence[str]) -> str | None:
+    """Another region of the same geography when there is one (us-east-1 → us-east-2), else the first other one."""
+    others = [r for r in regions if r != source]
+    if not others:
+        return regions[0] if regions else None
+    geography = source.split("-")[0]
+    return next((r for r in others if r.split("-")[0] == geography), others[0])
+
+
 def default_copy_name(image: Image) -> str:
     """The source name when AWS would accept it, else one made from the ID (names are unique per region)."""
     try:
@@ -95,8 +116,7 @@ class CopyToRegionDialog(ModalScreen[CopyRequest | None]):
             (f"{r.name}  {r.description}" + ("  (this region)" if r.name == image.region else ""), r.name)
             for r in self.regions
         ]
-        others = [r.name for r in self.regions if r.name != image.region]
-        default = others[0] if others else (self.regions[0].name if self.regions else Select.NULL)
+        default = default_destination(image.region, [r.name for r in self.regions]) or Select.NULL
         with Vertical(classes="dialog ami-form"):
             yield Label("Copy AMI to region", classes="dialog-title")
             yield Static(
@@ -109,12 +129,12 @@ class CopyToRegionDialog(ModalScreen[CopyRequest | None]):
             yield Select(options, value=default, allow_blank=False, id="copy-region", compact=True)
             yield Static("New name: 3-128 letters, digits, spaces and ( ) [ ] . / - ' @ _", classes="field-label")
             yield Input(default_copy_name(image), id="copy-name", compact=True)
-            yield Label("", id="copy-name-error", classes="field-error", markup=False)
+            yield error_label("copy-name-error")
             yield Static("Description (optional)", classes="field-label")
             yield Input(f"Copy of {image.id} from {image.region}", id="copy-description", compact=True)
-            yield Label("", id="copy-description-error", classes="field-error", markup=False)
+            yield error_label("copy-description-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy", id="copy", variant="primary", compact=True)
+                yield Button("Copy (enter)", id="copy", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def action_cancel(self) -> None:
@@ -138,8 +158,8 @@ class CopyToRegionDialog(ModalScreen[CopyRequest | None]):
             description = check_description(self.query_one("#copy-description", Input).value)
         except ValidationError as exc:
             errors["description"] = str(exc)
-        self.query_one("#copy-name-error", Label).update(errors["name"])
-        self.query_one("#copy-description-error", Label).update(errors["description"])
+        show_error(self.query_one("#copy-name-error", Label), errors["name"])
+        show_error(self.query_one("#copy-description-error", Label), errors["description"])
         if errors["name"]:
             self.query_one("#copy-name", Input).focus()
         elif errors["description"]:
@@ -215,18 +235,23 @@ class ShareDialog(ModalScreen[SharingChange | None]):
                 classes="dialog-body",
                 markup=False,
             )
-            yield Checkbox("Public: anyone with an AWS account can launch it", permissions.public, id="share-public")
+            yield Checkbox(
+                "Public: anyone with an AWS account can launch it",
+                permissions.public,
+                id="share-public",
+                compact=True,
+            )
             if permissions.account_ids:
-                yield Static("Shared with (uncheck to stop sharing):", classes="field-label")
+                yield Static("Shared with (untick to stop sharing):", classes="field-label")
                 for account in permissions.account_ids:
-                    yield Checkbox(account, True, id=f"keep-{account}", classes="share-keep")
+                    yield Checkbox(account, True, id=f"keep-{account}", classes="share-keep", compact=True)
             yield Static("Share with accounts (12-digit IDs, separated by spaces or commas):", classes="field-label")
             yield Input(placeholder="e.g. 111122223333 444455556666", id="share-add", compact=True)
-            yield Label("", id="share-error", classes="field-error", markup=False)
+            yield error_label("share-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Review changes", id="share-apply", variant="primary", compact=True)
+                yield Button("Review changes (enter)", id="share-apply", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-            yield Label("tab moves between fields · space toggles · enter reviews the changes", classes="dialog-hint")
+            yield Static("tab: next field · space: tick/untick · enter: review first", classes="dialog-hint")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -258,13 +283,13 @@ class ShareDialog(ModalScreen[SharingChange | None]):
         try:
             change = self.change()
         except ValidationError as exc:
-            error.update(str(exc))
+            show_error(error, str(exc))
             self.query_one("#share-add", Input).focus()
             return
         if change.empty:
-            error.update("Nothing to change: tick or untick something, or type account IDs to share with.")
+            show_error(error, "Nothing to change: tick or untick something, or type account IDs to share with.")
             return
-        error.update("")
+        show_error(error, "")
         self.dismiss(change)
 
 
@@ -301,17 +326,26 @@ class DeregisterDialog(TypedConfirmScreen):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body, classes="dialog-body", markup=False)
             if snapshots:
+                plural = "s" if len(snapshots) != 1 else ""
+                yield Static(
+                    f"Its EBS snapshot{plural} {'stay' if plural else 'stays'} (and keep costing storage) "
+                    "unless you tick this:",
+                    classes="dialog-hint",
+                )
                 yield Checkbox(
-                    f"Also delete its {len(snapshots)} EBS snapshot{'s' if len(snapshots) != 1 else ''} "
-                    "(they keep costing money otherwise; this cannot be undone):",
+                    f"Also delete its {len(snapshots)} snapshot{plural} (cannot be undone)",
                     False,
                     id="delete-snapshots",
+                    compact=True,
                 )
                 yield Static("\n".join(f"  {line}" for line in snapshots), id="snapshot-list", markup=False)
             else:
                 yield Static("It has no EBS snapshots (instance store or no devices).", classes="dialog-hint")
-            yield Label(f"Type {self.expected} to confirm, then enter (tab reaches the checkbox, esc cancels):")
-            yield Input(placeholder=self.expected, id="typed")
+            yield Static(
+                f"Type {self.expected} and press enter to confirm (shift+tab reaches the checkbox, esc cancels):",
+                markup=False,
+            )
+            yield Input(placeholder=self.expected, id="typed", compact=True)
             yield Label("", id="typed-error", classes="field-error")
 
     @on(Checkbox.Changed, "#delete-snapshots")

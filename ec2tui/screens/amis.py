@@ -108,7 +108,7 @@ SPECS = {
         ColumnSpec("id", "AMI ID", 21),
         ColumnSpec("os", "OS / platform", 20, floor=16),
         ColumnSpec("arch", "Arch", 10),
-        ColumnSpec("root", "Root", 5),
+        ColumnSpec("root", "Root", 8),
         ColumnSpec("created", "Created", 10),
         ColumnSpec("owner", "Owner", 15),
         ColumnSpec("access", "Access", 7),
@@ -202,7 +202,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         ),
         Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
         Binding("c", "copy", "Copy ID", id="list.copy"),
-        Binding("ctrl+r", "refresh", "Refresh", id="list.refresh"),
+        # ctrl+r keeps its meaning everywhere; the footer leaves it out to make room (help and the palette have it)
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="list.refresh"),
     ]
 
     def __init__(self, category: ImageCategory = ImageCategory.QUICKSTART) -> None:
@@ -251,10 +252,14 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             hint.append(KEYS_HINT, style="dim italic")
         self.query_one("#ami-hint", Static).update(hint)
         self.query_one("#ami-search-row").display = category.paged
+        self.search_input.placeholder = (
+            SEARCH_PLACEHOLDER.split("   owner:")[0] if category is ImageCategory.MARKETPLACE else SEARCH_PLACEHOLDER
+        )
         self.search_input.value = format_search(self.queries.get(category, CommunityQuery()))
         tabs = self.query_one(CategoryTabs)
         if tabs.active != category.value:
             tabs.active = category.value
+        self.refresh_bindings()  # s and m exist only in the paged categories
 
     # -- categories -------------------------------------------------------------------------------------------
     def apply_argument(self, argument: str) -> None:
@@ -506,7 +511,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             elif total:
                 title.append(" · that is all of them", style="dim")
         elif self.error is None:
-            title.append(f"  {total} images", style="dim")
+            title.append(f"  {total} image{'' if total == 1 else 's'}", style="dim")
             shared = sum(1 for i in self.items if i.shared_with_me)
             if shared:
                 title.append(f" ({shared} shared with you)", style="cyan")
