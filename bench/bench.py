@@ -126,6 +126,28 @@ async def bench_ui(endpoint: str) -> None:
         record("ui: filter keystroke (38 rows)", statistics.median(samples), "ms", "target < 50 ms")
 
 
+async def bench_instance_types(endpoint: str) -> None:
+    from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.aws.models.instance_types import filter_types
+    from ec2tui.demo.seed import demo_session
+    from ec2tui.gateway import Gateway
+
+    gateway = Gateway(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint), demo_session()))
+    with timer() as t:
+        types = await gateway.launch.instance_types()
+    record(f"launch: describe_instance_types ({len(types)} types), cold", t["elapsed"])
+    record("launch: instance types, cached", await median_of(20, gateway.launch.instance_types), "ms")
+    samples = []
+    for _ in range(20):
+        start = time.perf_counter()
+        filter_types(types, min_vcpu=4, min_mem_gib=16, architecture="x86_64", family="m*", current_only=True)
+        samples.append(time.perf_counter() - start)
+    record(
+        "launch: type picker filter over every type (per keystroke)", statistics.median(samples), "ms", "target < 50 ms"
+    )
+    gateway.close()
+
+
 def seed_public_images(region: str, count: int) -> None:
     """Insert ``count`` public community images straight into the (in-process) moto server's backend."""
     from datetime import UTC, datetime, timedelta
@@ -210,6 +232,7 @@ def main() -> None:
     try:
         asyncio.run(bench_gateway(demo.endpoint_url))
         asyncio.run(bench_ui(demo.endpoint_url))
+        asyncio.run(bench_instance_types(demo.endpoint_url))
         asyncio.run(bench_many_instances(demo.endpoint_url))
         asyncio.run(bench_community(demo.endpoint_url))
     finally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import boto3
 import pytest
 from moto.ec2.models import ec2_backends
@@ -18,27 +16,25 @@ from ec2tui.demo.seed_images import seed_images
 from tests.test_images_helpers import ACCOUNT
 
 
-def _seed(region: str) -> tuple[object, object, float]:
+def _seed(region: str) -> tuple[object, object]:
     ec2 = boto3.client("ec2", region_name=region)
     ssm = boto3.client("ssm", region_name=region)
     # moto builds a region's backends (and loads its ~1,300 stock AMIs) on first touch: not part of our seed
     ec2_backends[ACCOUNT][region]
     ssm_backends[ACCOUNT][region]
-    started = time.perf_counter()
     seed_images(ACCOUNT, region, ec2, ssm)
-    return ec2, ssm, time.perf_counter() - started
+    return ec2, ssm
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "ap-southeast-2"])
-def test_every_category_is_filled_quickly(aws, region):
-    ec2, ssm, seconds = _seed(region)
-    assert seconds < 0.5, f"seeding {region} took {seconds:.2f}s"
+def test_every_category_is_filled(aws, region):
+    ec2, ssm = _seed(region)
     for category in ImageCategory:
         assert svc.list_images(category, ec2, ssm), f"{category.value} is empty in {region}"
 
 
 def test_quick_start_offers_the_usual_systems(aws):
-    ec2, ssm, _ = _seed("us-east-1")
+    ec2, ssm = _seed("us-east-1")
     titles = {i.title for i in list_quickstart(ec2, ssm)}
     for expected in (
         "Amazon Linux 2023 (x86_64)",
@@ -57,7 +53,7 @@ def test_quick_start_offers_the_usual_systems(aws):
 
 
 def test_catalog_tabs_tell_the_seeded_images_apart(aws):
-    ec2, _, _ = _seed("us-east-1")
+    ec2, _ = _seed("us-east-1")
     mine = svc.list_mine(ec2)
     shared = [i for i in mine if i.shared_with_me]
     assert {i.owner_id for i in shared} == {"111122223333", "444455556666"}
@@ -79,7 +75,7 @@ def test_catalog_tabs_tell_the_seeded_images_apart(aws):
 
 
 def test_seeded_devices_show_in_the_detail_and_are_deleted_with_the_image(aws):
-    ec2, _, _ = _seed("us-east-1")
+    ec2, _ = _seed("us-east-1")
     db = next(i for i in svc.list_mine(ec2) if i.name.startswith("db-postgres16-"))
     detail = svc.image_detail(ec2, db.id)
     devices = {d.device: d for d in detail.image.block_devices}
@@ -97,7 +93,7 @@ def test_seeded_devices_show_in_the_detail_and_are_deleted_with_the_image(aws):
 
 
 def test_demo_fleet_finds_its_images_by_name(aws):
-    ec2, _, _ = _seed("ap-southeast-2")
+    ec2, _ = _seed("ap-southeast-2")
     for pattern in ("*ubuntu*24.04*", "debian-12*", "Windows_Server-2022*"):
         found = ec2.describe_images(Filters=[{"Name": "name", "Values": [pattern]}])["Images"]
         assert found and found[0]["Architecture"] == "x86_64", pattern
@@ -106,8 +102,7 @@ def test_demo_fleet_finds_its_images_by_name(aws):
 def test_amazon_linux_is_seeded_when_moto_skips_its_stock_images(aws, monkeypatch):
     # The demo server runs moto without its ~1,300 stock AMIs, yet moto still answers its Amazon Linux parameters.
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-    ec2, ssm, seconds = _seed("eu-west-1")
-    assert seconds < 0.5
+    ec2, ssm = _seed("eu-west-1")
     by_title = {i.title: i for i in list_quickstart(ec2, ssm)}
     for title in ("Amazon Linux 2023 (x86_64)", "Amazon Linux 2023 (arm64)", "Amazon Linux 2 (x86_64)"):
         assert by_title[title].owner_alias == "amazon", title

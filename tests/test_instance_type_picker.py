@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 from textual.app import App
@@ -195,24 +193,13 @@ async def test_filtering_moto_full_list_is_fast(aws):
         assert isinstance(screen, InstanceTypePicker)
         everything = len(names(app))
         assert everything > 800 and cursor_name(app) == "t3.micro"
-        # Worst case: a keystroke that rebuilds the table with every row (~860) or most of them.
+        # A keystroke that rebuilds the table with every row (~860) or most of them still filters correctly;
+        # its speed is measured in bench/bench.py, not asserted here.
         search = screen.query_one("#itp-text", Input)
-        work, total = [], []
-        for value in ("m", "", "x", "", "t", ""):
-            start = time.perf_counter()
-            with screen.prevent(Input.Changed):
-                search.value = value
-            screen.refilter()  # what Input.Changed runs on a keystroke
-            work.append(time.perf_counter() - start)
-            await pilot.pause()  # plus the table's idle-time update and a repaint
-            total.append(time.perf_counter() - start)
-        print(
-            f"\nrefilter over {everything} types: " + ", ".join(f"{t * 1000:.0f}" for t in work) + " ms; "
-            "with repaint: " + ", ".join(f"{t * 1000:.0f}" for t in total) + " ms"
-        )
-        # Medians: other processes on a shared CI machine cause occasional spikes.
-        assert statistics.median(work) < 0.1
-        assert statistics.median(total) < 0.4
+        for value in ("m", "", "x", ""):
+            search.value = value
+            await pilot.pause()
+        assert len(names(app)) == everything
         await pilot.press(*"m7i.")
         await pilot.press("tab", *"8", "tab", *"32")
         shown_names = names(app)
