@@ -26,7 +26,64 @@ async def regions(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-SHOTS: dict[str, Step] = {"regions": regions}
+async def command(pilot: Pilot, line: str) -> None:
+    await pilot.press("colon", *line, "enter")
+    await settle(pilot)
+
+
+async def select_row(pilot: Pilot, text: str) -> None:
+    """Move the list's cursor to the first row whose cells contain ``text``."""
+    table = pilot.app.screen.query_one("#table")
+    for index, key in enumerate(table.rows):
+        if any(text in str(getattr(cell, "plain", cell)) for cell in table.get_row(key)):
+            table.move_cursor(row=index)
+            break
+    await pilot.pause()
+
+
+async def amis(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "amis quickstart")
+
+
+async def ami_detail(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "amis mine")
+    await select_row(pilot, "postgres")
+    await pilot.press("enter")
+
+
+async def instances(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "instances")
+
+
+async def instances_all_regions(pilot: Pilot) -> None:
+    await instances(pilot)
+    await pilot.press("a")
+
+
+async def instance_detail(pilot: Pilot) -> None:
+    await instances(pilot)
+    await select_row(pilot, "bastion")
+    await pilot.press("enter")
+
+
+async def terminate_confirmation(pilot: Pilot) -> None:
+    await instances(pilot)
+    await select_row(pilot, "old-test-box")
+    await pilot.press("ctrl+d")
+
+
+SHOTS: dict[str, Step] = {
+    "regions": regions,
+    "amis": amis,
+    "ami-detail": ami_detail,
+    "instances": instances,
+    "instances-all-regions": instances_all_regions,
+    "instance-detail": instance_detail,
+    "terminate": terminate_confirmation,
+}
 
 
 async def shoot(names: list[str]) -> None:

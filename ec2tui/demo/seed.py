@@ -222,6 +222,7 @@ def _seed_instances(
                         "VolumeSize": 30 if spec.group != "db" else 200,
                         "VolumeType": "gp3",
                         "Encrypted": spec.group == "db",
+                        "DeleteOnTermination": True,
                     },
                 }
             ],
