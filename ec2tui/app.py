@@ -18,6 +18,7 @@ from ec2tui.screens.amis import AmisScreen
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
+from ec2tui.screens.launch import LaunchScreen
 from ec2tui.screens.list_screen import ListScreen
 from ec2tui.screens.regions import RegionsScreen
 
@@ -34,6 +35,7 @@ class Ec2App(App[None]):
         "regions": RegionsScreen,
         "amis": AmisScreen,
         "instances": InstancesScreen,
+        "launch": LaunchScreen,
     }
     DEFAULT_MODE = "regions"
     BINDINGS = [
@@ -132,6 +134,13 @@ class Ec2App(App[None]):
             apply = getattr(base, "apply_argument", None)
             if apply is not None:
                 apply(command.argument)
+
+    def launch_from_image(self, image_id: str) -> None:
+        """Open the launch form with this AMI chosen (the AMI catalog's `l` / "Launch from AMI")."""
+        self.switch_mode("launch")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.screen_stack[0].prefill_image(image_id)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

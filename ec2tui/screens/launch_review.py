@@ -1,0 +1,365 @@
+"""The launch review: every choice, what will be created, the AWS CLI equivalent and the run_instances JSON.
+
+`y` launches (this screen is the confirmation), `v` asks AWS with a dry run, `c` / `j` copy the CLI command / JSON,
+escape goes back to the form with everything kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, Static
+
+from ec2tui.aws.models.launch import FieldError, LaunchRequest, LaunchResult, VolumeSpec, all_tags, blocking
+from ec2tui.aws.models.launch_validation import key_file_path
+from ec2tui.aws.user_data import looks_like
+from ec2tui.clipboard import copy_text
+from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.screens.instance_type_picker import format_memory, format_storage
+from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.launch_sections import user_data_summary
+
+if TYPE_CHECKING:
+    from ec2tui.app import Ec2App
+    from ec2tui.screens.launch import LaunchScreen
+
+READ_ONLY_MESSAGE = (
+    "Read-only mode (--read-only): launching is refused. The review, the dry run (v) and the exports (c, j) still work."
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def count_text(request: LaunchRequest) -> str:
+    low, high = request.min_count, request.max_count
+    if low == high:
+        return _plural(low, "instance") if isinstance(low, int) else f"{low} instances"
+    return f"{low} to {high} instances"
+
+
+def volume_text(volume: VolumeSpec, label: str) -> str:
+    size = f"{volume.size_gib} GiB" if volume.size_gib is not None else "the AMI's size"
+    parts = [f"{label} {size} {volume.volume_type}"]
+    if volume.iops is not None:
+        parts.append(f"{volume.iops} IOPS")
+    if volume.throughput is not None:
+        parts.append(f"{volume.throughput} MiB/s")
+    parts.append("encrypted" if volume.encrypted else "not encrypted")
+    parts.append("deleted on termination" if volume.delete_on_termination else "kept after termination")
+    return ", ".join(parts)
+
+
+def rule_text(rule) -> str:
+    if rule.protocol == "all":
+        ports = "all traffic"
+    elif rule.protocol == "icmp":
+        ports = f"ICMP type {rule.from_port} code {rule.to_port}"
+    else:
+        ports = f"{rule.protocol} {rule.from_port}" + (f"-{rule.to_port}" if rule.to_port != rule.from_port else "")
+    description = f" ({rule.description})" if rule.description else ""
+    return f"{ports} from {rule.cidr}{description}"
+
+
+class LaunchReviewScreen(Screen[None]):
+    """Pushed over the launch form (same mode); the form's request is shown, never changed here."""
+
+    BINDINGS = [
+        Binding("y", "launch", "Launch", id="launch_review.launch"),
+        Binding("v", "dry_run", "Dry run", id="launch_review.dry_run"),
+        Binding("c", "copy_cli", "Copy CLI", id="launch_review.copy_cli"),
+        Binding("j", "copy_json", "Copy JSON", id="launch_review.copy_json"),
+        Binding("escape", "back", "Back to form", id="launch_review.back"),
+    ]
+
+    def __init__(self, form: LaunchScreen) -> None:
+        super().__init__(id="launch-review")
+        self.form = form
+        self.request = form.request
+        self.issues: list[FieldError] = list(form.issues)
+        self.launching = False
+        self.result: LaunchResult | None = None
+        self.cli_text, self.json_text = self._exports()
+
+    @property
+    def ec2app(self) -> Ec2App:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return blocking(self.issues)
+
+    # -- exports ----------------------------------------------------------------------------------------------
+    def creates_resources(self) -> bool:
+        return self.request.key_pair.choice == "new" or self.request.security_groups.new_group is not None
+
+    def _exports(self) -> tuple[str | None, str | None]:
+        launch = self.form.ec2app.gateway.launch
+        try:
+            params = launch.params(self.request)
+            cli = launch.cli_script(self.request) if self.creates_resources() else launch.cli_command(self.request)
+        except (ValueError, TypeError):  # a number typed wrong: the form shows which
+            return None, None
+        return cli, json.dumps(params, indent=2, ensure_ascii=False) + "\n"
+
+    # -- composition ------------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(id="review-title", classes="screen-title")
+        with VerticalScroll(id="review-body"):
+            yield Static(id="review-banner")
+            yield Static(self.creates_text(), id="review-creates")
+            yield Static(self.issues_text(), id="review-issues")
+            yield Static(self.summary_table(), id="review-summary")
+            cli_title = "AWS CLI script (creates the key pair / group first) · c copies"
+            yield Label(cli_title if self.creates_resources() else "AWS CLI command · c copies", classes="code-title")
+            yield Static(
+                self.cli_text or "Fix the form first: shown once every number is valid.",
+                id="review-cli",
+                classes="code-box",
+                markup=False,
+            )
+            yield Label("run_instances parameters (JSON) · j copies", classes="code-title")
+            yield Static(self.json_text or "Fix the form first.", id="review-json", classes="code-box", markup=False)
+            yield Static(
+                "Dry run: press v to ask AWS whether this launch would succeed (nothing is created).",
+                id="review-dry-run",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        title = Text("Review launch", style="bold")
+        title.append(f" · region {self.ec2app.region}", style="dim")
+        self.query_one("#review-title", Static).update(title)
+        self.update_banner()
+        self.query_one("#review-body").focus()
+
+    def update_banner(self, message: str | None = None, *, style: str = "") -> None:
+        banner = self.query_one("#review-banner", Static)
+        if message is not None:
+            banner.update(Text(message, style=style))
+        elif self.ec2app.read_only:
+            banner.update(Text(READ_ONLY_MESSAGE, style="bold yellow"))
+        elif self.errors:
+            banner.update(
+                Text(
+                    f"Launch disabled: fix {_plural(len(self.errors), 'problem')} first (listed below; "
+                    "escape returns to the form, where each is shown next to its field).",
+                    style="bold red",
+                )
+            )
+        else:
+            banner.update(Text("y launches now: this review is the confirmation.", style="bold green"))
+
+    def creates_text(self) -> Text:
+        request = self.request
+        text = Text("This launch will create:\n", style="bold")
+        text.append(f"  • {count_text(request)} of {request.instance_type or '?'} from {request.image_id or '?'}\n")
+        key = request.key_pair
+        if key.choice == "new":
+            path = key_file_path(key.name, key.directory) if key.name else "?"
+            text.append(f"  • a new {key.key_type} key pair '{key.name}': private key saved to {path} (mode 0600)\n")
+        group = request.security_groups.new_group
+        if group is not None:
+            vpc = request.network.vpc_id or "the default VPC"
+            text.append(f"  • a new security group '{group.name}' in {vpc} with {_plural(len(group.rules), 'rule')}")
+            text.append("".join(f"\n      {rule_text(r)}" for r in group.rules) + "\n")
+        volumes = 1 + len(request.volumes) if request.root_volume.device_name else len(request.volumes)
+        if volumes:
+            text.append(f"  • {_plural(volumes, 'EBS volume')} per instance\n")
+        return text
+
+    def issues_text(self) -> Text:
+        text = Text()
+        for issue in self.issues:
+            where = f"{issue.field}: " if issue.field else ""
+            if issue.is_warning:
+                text.append(f"⚠ {where}{issue.message}\n", style="yellow")
+            else:
+                text.append(f"✗ {where}{issue.message}\n", style="red")
+        return text
+
+    def summary_table(self) -> Table:
+        request, state = self.request, self.form.state
+        table = Table(box=None, show_header=False, expand=True, pad_edge=False)
+        table.add_column("What", style="bold", no_wrap=True, width=18)
+        table.add_column("Choice")
+        tags = ", ".join(f"{t['Key']}={t['Value']}" for t in all_tags(request)) or "none"
+        table.add_row("Name and tags", tags)
+        facts = state.facts if state.facts and state.facts.image_id == request.image_id else None
+        image = request.image_id or "—"
+        if facts is not None:
+            image += f" · {facts.name} · {facts.architecture} · {'Windows' if facts.is_windows else 'Linux/UNIX'}"
+        table.add_row("AMI", image)
+        info = state.type_info()
+        kind = request.instance_type or "—"
+        if info is not None:
+            kind += f" · {info.vcpus} vCPU · {format_memory(info.memory_gib)} GiB · {info.network_performance}"
+            kind += " · free tier" if info.free_tier_eligible else ""
+        table.add_row("Instance type", kind)
+        key = request.key_pair
+        key_text = {"existing": f"existing: {key.name}", "new": f"new: {key.name} ({key.key_type})"}.get(
+            key.choice, "none (no SSH/RDP key)"
+        )
+        table.add_row("Key pair", key_text)
+        network = request.network
+        subnet = state.subnet(network.subnet_id)
+        where = f"{network.vpc_id or 'default VPC'} · "
+        where += f"{subnet.subnet_id} ({subnet.availability_zone})" if subnet else network.subnet_id or "any subnet"
+        public = {None: "subnet default", True: "enabled", False: "disabled"}[network.public_ip]
+        table.add_row("Network", f"{where} · public IP {public}")
+        groups = list(request.security_groups.existing_ids)
+        names = {g.group_id: g.name for g in state.groups or ()}
+        group_text = [f"{g} ({names[g]})" if g in names else g for g in groups]
+        if request.security_groups.new_group is not None:
+            group_text.append(f"new: {request.security_groups.new_group.name}")
+        table.add_row("Security groups", ", ".join(group_text) or "the VPC's default group")
+        storage = [volume_text(request.root_volume, f"root {request.root_volume.device_name}")]
+        storage += [volume_text(v, v.device_name) for v in request.volumes]
+        if info is not None and info.storage is not None:
+            storage.append(f"instance store {format_storage(info)}")
+        table.add_row("Storage", "\n".join(storage))
+        user_data = user_data_summary(request.user_data)
+        if request.user_data:
+            user_data += f" · {looks_like(request.user_data)}"
+        table.add_row("User data", user_data)
+        table.add_row("Count", count_text(request))
+        return table
+
+    # -- actions ----------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "launch" and (self.errors or self.launching or self.result is not None):
+            return None  # shown greyed out; the banner says why
+        return True
+
+    def action_back(self) -> None:
+        if not self.launching:
+            self.app.pop_screen()
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if text is None:
+            self.ec2app.notify(f"Fix the form first: the {what} needs valid numbers.", severity="warning")
+            return
+        how = copy_text(text, self.app.copy_to_clipboard)
+        lines = text.count("\n") + 1
+        self.ec2app.notify(f"Copied the {what} ({_plural(lines, 'line')}) to the {how}.", markup=False)
+
+    def action_copy_cli(self) -> None:
+        self._copy(self.cli_text, "AWS CLI script" if self.creates_resources() else "AWS CLI command")
+
+    def action_copy_json(self) -> None:
+        self._copy(self.json_text, "run_instances JSON")
+
+    @work(exclusive=True, group="dry-run", exit_on_error=False)
+    async def action_dry_run(self) -> None:
+        widget = self.query_one("#review-dry-run", Static)
+        widget.update("Dry run: asking AWS…")
+        try:
+            result = await self.ec2app.gateway.launch.dry_run(self.request)
+        except Ec2TuiError as exc:
+            widget.update(Text(f"Dry run failed: {exc}", style="red"))
+            return
+        if result.ok:
+            widget.update(Text(f"Dry run ✓ {result.message} (DryRun: nothing was created)", style="green"))
+        else:
+            code = f" [{result.code}]" if result.code else ""
+            widget.update(Text(f"Dry run ✗ {result.message}{code}", style="red"))
+
+    @work(exclusive=True, group="launch", exit_on_error=False)
+    async def action_launch(self) -> None:
+        if self.errors or self.launching or self.result is not None:
+            return
+        self.launching = True
+        self.refresh_bindings()
+        self.update_banner("Launching…", style="bold")
+        try:
+            result = await self.ec2app.gateway.launch.launch(self.request)
+        except ReadOnlyError:
+            self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
+            self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
+            return
+        except ValidationError as exc:
+            where = f" ({exc.field})" if getattr(exc, "field", None) else ""
+            self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style="bold red")
+            self.ec2app.notify(str(exc), title="Not launched", severity="error", markup=False)
+            return
+        except Ec2TuiError as exc:
+            self.update_banner(
+                f"AWS refused the launch: {exc}\nNothing in the form was lost: escape returns to it.", style="bold red"
+            )
+            self.ec2app.notify(str(exc), title="Launch failed", severity="error", markup=False, timeout=15)
+            return
+        finally:
+            self.launching = False
+            self.refresh_bindings()
+        self.result = result
+        self.refresh_bindings()
+        self.form.launched(result)
+        ids = ", ".join(result.instance_ids)
+        self.update_banner(f"Launched {ids}.", style="bold green")
+        self.ec2app.notify(f"Launched {ids}", title="Launch", markup=False, timeout=15)
+        self.app.push_screen(LaunchedScreen(result, self.ec2app.region), self._after_launch)
+
+    def _after_launch(self, go: bool | None) -> None:
+        self.app.pop_screen()  # this review: the form behind it is ready for another launch
+        if go:
+            self.ec2app.navigate("instances")
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("Launch", "Launch the instances now (y)", self.action_launch)
+        yield PaletteCommand("Dry run", "Ask AWS whether the launch would succeed (v)", self.action_dry_run)
+        yield PaletteCommand("Copy AWS CLI command", "The run-instances command or script (c)", self.action_copy_cli)
+        yield PaletteCommand("Copy run_instances JSON", "The parameters as JSON (j)", self.action_copy_json)
+        yield PaletteCommand("Back to the form", "Everything is kept (escape)", self.action_back)
+
+
+class LaunchedScreen(ModalScreen[bool]):
+    """What was launched and created; enter goes to the instances list (dismisses True), escape stays."""
+
+    BINDINGS = [
+        Binding("enter", "done(True)", "Go to instances", id="launched.instances"),
+        Binding("c", "copy", "Copy instance IDs", id="launched.copy"),
+        Binding("escape", "done(False)", "Back to the form", id="launched.back"),
+    ]
+
+    def __init__(self, result: LaunchResult, region: str) -> None:
+        super().__init__(classes="confirm", id="launched")
+        self.result, self.region_name = result, region
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        with Vertical(classes="dialog launched-dialog"):
+            yield Label(
+                f"Launched {_plural(len(result.instance_ids), 'instance')} in {self.region_name}",
+                classes="dialog-title",
+            )
+            yield Static("\n".join(result.instance_ids), id="launched-ids", markup=False)
+            lines = []
+            if result.key_file:
+                lines.append(f"Private key saved to {result.key_file} (mode 0600; keep it safe, AWS has no copy).")
+            if result.security_group_id:
+                lines.append(f"Security group created: {result.security_group_id}.")
+            lines.append("")
+            lines.append(
+                "enter: go to instances (watch them go from pending to running) · c: copy the IDs · "
+                "esc: back to the form"
+            )
+            yield Static("\n".join(lines), classes="dialog-body", markup=False)
+
+    def action_copy(self) -> None:
+        self.app.copy_and_notify(" ".join(self.result.instance_ids), "instance IDs")  # type: ignore[attr-defined]
+
+    def action_done(self, go: bool) -> None:
+        self.dismiss(go)

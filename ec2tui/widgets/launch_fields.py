@@ -1,0 +1,246 @@
+"""Building blocks of the launch form: labelled rows, the per-field error/warning line, and the section base."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+
+from ec2tui.aws.models.launch import FieldError, LaunchRequest
+
+if TYPE_CHECKING:
+    from ec2tui.screens.launch_state import LaunchFormState
+
+SUB_FIELD_LABELS = {
+    "key": "Key",
+    "value": "Value",
+    "protocol": "Protocol",
+    "from_port": "From",
+    "to_port": "To",
+    "cidr": "Source",
+    "description": "Description",
+    "device_name": "Device",
+    "size_gib": "Size",
+    "volume_type": "Type",
+    "iops": "IOPS",
+    "throughput": "Throughput",
+    "encrypted": "Encryption",
+}
+"""Last path component -> the label prefixed to its message when it shows on its row's line."""
+
+CHANGE_MESSAGES = (Input.Changed, Select.Changed, Checkbox.Changed, SelectionList.SelectedChanged)
+
+
+@contextmanager
+def quietly(widget: Widget) -> Iterator[None]:
+    """Set widget values without their Changed messages (the form already holds those values)."""
+    with widget.prevent(*CHANGE_MESSAGES):
+        yield
+
+
+def set_input(widget: Input, value: str) -> None:
+    if widget.value != value:
+        with quietly(widget):
+            widget.value = value
+
+
+def set_select(widget: Select[Any], value: Any) -> None:
+    """Select ``value`` when it is one of the options, else show no selection (the form keeps the value)."""
+    legal = value in option_values(widget)
+    target = value if legal else Select.NULL
+    if widget.value != target:
+        with quietly(widget):
+            if target is Select.NULL:
+                widget.clear()
+            else:
+                widget.value = target
+
+
+def option_values(widget: Select[Any]) -> list[Any]:
+    """The values a Select offers (Select has no public accessor for them)."""
+    return [value for _, value in widget._options if value is not Select.NULL]
+
+
+def set_options(widget: Select[Any], options: list[tuple[Any, Any]]) -> None:
+    """Replace the options when their values changed; quietly, as the caller re-selects the form's value."""
+    if [value for _, value in options] != option_values(widget):
+        with quietly(widget):
+            widget.set_options(options)
+
+
+def rows_match(rows: list[Any], items: list[Any], attribute: str) -> bool:
+    """Whether the row widgets show exactly these items (same objects, same order)."""
+    return len(rows) == len(items) and all(getattr(r, attribute) is i for r, i in zip(rows, items, strict=True))
+
+
+def set_checkbox(widget: Checkbox, value: bool) -> None:
+    if widget.value != value:
+        with quietly(widget):
+            widget.value = value
+
+
+def row(label: str, *widgets: Widget, id: str | None = None, classes: str = "") -> Horizontal:
+    """``label  [control] [control]…`` on one line."""
+    return Horizontal(Label(label, classes="field-label"), *widgets, id=id, classes=f"field-row {classes}".strip())
+
+
+class FieldMessage(Static):
+    """The errors and warnings of one field path, on the line under the field; hidden when there are none.
+
+    Paths deeper than ``path`` (``rules[0].cidr`` under ``rules[0]``) show here too, prefixed with their label.
+    """
+
+    def __init__(self, path: str, *, classes: str = "") -> None:
+        super().__init__("", markup=False, classes=f"field-message {classes}".strip())
+        self.path = path
+        self._shown: tuple[str, bool] = ("", False)
+        self.display = False
+
+    def show_issues(self, issues: list[tuple[str, FieldError]]) -> None:
+        lines = []
+        for label, issue in issues:
+            mark = "⚠" if issue.is_warning else "✗"
+            lines.append(f"{mark} {label + ': ' if label else ''}{issue.message}")
+        text = "\n".join(lines)
+        error = any(not i.is_warning for _, i in issues)
+        if (text, error) == self._shown:
+            return  # unchanged: no refresh (the form re-validates on every key)
+        layout = not _fits_one_line(self, self._shown[0]) or not _fits_one_line(self, text)
+        self._shown = (text, error)
+        self.update(text, layout=layout)
+        self.set_class(error, "-error")
+        self.set_class(bool(issues) and not error, "-warning")
+        self.display = bool(issues)
+
+    @property
+    def text(self) -> str:
+        return str(self.render())
+
+
+def _fits_one_line(widget: Widget, text: object) -> bool:
+    """Whether ``text`` shows on one line of the widget as it is now (then an update can't change its height)."""
+    if not isinstance(text, str) or not widget.display or not widget.size.width:
+        return False
+    return "\n" not in text and 0 < len(text) < widget.size.width
+
+
+def parent_path(path: str) -> str | None:
+    """``a.b[1].c`` -> ``a.b[1]`` -> ``a.b`` -> ``a`` -> ``""`` -> None."""
+    if not path:
+        return None
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def last_component(path: str) -> str:
+    tail = path.rsplit(".", 1)[-1]
+    return tail.split("[", 1)[0]
+
+
+class FormEdited(Message):
+    """A section changed the request. ``what`` names the field (``image_id``, ``network.vpc_id``…) so the screen
+    knows which AWS facts to fetch again."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+class FormSection(Vertical):
+    """One numbered section of the launch form, editing ``state.request`` in place."""
+
+    TITLE = ""
+
+    def __init__(self, state: LaunchFormState, number: int, *, id: str) -> None:
+        super().__init__(id=id, classes="launch-section")
+        self.state = state
+        self.number = number
+        self.border_title = f"{number} · {self.TITLE}"
+
+    @property
+    def request(self) -> LaunchRequest:
+        return self.state.request
+
+    def edited(self, what: str) -> None:
+        self.post_message(FormEdited(what))
+
+    def load(self) -> None:
+        """Show the request's values (after a draft restore, an AMI change, a launch)."""
+
+    def facts_changed(self) -> None:
+        """The AWS facts in ``state`` changed (a list loaded, the AMI's facts arrived)."""
+
+    def first_focus(self) -> Widget | None:
+        """Where "go to section" puts the cursor."""
+        return next((w for w in self.query("*") if w.focusable), None)
+
+
+class RowList(Vertical):
+    """A list of editable rows (tags, rules, volumes), rebuilt when the items it shows change.
+
+    Rebuilds are serialised: the form may ask for several at once (a draft restored while facts load), and a row
+    removed while it is still mounting breaks Textual's widgets.
+    """
+
+    DEFAULT_CSS = "RowList { height: auto; }"
+
+    def __init__(self, *rows: Widget, id: str | None = None) -> None:
+        super().__init__(*rows, id=id)
+        self._lock = asyncio.Lock()
+
+    async def sync(self, make_rows: Callable[[], list[Widget]], items: list[Any], attribute: str) -> bool:
+        """Rebuild with ``make_rows()`` unless the rows already show ``items``; True when rebuilt."""
+        async with self._lock:
+            if rows_match(list(self.children), items, attribute):
+                return False
+            await self.remove_children()
+            rows = make_rows()
+            if rows:
+                await self.mount_all(rows)
+        self.post_message(FormEdited("rows"))  # new rows bring new message lines: show their issues
+        return True
+
+
+class Hint(Static):
+    """A dim explanatory line."""
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(text, markup=False, id=id, classes="field-hint")
+        self._text = text
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        """Only when the text changes: every update re-lays out the form, and sections update on each key."""
+        if content != self._text:
+            same_height = _fits_one_line(self, self._text) and _fits_one_line(self, content)
+            self._text = content
+            super().update(content, layout=layout and not same_height)
+
+
+class StableFooter(Footer):
+    """A Footer that recomposes only when the keys it shows change.
+
+    Textual's Footer recomposes on every focus change, which re-lays out the whole screen: on a form of ~150
+    widgets that made each tab press cost a visible fraction of a second.
+    """
+
+    _shown_keys: tuple[tuple[str, str, bool], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown_keys:
+            self._bindings_ready = True
+            return
+        self._shown_keys = shown
+        super().bindings_changed(screen)
