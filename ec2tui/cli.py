@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ec2tui.demo.seed import DEMO_REGIONS, demo_session
         from ec2tui.demo.server import start_demo
 
+        # The demo's resources live only as long as this process: keep its launch drafts out of the real state dir.
+        os.environ.setdefault("EC2TUI_STATE_DIR", tempfile.mkdtemp(prefix="ec2tui-demo-"))
         demo = start_demo(seed=False)
         ready = threading.Event()
         factory = ClientFactory(
