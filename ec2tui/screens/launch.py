@@ -4,6 +4,7 @@ field as you type, the form kept while you are elsewhere and saved as a draft; c
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -145,7 +146,7 @@ class LaunchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.state.region = self.ec2app.region
-        restored = drafts.load_draft(on_problem=self._draft_problem)
+        restored = drafts.load_draft(on_problem=self._draft_problem) if self.drafts_enabled else None
         if restored is not None:
             self._restore(restored, announce=True)
         if self._pending_image:
@@ -396,7 +397,15 @@ class LaunchScreen(Screen[None]):
             self.query_one("#launch-title", Static).update(title)
 
     # -- draft ------------------------------------------------------------------------------------------------
+    @property
+    def drafts_enabled(self) -> bool:
+        """Not in the demo (its resources get new IDs at every start, and the user's real draft must not be
+        overwritten by a demo one), unless EC2TUI_STATE_DIR points the drafts somewhere explicitly."""
+        return not getattr(self.app, "demo", False) or bool(os.environ.get("EC2TUI_STATE_DIR"))
+
     def schedule_draft(self) -> None:
+        if not self.drafts_enabled:
+            return
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(self.draft_delay, self.save_draft)

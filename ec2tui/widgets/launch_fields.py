@@ -215,6 +215,7 @@ class Hint(Static):
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(text, markup=False, id=id, classes="field-hint")
         self._text = text
+        self.display = bool(text)
 
     def update(self, content: Any = "", *, layout: bool = True) -> None:
         """Only when the text changes: every update re-lays out the form, and sections update on each key."""
@@ -222,6 +223,7 @@ class Hint(Static):
             same_height = _fits_one_line(self, self._text) and _fits_one_line(self, content)
             self._text = content
             super().update(content, layout=layout and not same_height)
+            self.display = bool(content)
 
 
 class StableFooter(Footer):
@@ -239,7 +241,7 @@ class StableFooter(Footer):
             for (_, binding, enabled, _tooltip) in screen.active_bindings.values()
             if binding.show
         )
-        if shown == self._shown_keys:
+        if shown == self._shown_keys or not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             self._bindings_ready = True
             return
         self._shown_keys = shown

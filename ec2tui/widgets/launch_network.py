@@ -202,7 +202,8 @@ class SecurityGroupSection(FormSection):
             yield row("Description", Input(group.description if group else "", id="sg-description", compact=True))
             yield FieldMessage("security_groups.new_group.description")
             yield Label(
-                "Inbound rules:  protocol · from port · to port · source CIDR · description", classes="field-caption"
+                "Inbound rules:  protocol · from port · to port · source CIDR · description",
+                classes="field-caption spaced",
             )
             yield RowList(*self._rows(), id="sg-rules")
             with Horizontal(classes="button-row"):
@@ -227,7 +228,10 @@ class SecurityGroupSection(FormSection):
         await self.query_one("#sg-rules", RowList).sync(self._rows, group.rules if group else [], "rule")
 
     async def _rebuild(self, focus_index: int | None = None) -> None:
+        before = self.app.focused
         await self.sync_rows()
+        if self.app.focused is not None and self.app.focused is not before:
+            return  # the user moved on while the rows were mounting: don't pull the cursor back
         rows = list(self.query(RuleRow))
         if focus_index is not None and 0 <= focus_index < len(rows):
             rows[focus_index].query_one(".rule-protocol").focus()

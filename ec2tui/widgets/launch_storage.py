@@ -58,9 +58,8 @@ class VolumeRow(Vertical):
             )
             yield Label("IOPS", classes="inline-label")
             yield Input(int_text(volume.iops), classes="vol-iops short", compact=True)
-            yield Label("Throughput", classes="inline-label")
-            yield Input(int_text(volume.throughput), classes="vol-throughput short", compact=True)
             yield Label("MiB/s", classes="inline-label")
+            yield Input(int_text(volume.throughput), classes="vol-throughput short", compact=True)
         with Horizontal(classes="row-fields"):
             yield Label("", classes="vol-indent")
             yield Checkbox("Encrypted", volume.encrypted, classes="vol-encrypted", compact=True)
@@ -121,7 +120,10 @@ class StorageSection(FormSection):
         await self.query_one("#volume-rows", RowList).sync(self._rows, self.request.volumes, "volume")
 
     async def _rebuild(self, focus_index: int | None = None) -> None:
+        before = self.app.focused
         await self.sync_rows()
+        if self.app.focused is not None and self.app.focused is not before:
+            return  # the user moved on while the rows were mounting: don't pull the cursor back
         rows = [r for r in self.query(VolumeRow) if r.index is not None]
         if focus_index is not None and 0 <= focus_index < len(rows):
             rows[focus_index].query_one(".vol-device", Input).focus()
