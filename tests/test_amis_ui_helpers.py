@@ -83,7 +83,7 @@ def honour_max_results(monkeypatch: Any) -> list[int]:
     return answered
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
     """Pause until ``condition()`` holds (workers waiting on a dialog never complete, so settle() cannot be used)."""
     deadline = time.monotonic() + timeout
     while not condition():
