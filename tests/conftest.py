@@ -65,6 +65,10 @@ def read_only_gateway(factory):
 
 
 @pytest.fixture
-def no_default_amis(monkeypatch):
-    """Skip moto's ~1,300 preloaded images per region: UI tests that fan out over every region stay fast."""
+def no_default_amis(aws, monkeypatch):
+    """Skip moto's ~1,300 preloaded images per region: UI tests that fan out over every region stay fast.
+
+    It depends on ``aws`` so that the switch is undone *before* moto resets its backends at the end of the test:
+    moto rebuilds them on reset, and a rebuild with the switch still on leaks image-less regions into later tests.
+    """
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")

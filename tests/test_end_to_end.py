@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+import requests
 from moto.server import ThreadedMotoServer
 
 from ec2tui.app import Ec2App
@@ -13,14 +14,15 @@ from tests.ui_helpers import settle, static_text, table_rows
 
 
 @pytest.fixture
-def moto_server(no_default_amis):
+def moto_server(monkeypatch):
+    """A real moto server on 127.0.0.1 (it shares this process's moto backends, hence the reset afterwards)."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     yield endpoint
-    import requests
-
+    monkeypatch.delenv("MOTO_EC2_LOAD_DEFAULT_AMIS")  # before the reset rebuilds the backends
     requests.post(f"{endpoint}/moto-api/reset", timeout=5)
     server.stop()
 
