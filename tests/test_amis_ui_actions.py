@@ -299,11 +299,6 @@ async def test_l_launches_from_the_selected_ami(app, monkeypatch):
         assert launched == [image.id, image.id]
 
 
-@pytest.mark.xfail(
-    reason="launch form race (not in the AMI screens): Ec2App.launch_from_image calls prefill_image on a LaunchScreen "
-    "whose on_mount already ran but whose is_mounted is still False, so _pending_image is stored and never applied",
-    strict=False,
-)
 async def test_l_opens_the_launch_form(app, tmp_path, monkeypatch):
     if "launch" not in Ec2App.MODES or not hasattr(Ec2App, "launch_from_image"):
         pytest.skip("this build has no launch form")
