@@ -75,7 +75,48 @@ async def terminate_confirmation(pilot: Pilot) -> None:
     await pilot.press("ctrl+d")
 
 
+async def launch_form(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "amis quickstart")
+    await pilot.press("l")
+    await settle(pilot)
+    await pilot.press(*"web-1")
+    await settle(pilot)
+    for _ in range(5):
+        await pilot.press("ctrl+down")
+    await settle(pilot)
+
+
+async def user_data_editor(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "launch")
+    await pilot.press(*"web-1")
+    for _ in range(7):
+        await pilot.press("ctrl+down")
+    await settle(pilot)
+    editor = pilot.app.screen.query_one("UserDataEditor")
+    from ec2tui.aws.user_data import TEMPLATES
+
+    name = next(n for n in TEMPLATES if "nginx" in n.lower() or "web" in n.lower())
+    editor.text = TEMPLATES[name]
+    await settle(pilot)
+
+
+async def launch_review(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "launch")
+    await pilot.press(*"web-1")
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+
+
 SHOTS: dict[str, Step] = {
+    "launch-form": launch_form,
+    "user-data-editor": user_data_editor,
+    "launch-review": launch_review,
     "regions": regions,
     "amis": amis,
     "ami-detail": ami_detail,
