@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ec2tui.aws import image_actions as actions
 from ec2tui.aws import image_search as search
@@ -48,16 +48,8 @@ class ImagesApi:
         refresh: bool = False,
     ) -> ImagePage:
         """One page of the community search; pass the page's ``next_token`` back for the next one."""
-        region = self._region(region)
-        query = query or CommunityQuery()
-        factory = self.core.factory
-        return await self.core.cached(
-            "images-community",
-            (query, next_token, page_size),
-            lambda: search.community_page(factory.ec2(region), query, next_token, page_size),
-            region=region,
-            refresh=refresh,
-            ttl=IMAGES_TTL,
+        return await self._page(
+            "images-community", search.community_page, query, next_token, region, page_size, refresh
         )
 
     async def marketplace_page(
@@ -70,13 +62,27 @@ class ImagesApi:
         refresh: bool = False,
     ) -> ImagePage:
         """One page of the Marketplace search (``query.owner`` must be empty)."""
+        return await self._page(
+            "images-marketplace", search.marketplace_page, query, next_token, region, page_size, refresh
+        )
+
+    async def _page(
+        self,
+        kind: str,
+        fetch: Callable[..., ImagePage],
+        query: CommunityQuery | None,
+        next_token: str | None,
+        region: str | None,
+        page_size: int,
+        refresh: bool,
+    ) -> ImagePage:
         region = self._region(region)
         query = query or CommunityQuery()
         factory = self.core.factory
         return await self.core.cached(
-            "images-marketplace",
+            kind,
             (query, next_token, page_size),
-            lambda: search.marketplace_page(factory.ec2(region), query, next_token, page_size),
+            lambda: fetch(factory.ec2(region), query, next_token, page_size),
             region=region,
             refresh=refresh,
             ttl=IMAGES_TTL,
