@@ -19,7 +19,6 @@ from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.launch import LaunchScreen
-from ec2tui.screens.list_screen import ListScreen
 from ec2tui.screens.regions import RegionsScreen
 
 if TYPE_CHECKING:
@@ -173,6 +172,3 @@ class Ec2App(App[None]):
 
     def on_unmount(self) -> None:
         self.gateway.close()
-
-
-__all__ = ["Ec2App", "ListScreen"]

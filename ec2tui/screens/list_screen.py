@@ -73,6 +73,8 @@ class ListScreen(Screen[None], Generic[T]):
         self.loaded_region: str | None = None
         self.error: str | None = None
         self.loading_data = False
+        self.refreshing = False
+        """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -145,6 +147,7 @@ class ListScreen(Screen[None], Generic[T]):
         self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
+        self.refreshing = refresh
         self.loaded_region = self.ec2app.region
         self.loading_data = True
         self.table.loading = True

@@ -38,6 +38,8 @@ class RegionsScreen(ListScreen[Region]):
         return "Regions"
 
     async def fetch(self, refresh: bool) -> list[Region]:
+        if refresh:
+            self.counts.clear()
         return await self.ec2app.gateway.regions.list(refresh=refresh)
 
     def set_items(self, items: list[Region]) -> None:
@@ -45,15 +47,7 @@ class RegionsScreen(ListScreen[Region]):
         super().set_items(items)
         if first_load and self.ec2app.region in self.table.rows:
             self.table.move_cursor(row=self.table.get_row_index(self.ec2app.region))
-        self.run_worker(self._load_counts(self._refreshing), exclusive=True, group="counts", exit_on_error=False)
-
-    async def _load(self, refresh: bool) -> None:
-        self._refreshing = refresh
-        if refresh:
-            self.counts.clear()
-        await super()._load(refresh)
-
-    _refreshing = False
+        self.run_worker(self._load_counts(self.refreshing), exclusive=True, group="counts", exit_on_error=False)
 
     async def _load_counts(self, refresh: bool) -> None:
         """Counts arrive concurrently; each row fills in as its region answers."""
