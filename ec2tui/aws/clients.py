@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 from ec2tui.aws.errors import translate
+from ec2tui.aws.xml_parsing import SlicedParserFactory
 
 DEFAULT_REGION = "us-east-1"
 
@@ -32,6 +34,13 @@ class AwsTarget:
     endpoint_url: str | None = None
 
 
+def new_session(profile: str | None = None, **kwargs: Any) -> boto3.Session:
+    """A boto3 session as the AWS CLI would make it, whose EC2 clients parse huge answers without freezing the UI."""
+    core = botocore.session.Session()
+    core.register_component("response_parser_factory", SlicedParserFactory())
+    return boto3.Session(botocore_session=core, profile_name=profile, **kwargs)
+
+
 class ClientFactory:
     """Thread-safe cache of boto3 clients.
 
@@ -51,7 +60,7 @@ class ClientFactory:
         with self._lock:
             if self._session is None:
                 try:
-                    self._session = boto3.Session(profile_name=self.target.profile)
+                    self._session = new_session(self.target.profile)
                 except Exception as exc:  # ProfileNotFound and friends
                     raise translate(exc) from exc
             return self._session

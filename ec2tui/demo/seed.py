@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 
+from ec2tui.aws.clients import new_session
 from ec2tui.demo.server import DEMO_ACCOUNT, DEMO_REGIONS
 
 DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"}  # moto accepts any
@@ -16,7 +17,7 @@ DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"
 
 def demo_session() -> boto3.Session:
     """A session with dummy credentials confined to this process (the environment is left alone)."""
-    return boto3.Session(region_name=DEMO_REGIONS[0], **DEMO_CREDENTIALS)
+    return new_session(region_name=DEMO_REGIONS[0], **DEMO_CREDENTIALS)
 
 
 @dataclass(frozen=True)
