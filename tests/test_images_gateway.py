@@ -7,7 +7,7 @@ import pytest
 
 from ec2tui.aws.models.images import CommunityQuery, ImageCategory
 from ec2tui.errors import ReadOnlyError, ValidationError
-from tests.test_images_helpers import ACCOUNT, COMMUNITY_OWNER, foreign_image, own_image
+from tests.test_images_helpers import ACCOUNT, COMMUNITY_OWNER, RequestLog, foreign_image, own_image
 
 REGION = "us-east-1"
 
@@ -70,6 +70,29 @@ async def test_community_pages_through_the_gateway(gateway, ec2):
     assert {i.name for i in first.images + second.images} == {f"tool-{n}" for n in range(8)}
     assert await gateway.images.community_page(query, page_size=6) == first  # cached
     assert gateway.core.calls["images-community"] == 2
+
+
+async def test_paging_a_server_that_ignores_max_results_downloads_its_answer_once(gateway, image_id):
+    for n in range(20):
+        foreign_image(REGION, f"tool-{n:02d}", owner=COMMUNITY_OWNER, public=True)
+    requests = RequestLog(gateway.core.factory.ec2(REGION), "DescribeImages")
+
+    async def every_page(refresh: bool = False) -> list[str]:
+        pages = [await gateway.images.community_page(page_size=6, refresh=refresh)]
+        while pages[-1].next_token:
+            pages.append(await gateway.images.community_page(next_token=pages[-1].next_token, page_size=6))
+        return [i.id for page in pages for i in page.images]
+
+    try:
+        ids = await every_page()
+        assert len(ids) == len(set(ids)) == 20 and len(requests.calls) == 1
+        await every_page(refresh=True)
+        assert len(requests.calls) == 2, "a refresh asks the server again"
+        await gateway.images.set_launch_permissions(image_id, public=True)
+        assert image_id in await every_page(), "a change is seen at once: the kept answer was dropped"
+        assert len(requests.calls) == 3
+    finally:
+        requests.close()
 
 
 async def test_read_only_gateway_refuses_every_change(read_only_gateway, ec2, image_id):

@@ -10,7 +10,7 @@ import pytest
 from botocore.stub import Stubber
 
 from ec2tui.aws import image_search as search
-from ec2tui.aws.image_search import community_page, marketplace_page
+from ec2tui.aws.image_search import OversizedAnswers, community_page, marketplace_page
 from ec2tui.aws.models.images import CommunityQuery
 from ec2tui.errors import ValidationError
 from tests.test_images_helpers import COMMUNITY_OWNER, STRANGER, RequestLog, filters_of, foreign_image
@@ -126,6 +126,39 @@ def test_true_server_paging_passes_tokens_through():
         stub.assert_no_pending_responses()
     assert [i.name for i in page1.images] == [f"img-{n}" for n in range(6)] and page1.next_token
     assert [i.name for i in page2.images] == ["img-6", "img-7", "img-8"] and page2.next_token is None
+
+
+def test_an_oversized_answer_is_kept_so_later_pages_ask_nothing(ec2, tools, requests):
+    answers = OversizedAnswers()
+    first = community_page(ec2, CommunityQuery(text="tool"), page_size=6, answers=answers)
+    assert len(requests.calls) == 1 and len(answers) == 1, "moto sent all 13 matches for MaxResults=6: kept"
+    second = community_page(ec2, CommunityQuery(text="tool"), first.next_token, 6, answers)
+    assert len(requests.calls) == 1, "the second page is a slice of the kept answer"
+    assert {i.name for i in first.images} | {i.name for i in second.images} == {f"tool-{n:02d}" for n in range(12)}
+    answers.clear()
+    community_page(ec2, CommunityQuery(text="tool"), first.next_token, 6, answers)
+    assert len(requests.calls) == 2
+
+
+def test_answers_from_a_server_that_pages_are_not_kept():
+    ec2 = boto3.client("ec2", region_name=REGION)
+    answers = OversizedAnswers()
+    with Stubber(ec2) as stub:
+        stub.add_response("describe_images", {"Images": [_raw(f"ami-{n:017x}", f"img-{n}") for n in range(6)]})
+        community_page(ec2, page_size=6, answers=answers)
+    assert len(answers) == 0
+
+
+def test_kept_answers_expire_and_the_oldest_goes_first():
+    now = [0.0]
+    answers = OversizedAnswers(ttl=10, size=2, clock=lambda: now[0])
+    answers.put(("a",), [{"ImageId": "ami-a"}])
+    answers.put(("b",), [{"ImageId": "ami-b"}])
+    assert answers.get(("a",)) == [{"ImageId": "ami-a"}]  # "a" is now the most recently used
+    answers.put(("c",), [])
+    assert answers.get(("b",)) is None and answers.get(("a",)) is not None and answers.get(("c",)) == []
+    now[0] = 11
+    assert answers.get(("a",)) is None and len(answers) == 1
 
 
 def test_a_page_of_only_amazon_images_moves_on_to_the_next_server_page():

@@ -7,7 +7,8 @@ The token carries a cursor: (search phase, EC2's own NextToken, offset into that
 honours ``MaxResults``, EC2's tokens are passed straight through and each is used once (true server paging); the
 offset is only ever non-zero for a phase's first, tokenless request. A server that ignores ``MaxResults`` (moto
 returns everything at once) still yields bounded pages: its answer is scanned only until ``page_size`` images are
-kept, and the next call asks for the same EC2 page again and resumes at ``offset``.
+kept, and the next call resumes at ``offset`` in the same answer. That answer is kept in an ``OversizedAnswers``
+memo when the caller passes one (the gateway does), so later pages slice it instead of downloading it again.
 
 A text search is "name OR description", which one EC2 request cannot express (filters are ANDed), so it runs in two
 phases: images whose name matches, then images whose description matches but whose name does not.
@@ -19,6 +20,9 @@ import base64
 import binascii
 import hashlib
 import json
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -55,6 +59,42 @@ COMMUNITY = _Scope("community", (), ({"Name": "is-public", "Values": ["true"]}, 
 MARKETPLACE = _Scope("marketplace", ("aws-marketplace",), (_AVAILABLE,), frozenset())
 
 
+class OversizedAnswers:
+    """The last few answers from a server that ignored ``MaxResults`` (they hold every match at once).
+
+    Against such a server each page would otherwise download the whole answer again (moto: ~30 s for 50,000
+    images). Against AWS, which pages, nothing is ever kept. Thread-safe: the gateway's worker threads share it.
+    """
+
+    def __init__(self, ttl: float = 300.0, size: int = 2, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.size, self._clock = ttl, size, clock
+        self._kept: OrderedDict[tuple[str, ...], tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> list[dict[str, Any]] | None:
+        with self._lock:
+            entry = self._kept.get(key)
+            if entry is None or self._clock() - entry[0] > self.ttl:
+                self._kept.pop(key, None)
+                return None
+            self._kept.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[str, ...], images: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._kept[key] = (self._clock(), images)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
 @dataclass(frozen=True)
 class _Cursor:
     phase: int
@@ -67,9 +107,10 @@ def community_page(
     query: CommunityQuery | None = None,
     next_token: str | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    answers: OversizedAnswers | None = None,
 ) -> ImagePage:
     """One page of public images owned neither by Amazon nor by the Marketplace that match ``query``."""
-    return _search_page(ec2, COMMUNITY, query or CommunityQuery(), next_token, page_size)
+    return _search_page(ec2, COMMUNITY, query or CommunityQuery(), next_token, page_size, answers)
 
 
 def marketplace_page(
@@ -77,12 +118,20 @@ def marketplace_page(
     query: CommunityQuery | None = None,
     next_token: str | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    answers: OversizedAnswers | None = None,
 ) -> ImagePage:
     """One page of AWS Marketplace images (owner ``aws-marketplace``) that match ``query`` (``owner`` not allowed)."""
-    return _search_page(ec2, MARKETPLACE, query or CommunityQuery(), next_token, page_size)
+    return _search_page(ec2, MARKETPLACE, query or CommunityQuery(), next_token, page_size, answers)
 
 
-def _search_page(ec2: Any, scope: _Scope, query: CommunityQuery, next_token: str | None, page_size: int) -> ImagePage:
+def _search_page(
+    ec2: Any,
+    scope: _Scope,
+    query: CommunityQuery,
+    next_token: str | None,
+    page_size: int,
+    answers: OversizedAnswers | None,
+) -> ImagePage:
     query = _checked(query, scope)
     if not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE:
         raise ValidationError(f"The page size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}.", "page_size")
@@ -104,15 +153,13 @@ def _search_page(ec2: Any, scope: _Scope, query: CommunityQuery, next_token: str
             request["Owners"] = list(owners)
         if cursor.token:
             request["NextToken"] = cursor.token
-        response = ec2.describe_images(**request)
-        answered = response.get("Images", [])
+        answered, server_next = _describe(ec2, request, answers)
         position = cursor.offset
         while position < len(answered) and len(images) < page_size:
             image = parse_image(answered[position], region)
             position += 1
             if image.owner_alias not in scope.excluded_aliases and _platform_ok(image, query) and keep(image):
                 images.append(image)
-        server_next = response.get("NextToken") or None
         if position < len(answered):
             # The server sent more than MaxResults (it ignores paging): resume inside this same answer next time.
             cursor = _Cursor(cursor.phase, cursor.token, position)
@@ -123,6 +170,24 @@ def _search_page(ec2: Any, scope: _Scope, query: CommunityQuery, next_token: str
         else:
             cursor = None
     return ImagePage(tuple(images), _encode(cursor, fingerprint) if cursor else None)
+
+
+def _describe(
+    ec2: Any, request: dict[str, Any], answers: OversizedAnswers | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One DescribeImages answer and its NextToken; a kept oversized answer stands in for asking again."""
+    key = None
+    if answers is not None and "NextToken" not in request:
+        key = (str(ec2.meta.endpoint_url), ec2.meta.region_name, json.dumps(request, sort_keys=True))
+        kept = answers.get(key)
+        if kept is not None:
+            return kept, None
+    response = ec2.describe_images(**request)
+    images: list[dict[str, Any]] = response.get("Images", [])
+    server_next = response.get("NextToken") or None
+    if key is not None and answers is not None and server_next is None and len(images) > request["MaxResults"]:
+        answers.put(key, images)
+    return images, server_next
 
 
 def _checked(query: CommunityQuery, scope: _Scope) -> CommunityQuery:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from ec2tui.aws import image_actions as actions
 from ec2tui.aws import image_search as search
 from ec2tui.aws import images as svc
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImageDetail, ImagePage, LaunchPermissions
 from ec2tui.gateway.core import GatewayCore
+
+T = TypeVar("T")
 
 IMAGES_TTL = 300.0
 """Seconds a catalog tab stays cached: images change rarely, and our own changes invalidate the cache anyway."""
@@ -17,6 +20,8 @@ IMAGES_TTL = 300.0
 class ImagesApi:
     def __init__(self, core: GatewayCore) -> None:
         self.core = core
+        self.oversized = search.OversizedAnswers(ttl=IMAGES_TTL)
+        """Whole answers from a server that ignores paging (moto), so its later pages need no new download."""
 
     def _region(self, region: str | None) -> str:
         return region or self.core.region
@@ -79,10 +84,12 @@ class ImagesApi:
         region = self._region(region)
         query = query or CommunityQuery()
         factory = self.core.factory
+        if refresh:
+            self.oversized.clear()
         return await self.core.cached(
             kind,
             (query, next_token, page_size),
-            lambda: fetch(factory.ec2(region), query, next_token, page_size),
+            lambda: fetch(factory.ec2(region), query, next_token, page_size, self.oversized),
             region=region,
             refresh=refresh,
             ttl=IMAGES_TTL,
@@ -101,13 +108,19 @@ class ImagesApi:
         )
 
     # -- changes (refused in read-only mode; each invalidates the regions it touches) ------------------------------
+    async def _mutate(self, action: str, fn: Callable[[], T], *, invalidate: list[str]) -> T:
+        try:
+            return await self.core.mutate(action, fn, invalidate=invalidate)
+        finally:
+            self.oversized.clear()  # a public image may have come or gone
+
     async def copy_image(
         self, source_region: str, image_id: str, name: str, description: str = "", dest_region: str | None = None
     ) -> str:
         """Copy ``image_id`` from ``source_region`` into ``dest_region`` (default: the current one); the new ID."""
         dest = self._region(dest_region)
         factory = self.core.factory
-        return await self.core.mutate(
+        return await self._mutate(
             "Copy image",
             lambda: actions.copy_image(factory.ec2(dest), source_region, image_id, name, description),
             invalidate=[dest, source_region],
@@ -126,7 +139,7 @@ class ImagesApi:
         """Create an image from an instance (optionally stopping it first and waiting); the new image ID."""
         region = self._region(region)
         factory = self.core.factory
-        return await self.core.mutate(
+        return await self._mutate(
             "Create image",
             lambda: actions.create_image_from_instance(
                 factory.ec2(region), instance_id, name, description, no_reboot=no_reboot, stop_first=stop_first
@@ -148,7 +161,7 @@ class ImagesApi:
         factory = self.core.factory
         add, remove = list(add_account_ids), list(remove_account_ids)
         action = "Make image public" if public else "Change image sharing"
-        return await self.core.mutate(
+        return await self._mutate(
             action,
             lambda: actions.set_launch_permissions(
                 factory.ec2(region), image_id, add_account_ids=add, remove_account_ids=remove, public=public
@@ -162,7 +175,7 @@ class ImagesApi:
         """Deregister an image (and delete its snapshots when asked); the deleted snapshot IDs."""
         region = self._region(region)
         factory = self.core.factory
-        return await self.core.mutate(
+        return await self._mutate(
             "Deregister image and delete snapshots" if delete_snapshots else "Deregister image",
             lambda: actions.deregister_image(factory.ec2(region), image_id, delete_snapshots),
             invalidate=[region],
