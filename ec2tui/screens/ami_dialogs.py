@@ -18,6 +18,7 @@ from ec2tui.aws.models.images import Image, LaunchPermissions
 from ec2tui.aws.models.regions import Region
 from ec2tui.errors import ValidationError
 from ec2tui.screens.confirm import TypedConfirmScreen
+from ec2tui.widgets.check import Check
 
 
 def image_label(image: Image) -> str:
@@ -235,7 +236,7 @@ class ShareDialog(ModalScreen[SharingChange | None]):
                 classes="dialog-body",
                 markup=False,
             )
-            yield Checkbox(
+            yield Check(
                 "Public: anyone with an AWS account can launch it",
                 permissions.public,
                 id="share-public",
@@ -244,7 +245,7 @@ class ShareDialog(ModalScreen[SharingChange | None]):
             if permissions.account_ids:
                 yield Static("Shared with (untick to stop sharing):", classes="field-label")
                 for account in permissions.account_ids:
-                    yield Checkbox(account, True, id=f"keep-{account}", classes="share-keep", compact=True)
+                    yield Check(account, True, id=f"keep-{account}", classes="share-keep", compact=True)
             yield Static("Share with accounts (12-digit IDs, separated by spaces or commas):", classes="field-label")
             yield Input(placeholder="e.g. 111122223333 444455556666", id="share-add", compact=True)
             yield error_label("share-error")
@@ -332,7 +333,7 @@ class DeregisterDialog(TypedConfirmScreen):
                     "unless you tick this:",
                     classes="dialog-hint",
                 )
-                yield Checkbox(
+                yield Check(
                     f"Also delete its {len(snapshots)} snapshot{plural} (cannot be undone)",
                     False,
                     id="delete-snapshots",

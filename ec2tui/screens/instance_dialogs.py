@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from ec2tui.aws.image_parsing import check_description, check_image_name
 from ec2tui.aws.models.instances import Instance, InstanceState
 from ec2tui.errors import ValidationError
+from ec2tui.widgets.check import Check
 
 
 class InfoDialog(ModalScreen[None]):
@@ -84,8 +85,8 @@ class CreateImageDialog(ModalScreen[CreateImageRequest | None]):
             yield Input(placeholder="e.g. before the nginx upgrade", id="image-description", compact=True)
             yield Label("", id="image-description-error", classes="field-error", markup=False)
             running = instance.state == InstanceState.RUNNING
-            yield Checkbox("No reboot (faster; the file system may be inconsistent)", id="no-reboot", compact=True)
-            yield Checkbox(
+            yield Check("No reboot (faster; the file system may be inconsistent)", id="no-reboot", compact=True)
+            yield Check(
                 "Stop the instance first and wait until it is stopped",
                 id="stop-first",
                 disabled=not running,

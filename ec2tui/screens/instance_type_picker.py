@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.widgets.data_table import RowKey
 
 from ec2tui.aws.models.instance_types import InstanceTypeInfo, filter_types
+from ec2tui.widgets.check import Check
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Type"),
@@ -135,8 +136,8 @@ class InstanceTypePicker(ModalScreen[str | None]):
                 yield Input(placeholder="min vCPU", id="itp-vcpu", type="integer", compact=True)
                 yield Input(placeholder="min GiB", id="itp-mem", type="number", compact=True)
                 yield Input(placeholder="family: t3, m*", id="itp-family", compact=True)
-                yield Checkbox("Current gen", self._current_only_default, id="itp-current", compact=True)
-                yield Checkbox("Free tier", False, id="itp-free", compact=True)
+                yield Check("Current gen", self._current_only_default, id="itp-current", compact=True)
+                yield Check("Free tier", False, id="itp-free", compact=True)
             table = TypeTable(id="itp-table", cursor_type="row", zebra_stripes=True)
             for (key, label), width in zip(COLUMNS, column_widths(self._rows.values()), strict=True):
                 table.add_column(label, key=key, width=width)

@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 from ec2tui.aws.models.launch import VOLUME_TYPES, VolumeSpec
 from ec2tui.aws.models.launch_validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, NOT_BOOTABLE, THROUGHPUT_LIMITS
 from ec2tui.screens.launch_state import int_text, next_device_name, parse_int
+from ec2tui.widgets.check import Check
 from ec2tui.widgets.launch_fields import (
     FieldMessage,
     FormSection,
@@ -62,8 +63,8 @@ class VolumeRow(Vertical):
             yield Input(int_text(volume.throughput), classes="vol-throughput short", compact=True)
         with Horizontal(classes="row-fields"):
             yield Label("", classes="vol-indent")
-            yield Checkbox("Encrypted", volume.encrypted, classes="vol-encrypted", compact=True)
-            yield Checkbox("Delete on termination", volume.delete_on_termination, classes="vol-delete", compact=True)
+            yield Check("Encrypted", volume.encrypted, classes="vol-encrypted", compact=True)
+            yield Check("Delete on termination", volume.delete_on_termination, classes="vol-delete", compact=True)
             if not root:
                 yield Button("✕ Remove volume", classes="remove-row", compact=True)
         yield FieldMessage(self.path)
