@@ -154,9 +154,9 @@ def test_kept_answers_expire_and_the_oldest_goes_first():
     answers = OversizedAnswers(ttl=10, size=2, clock=lambda: now[0])
     answers.put(("a",), [{"ImageId": "ami-a"}])
     answers.put(("b",), [{"ImageId": "ami-b"}])
-    assert answers.get(("a",)) == [{"ImageId": "ami-a"}]  # "a" is now the most recently used
+    assert list(answers.get(("a",))) == [{"ImageId": "ami-a"}]  # "a" is now the most recently used
     answers.put(("c",), [])
-    assert answers.get(("b",)) is None and answers.get(("a",)) is not None and answers.get(("c",)) == []
+    assert answers.get(("b",)) is None and answers.get(("a",)) is not None and list(answers.get(("c",))) == []
     now[0] = 11
     assert answers.get(("a",)) is None and len(answers) == 1
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+
 import boto3
 import pytest
 from botocore.parsers import ResponseParserError
 
 from ec2tui.aws import xml_parsing
 from ec2tui.aws.clients import new_session
-from ec2tui.aws.xml_parsing import SlicedEC2QueryParser
+from ec2tui.aws.xml_parsing import SlicedEC2QueryParser, gc_paused
 
 
 @pytest.fixture
@@ -53,3 +56,39 @@ def test_bad_xml_is_botocore_s_own_error(feeds):
 def test_other_protocols_keep_botocore_s_parsers(aws):
     sts = new_session(region_name="us-east-1").client("sts")
     assert sts.get_caller_identity()["Account"]
+
+
+def test_large_answers_are_parsed_with_the_cyclic_collector_paused(aws, monkeypatch):
+    seen: list[bool] = []
+    real = SlicedEC2QueryParser._parse_xml_string_to_dom
+
+    def spy(self, xml_string):
+        seen.append(gc.isenabled())
+        return real(self, xml_string)
+
+    monkeypatch.setattr(SlicedEC2QueryParser, "_parse_xml_string_to_dom", spy)
+    monkeypatch.setattr(xml_parsing, "LARGE_BYTES", 4096)
+    client = new_session(region_name="us-east-1").client("ec2")
+    client.describe_regions(RegionNames=["us-east-1"])  # small
+    client.describe_images(Owners=["amazon"])  # large
+    assert seen == [True, False] and gc.isenabled()
+
+
+def test_gc_pauses_nest_across_threads():
+    assert gc.isenabled()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def worker():
+        with gc_paused():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=worker)
+    with gc_paused():
+        thread.start()
+        inside.wait(5)
+    assert not gc.isenabled(), "the worker still holds its pause"
+    leave.set()
+    thread.join(5)
+    assert gc.isenabled()
