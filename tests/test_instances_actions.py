@@ -118,6 +118,8 @@ def test_nothing_selected_is_never_confirmed():
         ("CentOS Stream 9 x86_64 20240909", "Linux/UNIX", None, "centos"),
         ("Fedora-Cloud-Base-40-1.14.x86_64-hvm-us-east-1-gp3-0", "Linux/UNIX", None, "fedora"),
         ("bitnami-wordpress-6.6.2-r0-debian-12-amd64", "Linux/UNIX", None, "bitnami"),
+        ("kali-last-snapshot-amd64-2026.2.0", "Linux/UNIX", None, "kali"),
+        ("nixos/25.05.806.abcdef-x86_64-linux", "Linux/UNIX", None, "root"),
         ("Windows_Server-2022-English-Full-Base-2024.10.09", "Windows", None, None),
         (None, "Windows", None, None),
         ("my-golden-image", "Linux/UNIX", "Ubuntu 22.04 with our agents", "ubuntu"),

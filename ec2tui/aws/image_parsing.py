@@ -117,7 +117,15 @@ _OS_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     ),
     (re.compile(r"suse-sles-(\d+)-sp(\d+)"), lambda m: f"SUSE Linux Enterprise Server {m[1]} SP{m[2]}"),
     (re.compile(r"suse-sles-(\d+)"), lambda m: f"SUSE Linux Enterprise Server {m[1]}"),
-    (re.compile(r"(rocky|almalinux|centos|fedora|freebsd)[-_ ]?(?:linux[-_ ]?)?(\d+(?:\.\d+)?)"), lambda m: _distro(m)),
+    (re.compile(r"centos[-_ ]stream[-_ ]?(\d+)"), lambda m: f"CentOS Stream {m[1]}"),
+    (
+        re.compile(r"(rocky|almalinux|centos|fedora|freebsd)(?:[-_ ](?:linux|os|cloud-base))*[-_ ]?(\d+(?:\.\d+)?)"),
+        lambda m: _distro(m),
+    ),
+    (re.compile(r"opensuse[-_ ]leap[-_ ](\d+)[-_.](\d+)"), lambda m: f"openSUSE Leap {m[1]}.{m[2]}"),
+    (re.compile(r"\bol(\d+)\.(\d+)-"), lambda m: f"Oracle Linux {m[1]}.{m[2]}"),
+    (re.compile(r"\bnixos[-_/ ](\d\d\.\d\d)"), lambda m: f"NixOS {m[1]}"),
+    (re.compile(r"\bkali[-_ ]"), lambda m: "Kali Linux"),
     (re.compile(r"bottlerocket"), lambda m: "Bottlerocket"),
 )
 

@@ -24,6 +24,8 @@ _USER_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"suse|\bsles\b", "ec2-user"),
         (r"amzn|amazon linux|\bal20\d\d\b|\bal2\b", "ec2-user"),
         (r"freebsd", "ec2-user"),
+        (r"\bkali\b", "kali"),
+        (r"\bnixos\b", "root"),
     )
 )
 
