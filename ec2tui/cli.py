@@ -107,10 +107,12 @@ def _check_credentials(factory) -> None:
 def _seed_in_background(endpoint_url: str, ready: threading.Event) -> None:
     """Seed while the UI starts; the gateway holds AWS calls until ``ready`` is set."""
     from ec2tui.demo.seed import seed_demo
+    from ec2tui.demo.server import freeze_seeded_state
 
     def run() -> None:
         try:
             seed_demo(endpoint_url)
+            freeze_seeded_state()
         finally:
             ready.set()
 
