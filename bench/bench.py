@@ -97,7 +97,28 @@ async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
         assert len(instances) == count
         record(f"instances: list {count} (paginated), cold", t["elapsed"])
         record(f"instances: list {count}, cached", await median_of(20, gateway.instances.list), "ms")
+    await bench_filter(gateway, count)
     gateway.close()
+
+
+async def bench_filter(gateway: object, count: int) -> None:
+    """The app's own work per filter keystroke (match every row, rebuild the table) over ``count`` instances.
+    Pilot's key presses cost ~60 ms each by themselves, so this calls the handler's work directly."""
+    from ec2tui.app import Ec2App
+
+    app = Ec2App(gateway, demo=True)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.navigate("instances")
+        while len(getattr(app.screen, "items", ())) < count:
+            await pilot.pause(0.05)
+        screen = app.screen
+        samples = []
+        for text in ("i", "i-", "i-0", "i-0a", "t3", "micro", "running", ""):
+            t0 = time.perf_counter()
+            screen.filter_text = text  # type: ignore[attr-defined]
+            screen.render_rows()  # type: ignore[attr-defined]
+            samples.append(time.perf_counter() - t0)
+        record(f"ui: filter over {count} instances, app-side work per keystroke", statistics.median(samples), "ms")
 
 
 async def bench_ui(endpoint: str) -> None:
@@ -133,7 +154,11 @@ async def bench_ui(endpoint: str) -> None:
             t0 = time.perf_counter()
             await pilot.press(key) if key != "e" else await pilot.press("slash", key)
             samples.append(time.perf_counter() - t0)
-        record("ui: filter keystroke (38 rows)", statistics.median(samples), "ms", "target < 50 ms")
+        record(
+            "ui: filter keystroke through Pilot (38 rows; Pilot's own ~60 ms included)",
+            statistics.median(samples),
+            "ms",
+        )
 
 
 async def bench_instance_types(endpoint: str) -> None:
