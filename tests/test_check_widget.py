@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from ec2tui.widgets.check import Check
+from ec2tui.widgets.check import Check, CheckList
 
 
 class CheckApp(App):
@@ -26,3 +26,24 @@ async def test_the_mark_follows_the_value():
         assert box.value and mark() == "X"
         await pilot.press("space")
         assert not box.value and mark() == ""
+
+
+class CheckListApp(App):
+    def compose(self) -> ComposeResult:
+        yield CheckList(("default", "sg-1", True), ("web", "sg-2"), compact=True)
+
+
+async def test_the_list_marks_only_selected_options():
+    app = CheckListApp()
+    async with app.run_test() as pilot:
+        checklist = app.query_one(CheckList)
+
+        def marks() -> list[str]:
+            return [checklist.render_line(y).text[:3] for y in range(2)]
+
+        assert marks() == ["▐X▌", "▐ ▌"]
+        checklist.focus()
+        await pilot.press("down", "space")
+        assert checklist.selected == ["sg-1", "sg-2"] and marks() == ["▐X▌", "▐X▌"]
+        await pilot.press("up", "space")
+        assert checklist.selected == ["sg-2"] and marks() == ["▐ ▌", "▐X▌"]

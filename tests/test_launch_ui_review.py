@@ -124,6 +124,7 @@ async def test_user_data_over_16_kb_blocks_the_launch_before_any_aws_call(launch
         await settle(pilot)
         review = pilot.app.screen
         assert "Launch disabled: fix 1 problem" in str(review.query_one("#review-banner").render())
+        assert "✗ User data: " in str(review.query_one("#review-issues").render()), "named as the form names it"
         await pilot.press("y")
         await settle(pilot)
         review.action_launch()  # the palette's "Launch" too

@@ -18,7 +18,7 @@ from ec2tui.aws.models.launch import (
     blocking,
     to_run_instances_params,
 )
-from ec2tui.aws.models.launch_validation import parse_cidr, validate
+from ec2tui.aws.models.launch_validation import field_label, parse_cidr, validate
 from ec2tui.aws.models.network import SecurityGroup, SecurityGroupRule, Subnet, Vpc
 from ec2tui.aws.user_data import USER_DATA_LIMIT, base64_size, looks_like, templates_for, user_data_size
 
@@ -344,3 +344,22 @@ def test_params_leave_out_unset_parts_and_tag_volumes():
         {"ResourceType": "instance", "Tags": [{"Key": "team", "Value": "a"}]},
         {"ResourceType": "volume", "Tags": [{"Key": "team", "Value": "a"}]},
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("name", "Name"),
+        ("instance_type", "Instance type"),
+        ("security_groups.new_group.rules[0]", "New group rule 1"),
+        ("security_groups.new_group.rules[2].cidr", "New group rule 3 source"),
+        ("security_groups.new_group.name", "New group name"),
+        ("tags[1].key", "Tag 2 key"),
+        ("volumes[0].size_gib", "Volume 1 size"),
+        ("root_volume.iops", "Root volume IOPS"),
+        ("key_pair.directory", "Key file folder"),
+        ("max_count", "Count (max)"),
+    ],
+)
+def test_messages_away_from_their_field_name_it_as_the_form_does(path, label):
+    assert field_label(path) == label

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, Static
 
 from ec2tui.aws.models.launch import FieldError, LaunchRequest, LaunchResult, VolumeSpec, all_tags, blocking
-from ec2tui.aws.models.launch_validation import key_file_path
+from ec2tui.aws.models.launch_validation import field_label, key_file_path
 from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
@@ -184,7 +184,7 @@ class LaunchReviewScreen(Screen[None]):
     def issues_text(self) -> Text:
         text = Text()
         for issue in self.issues:
-            where = f"{issue.field}: " if issue.field else ""
+            where = f"{field_label(issue.field)}: " if issue.field else ""
             if issue.is_warning:
                 text.append(f"⚠ {where}{issue.message}\n", style="yellow")
             else:
@@ -291,7 +291,7 @@ class LaunchReviewScreen(Screen[None]):
             self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
             return
         except ValidationError as exc:
-            where = f" ({exc.field})" if getattr(exc, "field", None) else ""
+            where = f" ({field_label(exc.field)})" if getattr(exc, "field", None) else ""
             self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style="bold red")
             self.ec2app.notify(str(exc), title="Not launched", severity="error", markup=False)
             return

@@ -1,8 +1,11 @@
-"""A checkbox whose mark shows its state, not only its colour."""
+"""Checkboxes whose mark shows their state, not only their colour."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import Checkbox, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 
 
 class Check(Checkbox):
@@ -12,3 +15,20 @@ class Check(Checkbox):
     @property
     def BUTTON_INNER(self) -> str:
         return "X" if self.value else " "
+
+
+class CheckList(SelectionList[str]):
+    """A SelectionList whose boxes, like ``Check``'s, show "X" only for the selected options."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        segments = list(line)
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
+            return line  # not a row with a box (Textual changed its layout): leave it as drawn
+        mark = Checkbox.BUTTON_INNER if selection.value in self.selected else " "
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, line.cell_length)

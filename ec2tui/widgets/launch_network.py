@@ -17,7 +17,7 @@ from textual.widgets.selection_list import Selection
 from ec2tui.aws.models.launch import PROTOCOLS, IngressRule, NetworkSpec
 from ec2tui.aws.models.network import SecurityGroup, Subnet
 from ec2tui.screens.launch_state import RULE_PRESETS, int_text, new_group, parse_int
-from ec2tui.widgets.check import Check
+from ec2tui.widgets.check import Check, CheckList
 from ec2tui.widgets.launch_fields import (
     FieldMessage,
     FormSection,
@@ -193,7 +193,7 @@ class SecurityGroupSection(FormSection):
     def compose(self) -> ComposeResult:
         spec = self.request.security_groups
         yield Label("Existing groups of the VPC (space toggles):", classes="field-caption")
-        yield SelectionList[str](id="sg-existing", compact=True)
+        yield CheckList(id="sg-existing", compact=True)
         yield FieldMessage("security_groups.existing_ids")
         yield Check("Create a new security group", spec.new_group is not None, id="sg-create", compact=True)
         group = spec.new_group

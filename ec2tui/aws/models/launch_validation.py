@@ -94,6 +94,65 @@ def parse_cidr(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
         return None, f"'{text}' has host bits set: did you mean {fixed}?"
 
 
+_FIELD_LABELS = {
+    "name": "Name",
+    "tags": "Tags",
+    "image_id": "AMI",
+    "instance_type": "Instance type",
+    "key_pair": "Key pair",
+    "key_pair.choice": "Key pair",
+    "key_pair.name": "Key pair name",
+    "key_pair.key_type": "Key pair type",
+    "key_pair.directory": "Key file folder",
+    "network.vpc_id": "VPC",
+    "network.subnet_id": "Subnet",
+    "security_groups": "Security groups",
+    "root_volume": "Root volume",
+    "user_data": "User data",
+    "min_count": "Count (min)",
+    "max_count": "Count (max)",
+}
+_PART_LABELS = {
+    "key": "key",
+    "value": "value",
+    "name": "name",
+    "description": "description",
+    "protocol": "protocol",
+    "from_port": "from port",
+    "to_port": "to port",
+    "cidr": "source",
+    "device_name": "device",
+    "size_gib": "size",
+    "volume_type": "type",
+    "iops": "IOPS",
+    "throughput": "throughput",
+    "encrypted": "encryption",
+}
+_INDEXED = re.compile(r"^(?P<list>[a-z_.]+)\[(?P<index>\d+)\](?:\.(?P<part>\w+))?$")
+_INDEXED_LABELS = {
+    "tags": "Tag",
+    "volumes": "Volume",
+    "security_groups.existing_ids": "Security group",
+    "security_groups.new_group.rules": "New group rule",
+}
+
+
+def field_label(path: str) -> str:
+    """What the form calls a field, for messages shown away from it ("New group rule 1", not "...rules[0]")."""
+    if path in _FIELD_LABELS:
+        return _FIELD_LABELS[path]
+    match = _INDEXED.match(path)
+    if match and match["list"] in _INDEXED_LABELS:
+        label = f"{_INDEXED_LABELS[match['list']]} {int(match['index']) + 1}"
+        return f"{label} {_PART_LABELS.get(match['part'], match['part'])}" if match["part"] else label
+    head, _, part = path.rpartition(".")
+    if head == "security_groups.new_group":
+        return f"New group {_PART_LABELS.get(part, part)}"
+    if head == "root_volume":
+        return f"Root volume {_PART_LABELS.get(part, part)}"
+    return path.replace("_", " ").replace(".", " ").capitalize()
+
+
 class _Collector:
     def __init__(self) -> None:
         self.issues: list[FieldError] = []
