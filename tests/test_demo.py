@@ -29,6 +29,8 @@ SCRIPT = textwrap.dedent(
         out["instances"] = {r: len(await gw.instances.list(region=r)) for r in DEMO_REGIONS}
         states = {i.state for r in DEMO_REGIONS for i in await gw.instances.list(region=r)}
         out["states"] = sorted(states)
+        fleet = [i for r in DEMO_REGIONS for i in await gw.instances.list(region=r)]
+        out["with_role"] = sum(1 for i in fleet if i.iam_profile_arn)
         for category in ("quickstart", "mine", "marketplace", "community", "custom"):
             out[category] = len(await gw.images.list(category))
         out["key_pairs"] = len(await gw.launch.key_pairs())
@@ -58,6 +60,7 @@ def test_demo_seeds_every_screen_with_data():
     assert data["regions"] >= 30
     assert sum(data["instances"].values()) >= 30 and all(data["instances"].values())
     assert {"running", "stopped", "terminated"} <= set(data["states"])
+    assert data["with_role"] >= 10, "the web/app/db tiers have an instance profile for Session Manager"
     for category in ("quickstart", "mine", "marketplace", "community", "custom"):
         assert data[category] > 0, category
     assert data["key_pairs"] >= 3 and data["vpcs"] >= 2 and data["subnets"] >= 3 and data["security_groups"] >= 5

@@ -17,7 +17,7 @@ from ec2tui.aws.models.instances import (
     format_age,
     state_colour,
 )
-from ec2tui.aws.ssh import default_ssh_user, ssh_command
+from ec2tui.aws.ssh import default_ssh_user, ssh_command, ssm_command
 from ec2tui.errors import ValidationError
 
 REGION = "us-east-1"
@@ -153,6 +153,12 @@ def make_instance(**overrides) -> Instance:
     )
     fields.update(overrides)
     return Instance(**fields)
+
+
+def test_ssm_command_targets_the_instance_in_its_region():
+    instance = make_instance()
+    assert ssm_command(instance) == f"aws ssm start-session --target {instance.id} --region {instance.region}"
+    assert ssm_command(instance, "dev").endswith(f"--region {instance.region} --profile dev")
 
 
 def test_ssh_command_prefers_public_ip_and_uses_the_key():

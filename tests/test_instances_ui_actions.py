@@ -220,6 +220,29 @@ async def test_ssh_command_dialog_copies_the_command(app, fleet, clipboard):
         assert any("db" in n and "is stopped: start it before connecting" in n for n in notifications(app))
 
 
+async def test_ssm_session_command_names_the_instance_and_warns_without_a_role(app, fleet, clipboard, monkeypatch):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        # The command names the profile the user chose (here through the environment: the session already exists).
+        monkeypatch.setenv("AWS_PROFILE", "prod admin")
+        await select(pilot, fleet["web-1"])
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, InfoDialog)
+        expected = f"aws ssm start-session --target {fleet['web-1']} --region us-east-1 --profile 'prod admin'"
+        assert static_text(app, "#info-value") == expected
+        body = static_text(app, ".dialog-body")
+        assert "Session Manager plugin" in body and "no IAM instance profile" in body
+        await pilot.press("c")
+        assert clipboard == [expected]
+        await pilot.press("escape")
+        await select(pilot, fleet["db"])
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, InstancesScreen)
+        assert any("db" in n and "is stopped: start it before opening a session" in n for n in notifications(app))
+
+
 async def test_create_image_validates_the_name_then_creates_the_ami(app, fleet, clipboard, ec2):
     web = fleet["web-2"]
     async with app.run_test(size=(120, 40)) as pilot:

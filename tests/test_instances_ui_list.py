@@ -185,4 +185,5 @@ async def test_help_lists_the_instance_keys(app, fleet):
         keys = dict(zip(table.columns[1].cells, table.columns[0].cells, strict=True))
         assert keys["Start"] == "s" and keys["Stop"] == "o" and keys["Reboot"] == "b"
         assert keys["Terminate"] == "ctrl+d" and keys["Mark"] == "space" and keys["All regions"] == "a"
-        assert keys["Copy public IP"] == "p" and keys["Copy private IP"] == "P" and keys["SSH command"] == "h"
+        assert keys["Copy public IP"] == "p" and keys["Copy private IP"] == "P"
+        assert keys["Show the ssh command line"] == "h" and keys["Show the Session Manager command"] == "x"

@@ -1,4 +1,4 @@
-"""Guess the SSH login user from an AMI and build the ``ssh`` command line. Pure Python (the UI may import it)."""
+"""Guess the SSH login user from an AMI; build the ``ssh`` and Session Manager command lines. Pure Python."""
 
 from __future__ import annotations
 
@@ -71,6 +71,15 @@ def ssh_command(instance: Instance, user: str, key_dir: str = "~/.ssh") -> str:
         parts += ["-i", _key_path(key_dir, f"{instance.key_name}.pem")]
     parts.append(shlex.quote(f"{user}@{ip}"))
     return " ".join(parts)
+
+
+def ssm_command(instance: Instance, profile: str | None = None) -> str:
+    """``aws ssm start-session --target i-... --region r [--profile p]``: a shell through Session Manager, with no
+    SSH key, open port or public IP (Windows gets PowerShell). ``profile`` only when the user chose one."""
+    parts = ["aws", "ssm", "start-session", "--target", instance.id, "--region", instance.region]
+    if profile:
+        parts += ["--profile", profile]
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def _key_path(key_dir: str, file_name: str) -> str:

@@ -119,15 +119,37 @@ KEY_PAIRS = ("ops-2026", "dba", "ml-team", "legacy")
 AL2023_PARAM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}"
 
 
+SSM_PROFILE = "ec2-ssm-managed"
+"""The demo's instance profile (a role allowing Session Manager), given to the web/app/db tiers."""
+SSM_TIERS = frozenset({"web", "app", "db"})
+
+
 def seed_demo(endpoint_url: str) -> None:
     """Seed every demo region (sequentially: the work is CPU-bound in moto, threads only add GIL contention)."""
     session = demo_session()
+    _seed_instance_profile(session.client("iam", endpoint_url=endpoint_url))
     for region in DEMO_REGIONS:
         seed_region(
             region,
             session.client("ec2", region_name=region, endpoint_url=endpoint_url),
             session.client("ssm", region_name=region, endpoint_url=endpoint_url),
         )
+
+
+def _seed_instance_profile(iam: Any) -> None:
+    trust = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+    )
+    iam.create_role(RoleName=SSM_PROFILE, AssumeRolePolicyDocument=trust, Description="EC2 instances managed by SSM")
+    # What AmazonSSMManagedInstanceCore grants, inline (moto does not load AWS's managed policies).
+    core = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*","Action":['
+        '"ssm:UpdateInstanceInformation","ssmmessages:*","ec2messages:*"]}]}'
+    )
+    iam.put_role_policy(RoleName=SSM_PROFILE, PolicyName="ssm-managed-instance-core", PolicyDocument=core)
+    iam.create_instance_profile(InstanceProfileName=SSM_PROFILE)
+    iam.add_role_to_instance_profile(InstanceProfileName=SSM_PROFILE, RoleName=SSM_PROFILE)
 
 
 def seed_region(region: str, ec2: Any, ssm: Any) -> None:
@@ -230,6 +252,8 @@ def _seed_instances(
         }
         if spec.key:
             kwargs["KeyName"] = spec.key
+        if spec.group in SSM_TIERS:
+            kwargs["IamInstanceProfile"] = {"Name": SSM_PROFILE}
         if spec.user_data:
             kwargs["UserData"] = spec.user_data  # boto3 base64-encodes it for RunInstances
         instance_id = ec2.run_instances(**kwargs)["Instances"][0]["InstanceId"]

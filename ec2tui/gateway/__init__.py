@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
@@ -46,6 +47,11 @@ class Gateway:
     @property
     def profile_name(self) -> str:
         return self.core.factory.profile_name
+
+    @property
+    def chosen_profile(self) -> str | None:
+        """The profile the user named (``--profile``/``AWS_PROFILE``); None for the default chain."""
+        return self.core.factory.target.profile or os.environ.get("AWS_PROFILE") or None
 
     @property
     def endpoint_url(self) -> str | None:

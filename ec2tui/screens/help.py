@@ -33,11 +33,11 @@ def bindings_table(screen: Screen, app_bindings: list[Binding]) -> Table:
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            key = (_key_name(binding), binding.description)
+            key = (_key_name(binding), binding.tooltip or binding.description)  # the footer's word may be terse
             if key in seen:
                 continue
             seen.add(key)
-            table.add_row(key[0], binding.description, where)
+            table.add_row(*key, where)
     return table
 
 

@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_confirmation_phrase
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
-from ec2tui.aws.ssh import ssh_command
+from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
@@ -114,7 +114,8 @@ STATE_BINDINGS: list[Binding] = [
 ]
 TOOL_BINDINGS: list[Binding] = [
     Binding("i", "create_image", "Create image", id="instances.create_image"),
-    Binding("h", "ssh_command", "SSH command", id="instances.ssh"),
+    Binding("h", "ssh_command", "SSH", tooltip="Show the ssh command line", id="instances.ssh"),
+    Binding("x", "ssm_command", "SSM", tooltip="Show the Session Manager command", id="instances.ssm"),
     Binding("p", "copy_public_ip", "Copy public IP", show=False, id="instances.copy_public_ip"),
     Binding("P", "copy_private_ip", "Copy private IP", key_display="P", show=False, id="instances.copy_private_ip"),
 ]
@@ -246,6 +247,11 @@ class InstanceActions:
         )
         yield PaletteCommand(
             "Show SSH command", "The ssh command line for the selected instance (h)", self.action_ssh_command
+        )
+        yield PaletteCommand(
+            "Show SSM session command",
+            "The Session Manager command for a shell on the selected instance, no SSH key needed (x)",
+            self.action_ssm_command,
         )
 
     def _force_stop(self) -> None:
@@ -444,5 +450,46 @@ class InstanceActions:
                 f"User '{detail.ssh_user}' guessed from the AMI ({detail.ami.label}); {via} address; {key}.",
                 command,
                 "SSH command",
+            )
+        )
+
+    def action_ssm_command(self) -> None:
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        self.run_worker(self._show_ssm(instance), group="instance-ssm", exclusive=True, exit_on_error=False)
+
+    async def _show_ssm(self, instance: Instance) -> None:
+        if instance.state != InstanceState.RUNNING:
+            self.ec2app.notify(
+                f"{label(instance)} is {instance.state}: start it before opening a session.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
+        except Ec2TuiError as exc:
+            self._error(exc)
+            return
+        instance = detail.instance
+        shell = "PowerShell" if detail.ssh_user is None else "a shell"
+        needs = "Needs the AWS CLI with the Session Manager plugin, and the SSM agent running on the instance."
+        if instance.iam_profile_arn:
+            role = f"Instance profile {instance.iam_profile_arn.rsplit('/', 1)[-1]}: it must allow SSM"
+            role += " (AmazonSSMManagedInstanceCore)."
+        else:
+            role = (
+                "⚠ This instance has no IAM instance profile, so it cannot register with Session Manager: "
+                "attach a role with AmazonSSMManagedInstanceCore first."
+            )
+        self.ec2app.push_screen(
+            InfoDialog(
+                "SSM session command",
+                f"Session Manager opens {shell} on {describe(instance)} with no SSH key, open port or public IP. "
+                f"{needs} {role}",
+                ssm_command(instance, self.ec2app.gateway.chosen_profile),
+                "SSM session command",
             )
         )
