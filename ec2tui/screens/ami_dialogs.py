@@ -47,7 +47,7 @@ class AmiResultDialog(ModalScreen[str | None]):
     BINDINGS = [
         Binding("c", "copy", "Copy AMI ID", id="ami_result.copy"),
         Binding("g", "go", "Go to region", id="ami_result.go"),
-        Binding("escape,enter", "close", "Close", id="ami_result.close"),
+        Binding("escape,enter,q", "close", "Close", id="ami_result.close"),
     ]
 
     def __init__(self, title: str, body: str, image_id: str, region: str) -> None:

@@ -23,7 +23,7 @@ class InfoDialog(ModalScreen[None]):
 
     BINDINGS = [
         Binding("c", "copy", "Copy", id="info.copy"),
-        Binding("escape,enter", "close", "Close", id="info.close"),
+        Binding("escape,enter,q", "close", "Close", id="info.close"),
     ]
 
     def __init__(self, title: str, body: str, value: str, what: str) -> None:

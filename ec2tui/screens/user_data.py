@@ -18,7 +18,7 @@ class UserDataScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="user_data.close"),
+        Binding("escape,q", "close", "Close", id="user_data.close"),
         Binding("c", "copy", "Copy user data", id="user_data.copy"),
         Binding("d", "toggle_decoded", "Decode again", id="user_data.decode"),
     ]
