@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 import boto3
@@ -153,11 +154,12 @@ def _seed_instance_profile(iam: Any) -> None:
 
 
 def seed_region(region: str, ec2: Any, ssm: Any) -> None:
+    seeded: dict[str, str] = {}
     if importlib.util.find_spec("ec2tui.demo.seed_images") is not None:
         from ec2tui.demo.seed_images import seed_images
 
-        seed_images(DEMO_ACCOUNT, region, ec2, ssm)
-    images = _pick_images(ec2, ssm)
+        seeded = seed_images(DEMO_ACCOUNT, region, ec2, ssm)
+    images = _pick_images(ec2, ssm, seeded)
     subnets = _seed_network(ec2, region)
     groups = _seed_groups(ec2, subnets["vpc"])
     for key in KEY_PAIRS:
@@ -165,14 +167,23 @@ def seed_region(region: str, ec2: Any, ssm: Any) -> None:
     _seed_instances(ec2, region, images, subnets, groups)
 
 
-def _pick_images(ec2: Any, ssm: Any) -> dict[str, str]:
-    """Image IDs for the fleet, preferring the seeded Quick Start images; Amazon Linux is always there in moto."""
+def _pick_images(ec2: Any, ssm: Any, seeded: dict[str, str]) -> dict[str, str]:
+    """Image IDs for the fleet: the seeded Quick Start images (``seeded``: ID by name and by SSM parameter, which
+    saves a round trip each), else asked of moto, which always has Amazon Linux."""
     images: dict[str, str] = {}
     for arch, key in (("x86_64", "al2023"), ("arm64", "al2023-arm")):
+        parameter = AL2023_PARAM.format(arch=arch)
+        if parameter in seeded:
+            images[key] = seeded[parameter]
+            continue
         with contextlib.suppress(Exception):  # the parameter only exists in moto's big regions
-            images[key] = ssm.get_parameter(Name=AL2023_PARAM.format(arch=arch))["Parameter"]["Value"]
+            images[key] = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
     patterns = {"ubuntu": "*ubuntu*24.04*", "debian": "debian-12*", "windows": "Windows_Server-2022*"}
     for key, pattern in patterns.items():
+        x86 = [image for name, image in seeded.items() if fnmatchcase(name, pattern) and "arm64" not in name]
+        if x86:
+            images[key] = x86[0]
+            continue
         found = ec2.describe_images(
             Filters=[{"Name": "name", "Values": [pattern]}, {"Name": "architecture", "Values": ["x86_64"]}]
         ).get("Images", [])

@@ -393,12 +393,14 @@ def _catalog(account: str, region: str, now: datetime) -> list[DemoImage]:
     ]
 
 
-def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
+def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> dict[str, str]:
     """Seed the AMI catalog of ``region``: Quick Start parameters and images, Marketplace, Community, shared, own.
 
     Everything goes straight into moto's backends (``ec2``/``ssm`` are accepted for symmetry with the other seeders:
     boto3 can do none of it, and skipping HTTP keeps this under a few milliseconds a region).
+    Returns the image ID of every image created, by name and by the SSM parameter that now points at it.
     """
+    created: dict[str, str] = {}
     backend = ec2_backends[account_id][region]
     parameters = ssm_backends[account_id][region]._parameters
     now = datetime.now(UTC).replace(microsecond=0)
@@ -439,7 +441,9 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
         for account in spec.shared_with:
             ami.launch_permissions.append({"UserId": account})
         backend.amis[image_id] = ami
+        created.setdefault(spec.name, image_id)
         if spec.parameter:
+            created[spec.parameter] = image_id
             # A new version: moto's own value, if any, points at an image it did not load.
             parameters[spec.parameter].append(
                 Parameter(
@@ -455,6 +459,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> None:
                     data_type="aws:ec2:image",
                 )
             )
+    return created
 
 
 def _resolves(parameters: Any, name: str, backend: Any) -> bool:
