@@ -39,8 +39,9 @@ class Ec2App(App[None]):
     DEFAULT_MODE = "regions"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("colon", "prompt", "Command", key_display=":", id="app.prompt"),
+        # Shown in the header (AppHeader.KEYS_HINT): the footer is left to each screen's own keys.
+        Binding("question_mark", "help", "Help", key_display="?", show=False, id="app.help"),
+        Binding("colon", "prompt", "Command", key_display=":", show=False, id="app.prompt"),
     ]
 
     region: reactive[str] = reactive("")

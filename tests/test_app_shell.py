@@ -47,7 +47,8 @@ async def test_enter_switches_region_and_header_follows(app):
         await settle(pilot)
         assert app.region == "eu-west-1" and app.gateway.region == "eu-west-1"
         assert row_named(app, "eu-west-1")[0] == "●" and row_named(app, "us-east-1")[0] == ""
-        assert "region eu-west-1" in static_text(app, "AppHeader")
+        header = static_text(app, "AppHeader")
+        assert "region eu-west-1" in header and header.rstrip().endswith("? help  : command")
         assert "Region is now eu-west-1" in notifications(app)
 
 

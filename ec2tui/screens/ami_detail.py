@@ -213,7 +213,7 @@ class AmiDetailScreen(AmiActions, Screen[None]):
             yield Static(id="ami-devices")
             yield Static(id="ami-permissions")
             yield Static(id="ami-tags")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Footer).compact = True

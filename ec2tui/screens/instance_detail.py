@@ -262,7 +262,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         Binding("m", "open_ami", "AMI", id="instance.ami"),
         *ACTION_BINDINGS,
         Binding("c", "copy_id", "Copy ID", id="instance.copy"),
-        Binding("ctrl+r", "refresh", "Refresh", id="instance.refresh"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="instance.refresh"),  # it refreshes itself too
     ]
 
     def __init__(self, instance: Instance) -> None:
@@ -285,7 +285,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
             yield Static(id="detail-storage")
             yield Static(id="detail-tags")
             yield Static(id="detail-user-data")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Footer).compact = True

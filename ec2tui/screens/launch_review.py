@@ -137,7 +137,7 @@ class LaunchReviewScreen(Screen[None]):
                 id="review-dry-run",
                 markup=False,
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         title = Text("Review launch", style="bold")

@@ -120,7 +120,7 @@ class ListScreen(Screen[None], Generic[T]):
             yield FilterInput(
                 placeholder="filter: type to narrow the list · enter: back to the list · esc: clear", id="filter"
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def table(self) -> DataTable:

@@ -13,9 +13,25 @@ class AppHeader(Static):
     AppHeader { dock: top; height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
+    KEYS_HINT = (("?", "help"), (":", "command"))
+    """App-wide keys, shown here rather than in the footer, which screens fill with their own."""
+
     def on_mount(self) -> None:
+        self._info = Text()
         self.watch(self.app, "region", self._refresh_text)
         self.watch(self.app, "account", self._refresh_text)
+
+    def render(self) -> Text:
+        text = self._info.copy() if hasattr(self, "_info") else Text()
+        hint = Text()
+        for key, what in self.KEYS_HINT:
+            hint.append(f"  {key} ", style="bold")
+            hint.append(what, style="dim")
+        room = self.content_size.width - text.cell_len - hint.cell_len
+        if room >= 1:
+            text.append(" " * room)
+            text.append_text(hint)
+        return text
 
     def _refresh_text(self, _value: object = None) -> None:
         app = self.app
@@ -40,4 +56,5 @@ class AppHeader(Static):
             text.append(" ")
         if getattr(app, "read_only", False):
             text.append(" READ-ONLY ", style="bold white on dark_green")
-        self.update(text)
+        self._info = text
+        self.refresh()
