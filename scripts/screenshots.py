@@ -124,7 +124,10 @@ SHOTS: dict[str, Step] = {
     "instances-all-regions": instances_all_regions,
     "instance-detail": instance_detail,
     "terminate": terminate_confirmation,
+    "instances-light": instances,
 }
+THEMES = {"instances-light": "textual-light"}
+"""Shots taken in another theme than the default (what a light terminal's user picks with --theme)."""
 
 
 async def shoot(names: list[str]) -> None:
@@ -138,7 +141,7 @@ async def shoot(names: list[str]) -> None:
     try:
         for name in names:
             factory = ClientFactory(AwsTarget(region=DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), demo_session())
-            app = Ec2App(Gateway(factory), demo=True)
+            app = Ec2App(Gateway(factory), demo=True, theme=THEMES.get(name))
             async with app.run_test(size=SIZE) as pilot:
                 await SHOTS[name](pilot)
                 await settle(pilot)
