@@ -71,6 +71,47 @@ async def test_concurrent_identical_reads_share_one_call(gateway):
     assert results == [42] * 5 and calls == 1
 
 
+async def test_a_load_outlives_a_caller_that_gave_up(gateway):
+    """Leaving a screen mid-load cancels its worker; the answer still arrives, is cached, and a new caller joins."""
+    calls = 0
+    release = threading.Event()
+
+    def slow() -> int:
+        nonlocal calls
+        calls += 1
+        release.wait(5)
+        return 42
+
+    first = asyncio.ensure_future(gateway.core.cached("k", 1, slow, region="us-east-1"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    second = asyncio.ensure_future(gateway.core.cached("k", 1, slow, region="us-east-1"))
+    await asyncio.sleep(0.05)
+    release.set()
+    assert await second == 42 and calls == 1, "the second caller joined the first call"
+    assert first.cancelled()
+    assert await gateway.core.cached("k", 1, slow, region="us-east-1") == 42 and calls == 1, "and it was cached"
+
+
+async def test_a_load_that_straddles_an_invalidation_is_not_cached(gateway):
+    calls = 0
+    release = threading.Event()
+
+    def load() -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            release.wait(5)
+        return calls
+
+    pending = asyncio.ensure_future(gateway.core.cached("k", 1, load, region="us-east-1"))
+    await asyncio.sleep(0.05)
+    await gateway.core.invalidate("us-east-1")  # e.g. a mutation finished while the read was on its way
+    release.set()
+    assert await pending == 1
+    assert await gateway.core.cached("k", 1, load, region="us-east-1") == 2, "the old answer was not cached"
+
+
 async def test_invalidate_one_region_keeps_the_others(gateway):
     calls: list[str] = []
 

@@ -75,7 +75,10 @@ async def test_community_pages_through_the_gateway(gateway, ec2):
 async def test_paging_a_server_that_ignores_max_results_downloads_its_answer_once(gateway, image_id):
     for n in range(20):
         foreign_image(REGION, f"tool-{n:02d}", owner=COMMUNITY_OWNER, public=True)
-    requests = RequestLog(gateway.core.factory.ec2(REGION), "DescribeImages")
+    search_client = gateway.core.factory.ec2(REGION, search=True)
+    # Patient enough for moto's 50,000-image answer (~30 s): a read timeout would only make it start over.
+    assert search_client.meta.config.read_timeout >= 300 and gateway.core.factory.ec2(REGION) is not search_client
+    requests = RequestLog(search_client, "DescribeImages")
 
     async def every_page(refresh: bool = False) -> list[str]:
         pages = [await gateway.images.community_page(page_size=6, refresh=refresh)]

@@ -25,6 +25,11 @@ CLIENT_CONFIG = Config(
 )
 
 
+SEARCH_CONFIG = Config(read_timeout=300, retries={"mode": "standard", "max_attempts": 2})
+"""For public image searches: EC2 answers them in seconds, but a server that ignores paging (moto) spends ~30 s
+rendering 50,000 images, and a read timeout would only make it start again (and again, once per retry)."""
+
+
 @dataclass(frozen=True)
 class AwsTarget:
     """Where to talk to: follows the AWS CLI (profile, region, endpoint URL)."""
@@ -52,7 +57,7 @@ class ClientFactory:
         self.target = target
         self.config = CLIENT_CONFIG.merge(config) if config else CLIENT_CONFIG
         self._session = session
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, bool], Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -74,14 +79,16 @@ class ClientFactory:
         """The region the CLI would use: --region, then AWS_REGION/AWS_DEFAULT_REGION/profile, else us-east-1."""
         return self.target.region or self.session.region_name or DEFAULT_REGION
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: str, region: str | None = None, *, search: bool = False) -> Any:
+        """The client for ``service`` in ``region``; ``search=True`` gives one patient enough for huge answers."""
         region = region or self.default_region
-        key = (service, region)
+        key = (service, region, search)
         session = self.session
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                kwargs: dict[str, Any] = {"region_name": region, "config": self.config}
+                config = self.config.merge(SEARCH_CONFIG) if search else self.config
+                kwargs: dict[str, Any] = {"region_name": region, "config": config}
                 if self.target.endpoint_url:
                     kwargs["endpoint_url"] = self.target.endpoint_url
                 try:
@@ -91,8 +98,8 @@ class ClientFactory:
                 self._clients[key] = client
             return client
 
-    def ec2(self, region: str | None = None) -> Any:
-        return self.client("ec2", region)
+    def ec2(self, region: str | None = None, *, search: bool = False) -> Any:
+        return self.client("ec2", region, search=search)
 
 
 def endpoint_from_env() -> str | None:

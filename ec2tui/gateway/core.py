@@ -6,6 +6,7 @@ Everything here is asyncio-side; the service functions it calls (``ec2tui.aws``)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
@@ -55,6 +56,8 @@ class GatewayCore:
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="ec2tui-aws")
         self._cache = SimpleMemoryCache()
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._generation = 0
+        """Bumped by every invalidation: a load that started before one does not fill the cache."""
         self.calls: Counter[str] = Counter()
         """How many times each cached loader actually ran (cache misses), by key kind: used by tests and bench."""
         self._calls_lock = threading.Lock()
@@ -89,7 +92,9 @@ class GatewayCore:
     ) -> T:
         """Return the cached value for (region, kind, key), or run ``loader`` in a thread and cache it.
 
-        ``refresh=True`` bypasses the cache (and overwrites it). Concurrent identical reads share one call.
+        ``refresh=True`` bypasses the cache (and overwrites it). Concurrent identical reads share one call, and a
+        load outlives the caller that started it: a screen that is left mid-load (its worker cancelled) does not
+        throw the answer away, so coming back joins the same call instead of asking AWS again.
         """
         cache_key = f"{self._namespace(region)}{kind}:{key!r}"
         if not refresh:
@@ -99,26 +104,29 @@ class GatewayCore:
             pending = self._inflight.get(cache_key)
             if pending is not None:
                 return await asyncio.shield(pending)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._inflight[cache_key] = future
-        try:
-            with self._calls_lock:
-                self.calls[kind] += 1
-            value = await self.run(loader)
-        except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
-                future.exception()  # mark retrieved: waiters re-raise it, nobody else must
-            raise
-        finally:
-            if self._inflight.get(cache_key) is future:
-                del self._inflight[cache_key]
-        await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
-        future.set_result(value)
+        task = asyncio.ensure_future(self._load(cache_key, kind, loader, ttl))
+        self._inflight[cache_key] = task
+        task.add_done_callback(partial(self._loaded, cache_key))
+        return await asyncio.shield(task)
+
+    async def _load(self, cache_key: str, kind: str, loader: Callable[[], T], ttl: float | None) -> T:
+        generation = self._generation
+        with self._calls_lock:
+            self.calls[kind] += 1
+        value = await self.run(loader)
+        if generation == self._generation:  # an invalidation meanwhile means this answer may predate the change
+            await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
         return value
+
+    def _loaded(self, cache_key: str, task: asyncio.Future[Any]) -> None:
+        if self._inflight.get(cache_key) is task:
+            del self._inflight[cache_key]
+        if not task.cancelled():
+            task.exception()  # retrieved here: when every caller has gone, nobody else would
 
     async def invalidate(self, region: str | None = None) -> None:
         """Forget cached reads for one region, or for everything (``region=None``)."""
+        self._generation += 1
         if region is None:
             await self._cache.clear()
         else:
@@ -158,6 +166,9 @@ class GatewayCore:
             yield await next_done
 
     def close(self) -> None:
+        for task in list(self._inflight.values()):
+            with contextlib.suppress(RuntimeError):  # its loop may be closed already
+                task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 

@@ -89,7 +89,7 @@ class ImagesApi:
         return await self.core.cached(
             kind,
             (query, next_token, page_size),
-            lambda: fetch(factory.ec2(region), query, next_token, page_size, self.oversized),
+            lambda: fetch(factory.ec2(region, search=True), query, next_token, page_size, self.oversized),
             region=region,
             refresh=refresh,
             ttl=IMAGES_TTL,
