@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 import pyperclip
 import pytest
 from botocore.config import Config
@@ -35,6 +38,28 @@ async def test_regions_appear_with_opt_in_status_and_counts(app):
         assert us_east[3] == "opt-in-not-required"
         assert us_east[4].strip() == "3" and us_east[5].strip() == "3"
         assert row_named(app, "ap-east-1")[4] == "not enabled"
+        assert "38 regions" in static_text(app, "#title")
+
+
+async def test_a_slow_load_counts_its_seconds_in_the_title(app, monkeypatch):
+    answer = asyncio.Event()
+    real = app.gateway.regions.list
+
+    async def slow(*args, **kwargs):
+        await answer.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(app.gateway.regions, "list", slow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        assert static_text(app, "#title").endswith("loading…")
+        for _ in range(50):  # from the third second on, the title counts (polled: a loaded CI machine is slow)
+            await pilot.pause(0.2)
+            if re.search(r"loading… \d+ s$", static_text(app, "#title")):
+                break
+        assert re.search(r"loading… \d+ s$", static_text(app, "#title")), "the wait is counted, not a frozen spinner"
+        answer.set()
+        await settle(pilot)
         assert "38 regions" in static_text(app, "#title")
 
 

@@ -333,6 +333,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             self.ec2app.notify(f"Every matching image is loaded ({len(self.items)}).", markup=False)
             return
         self.loading_more = True
+        self.start_wait_clock()
         self.update_title()
         self.run_worker(
             self._load_more(self._generation, self.next_token), group="more", exclusive=True, exit_on_error=False
@@ -342,6 +343,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         try:
             page = await self._page(token, False)
         except Ec2TuiError as exc:
+            self.stop_wait_clock()
             if generation == self._generation:
                 self.loading_more = False
                 self.update_title()
@@ -349,6 +351,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             return
         if generation != self._generation:
             return  # the category, search or region changed meanwhile
+        self.stop_wait_clock()
         self.loading_more = False
         self.next_token = page.next_token
         self.add_items(page.images)
@@ -501,11 +504,11 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         if query:
             title.append(f"  search '{query}'", style="bold cyan")
         if self.loading_data:
-            title.append("  loading…", style="italic")
+            title.append(f"  {self.waiting()}", style="italic")
         elif self.error is None and self.category.paged:
             title.append(f"  {total} loaded", style="dim")
             if self.loading_more:
-                title.append(" · loading the next page…", style="italic")
+                title.append(f" · {self.waiting('loading the next page')}", style="italic")
             elif self.next_token:
                 title.append(" · more on the server: m (or move past the last row) loads the next page", style="dim")
             elif total:

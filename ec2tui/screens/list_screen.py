@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -12,6 +13,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ec2tui.errors import Ec2TuiError
@@ -73,6 +75,8 @@ class ListScreen(Screen[None], Generic[T]):
         self.loaded_region: str | None = None
         self.error: str | None = None
         self.loading_data = False
+        self._waiting_since = 0.0
+        self._wait_clock: Timer | None = None
         self.refreshing = False
         """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
 
@@ -151,6 +155,7 @@ class ListScreen(Screen[None], Generic[T]):
         self.loaded_region = self.ec2app.region
         self.loading_data = True
         self.table.loading = True
+        self.start_wait_clock()
         self.update_title()
         try:
             items = await self.fetch(refresh)
@@ -160,8 +165,25 @@ class ListScreen(Screen[None], Generic[T]):
         finally:
             self.loading_data = False
             self.table.loading = False
+            self.stop_wait_clock()
         self.error = None
         self.set_items(items)
+
+    def start_wait_clock(self) -> None:
+        """Count the seconds of a load in the title, so a slow answer never looks like a hang."""
+        self._waiting_since = time.monotonic()
+        if self._wait_clock is None:
+            self._wait_clock = self.set_interval(1.0, self.update_title)
+
+    def stop_wait_clock(self) -> None:
+        if self._wait_clock is not None:
+            self._wait_clock.stop()
+            self._wait_clock = None
+
+    def waiting(self, what: str = "loading") -> str:
+        """``loading…``, and from the third second on ``loading… 12 s``."""
+        waited = time.monotonic() - self._waiting_since
+        return f"{what}… {waited:.0f} s" if waited >= 2 else f"{what}…"
 
     def show_error(self, message: str) -> None:
         self.error = message
@@ -221,7 +243,7 @@ class ListScreen(Screen[None], Generic[T]):
         title = Text(self.screen_title(), style="bold")
         shown, total = self.table.row_count, len(self.items)
         if self.loading_data:
-            title.append("  loading…", style="italic")
+            title.append(f"  {self.waiting()}", style="italic")
         elif self.error is None:
             title.append(f"  {total} {self.NOUN}", style="dim")
         if self.filter_text:
