@@ -8,8 +8,12 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ec2tui import __version__
+
+if TYPE_CHECKING:
+    from ec2tui.gateway import Gateway
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if demo is not None:
             demo.stop()
-    return app.return_code or 0
+    return finish(gateway, app.return_code or 0)
+
+
+def finish(gateway: Gateway, code: int) -> int:
+    """Leave now, even while an AWS call is still out: Python would wait for its worker thread before exiting (up to
+    a read timeout, minutes for a huge search), and quitting must never hang. Nothing is lost: the UI is gone and
+    every change the user made has already been sent."""
+    if gateway.busy:
+        gateway.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _check_credentials(factory) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -86,3 +89,47 @@ def test_malformed_keymap_is_a_clean_error(tmp_path, monkeypatch, capsys):
     assert main(["--demo"]) == 2
     err = capsys.readouterr().err
     assert "keymap.toml" in err and "Traceback" not in err
+
+
+QUIT_WHILE_BUSY = """
+import asyncio, threading, time
+from ec2tui.aws.clients import AwsTarget, ClientFactory
+from ec2tui.cli import finish
+from ec2tui.gateway import Gateway
+
+gateway = Gateway(ClientFactory(AwsTarget(region="us-east-1")))
+started = threading.Event()
+
+def slow_call():
+    started.set()
+    time.sleep(60)  # a call still out when the user quits (e.g. a huge answer on its way)
+
+async def main():
+    asyncio.ensure_future(gateway.core.run(slow_call))
+    await asyncio.get_running_loop().run_in_executor(None, started.wait)
+    assert gateway.busy
+    print("quitting", flush=True)
+
+asyncio.run(main())
+finish(gateway, 0)
+"""
+
+
+def test_quitting_never_waits_for_a_call_still_out():
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", QUIT_WHILE_BUSY], capture_output=True, text=True, timeout=50, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "quitting" in result.stdout
+    assert time.monotonic() - started < 30, "the process waited for the worker thread"
+
+
+async def test_busy_is_true_only_while_a_call_runs(gateway):
+    release = threading.Event()
+    call = asyncio.ensure_future(gateway.core.run(release.wait, 5))
+    await asyncio.sleep(0.05)
+    assert gateway.busy
+    release.set()
+    await call
+    assert not gateway.busy

@@ -49,6 +49,11 @@ class Gateway:
         return self.core.factory.profile_name
 
     @property
+    def busy(self) -> bool:
+        """Whether an AWS call is still out in a worker thread."""
+        return self.core.busy
+
+    @property
     def chosen_profile(self) -> str | None:
         """The profile the user named (``--profile``/``AWS_PROFILE``); None for the default chain."""
         return self.core.factory.target.profile or os.environ.get("AWS_PROFILE") or None

@@ -61,6 +61,8 @@ class GatewayCore:
         self.calls: Counter[str] = Counter()
         """How many times each cached loader actually ran (cache misses), by key kind: used by tests and bench."""
         self._calls_lock = threading.Lock()
+        self._running = 0
+        self._running_lock = threading.Lock()
 
     # -- running --------------------------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -70,11 +72,25 @@ class GatewayCore:
         if self._ready is not None:
             call = partial(_after, self._ready, call)
         try:
-            return await loop.run_in_executor(self._executor, call)
+            return await loop.run_in_executor(self._executor, self._counted, call)
         except Ec2TuiError:
             raise
         except Exception as exc:
             raise translate(exc) from exc
+
+    def _counted(self, call: Callable[[], T]) -> T:
+        with self._running_lock:
+            self._running += 1
+        try:
+            return call()
+        finally:
+            with self._running_lock:
+                self._running -= 1
+
+    @property
+    def busy(self) -> bool:
+        """Whether a call is running in a worker thread right now (threads cannot be interrupted)."""
+        return self._running > 0
 
     def _namespace(self, region: str) -> str:
         target = self.factory.target
