@@ -45,7 +45,7 @@ async def median_of(times: int, call: Callable[[], Awaitable[object]]) -> float:
 
 def bench_demo_start() -> object:
     from ec2tui.demo.seed import DEMO_REGIONS, demo_session, seed_demo
-    from ec2tui.demo.server import start_demo
+    from ec2tui.demo.server import freeze_seeded_state, start_demo
 
     with timer() as start:
         demo = start_demo(seed=False)
@@ -53,6 +53,7 @@ def bench_demo_start() -> object:
         demo_session().client("ec2", region_name=DEMO_REGIONS[0], endpoint_url=demo.endpoint_url).describe_regions()
     with timer() as seed:
         seed_demo(demo.endpoint_url)
+    freeze_seeded_state()  # as `ec2tui --demo` does once seeded
     record("demo: start the moto server", start["elapsed"])
     record("demo: moto's first EC2 request (it imports its EC2 model)", first["elapsed"])
     record(f"demo: seed {len(DEMO_REGIONS)} regions", seed["elapsed"], target="target < 2 s")
