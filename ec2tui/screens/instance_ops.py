@@ -6,14 +6,14 @@ instances a batch action applies to) and ``cursor_instance`` (the one a single-i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_confirmation_phrase
-from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
+from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState, StateChange
 from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
@@ -402,25 +402,34 @@ class InstanceActions:
         self.ec2app.copy_and_notify(ip, kind)
 
     def action_ssh_command(self) -> None:
+        self._with_running_detail(self._show_ssh, "connecting")
+
+    def action_ssm_command(self) -> None:
+        self._with_running_detail(self._show_ssm, "opening a session")
+
+    def _with_running_detail(self, show: Callable[[InstanceDetail], None], doing: str) -> None:
+        """Fetch the selected instance's detail (AMI, profile) and ``show`` it, if the instance is running."""
         instance = self.cursor_instance()
         if instance is None:
             self.ec2app.notify("No instance selected.", severity="warning")
             return
-        self.run_worker(self._show_ssh(instance), group="instance-ssh", exclusive=True, exit_on_error=False)
-
-    async def _show_ssh(self, instance: Instance) -> None:
         if instance.state != InstanceState.RUNNING:
             self.ec2app.notify(
-                f"{label(instance)} is {instance.state}: start it before connecting.",
-                severity="warning",
-                markup=False,
+                f"{label(instance)} is {instance.state}: start it before {doing}.", severity="warning", markup=False
             )
             return
-        try:
-            detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
-        except Ec2TuiError as exc:
-            self._error(exc)
-            return
+
+        async def fetch_and_show() -> None:
+            try:
+                detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
+            except Ec2TuiError as exc:
+                self._error(exc)
+                return
+            show(detail)
+
+        self.run_worker(fetch_and_show(), group="instance-connect", exclusive=True, exit_on_error=False)
+
+    def _show_ssh(self, detail: InstanceDetail) -> None:
         instance = detail.instance
         if detail.ssh_user is None:
             address = instance.public_ip or instance.private_ip
@@ -453,26 +462,7 @@ class InstanceActions:
             )
         )
 
-    def action_ssm_command(self) -> None:
-        instance = self.cursor_instance()
-        if instance is None:
-            self.ec2app.notify("No instance selected.", severity="warning")
-            return
-        self.run_worker(self._show_ssm(instance), group="instance-ssm", exclusive=True, exit_on_error=False)
-
-    async def _show_ssm(self, instance: Instance) -> None:
-        if instance.state != InstanceState.RUNNING:
-            self.ec2app.notify(
-                f"{label(instance)} is {instance.state}: start it before opening a session.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        try:
-            detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
-        except Ec2TuiError as exc:
-            self._error(exc)
-            return
+    def _show_ssm(self, detail: InstanceDetail) -> None:
         instance = detail.instance
         shell = "PowerShell" if detail.ssh_user is None else "a shell"
         needs = "Needs the AWS CLI with the Session Manager plugin, and the SSM agent running on the instance."
