@@ -52,7 +52,7 @@ async def test_a_slow_load_counts_its_seconds_in_the_title(app, monkeypatch):
     monkeypatch.setattr(app.gateway.regions, "list", slow)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
-        assert static_text(app, "#title").endswith("loading…")
+        assert "loading…" in static_text(app, "#title")
         for _ in range(50):  # from the third second on, the title counts (polled: a loaded CI machine is slow)
             await pilot.pause(0.2)
             if re.search(r"loading… \d+ s$", static_text(app, "#title")):

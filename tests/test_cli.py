@@ -128,7 +128,10 @@ def test_quitting_never_waits_for_a_call_still_out():
 async def test_busy_is_true_only_while_a_call_runs(gateway):
     release = threading.Event()
     call = asyncio.ensure_future(gateway.core.run(release.wait, 5))
-    await asyncio.sleep(0.05)
+    for _ in range(500):  # the worker thread picks the call up (slowly on a loaded machine)
+        if gateway.busy:
+            break
+        await asyncio.sleep(0.01)
     assert gateway.busy
     release.set()
     await call

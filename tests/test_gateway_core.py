@@ -71,6 +71,14 @@ async def test_concurrent_identical_reads_share_one_call(gateway):
     assert results == [42] * 5 and calls == 1
 
 
+async def _until(condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
 async def test_a_load_outlives_a_caller_that_gave_up(gateway):
     """Leaving a screen mid-load cancels its worker; the answer still arrives, is cached, and a new caller joins."""
     calls = 0
@@ -83,7 +91,7 @@ async def test_a_load_outlives_a_caller_that_gave_up(gateway):
         return 42
 
     first = asyncio.ensure_future(gateway.core.cached("k", 1, slow, region="us-east-1"))
-    await asyncio.sleep(0.05)
+    await _until(lambda: calls == 1)
     first.cancel()
     second = asyncio.ensure_future(gateway.core.cached("k", 1, slow, region="us-east-1"))
     await asyncio.sleep(0.05)
@@ -105,7 +113,7 @@ async def test_a_load_that_straddles_an_invalidation_is_not_cached(gateway):
         return calls
 
     pending = asyncio.ensure_future(gateway.core.cached("k", 1, load, region="us-east-1"))
-    await asyncio.sleep(0.05)
+    await _until(lambda: calls == 1)
     await gateway.core.invalidate("us-east-1")  # e.g. a mutation finished while the read was on its way
     release.set()
     assert await pending == 1

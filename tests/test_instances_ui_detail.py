@@ -21,6 +21,7 @@ from tests.instances_ui_helpers import (
     screen_text,
     select,
 )
+from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import notifications, settle, static_text
 
 pytest_plugins = ["tests.instances_ui_fixtures"]  # the app and fleet fixtures
@@ -231,7 +232,7 @@ async def test_detail_auto_refreshes_while_the_instance_is_transitional(app, fle
         screen = await open_detail(pilot, fleet["web-2"])
         assert "pending" in static_text(app, "#title") and "⟳ auto-refresh every 0.2s" in static_text(app, "#title")
         pending.clear()
-        await pilot.pause(0.6)
+        await wait_for(pilot, lambda: "auto-refresh" not in static_text(app, "#title"), what="the refresh to stop")
         await settle(pilot)
         assert "running" in static_text(app, "#title") and "auto-refresh" not in static_text(app, "#title")
         assert screen._timer is None

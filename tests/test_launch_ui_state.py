@@ -18,6 +18,7 @@ from tests.launch_ui_helpers import (
     tab_to,
     type_text,
 )
+from tests.test_amis_ui_helpers import wait_for
 from tests.test_images_helpers import foreign_image
 from tests.ui_helpers import notifications, settle
 
@@ -55,7 +56,8 @@ async def test_a_draft_is_saved_and_restored_on_a_new_app_start(launch_app, fact
         await type_text(pilot, "drafted")
         await tab_to(pilot, "#instance-type")
         await type_text(pilot, "m5.large")
-        await pilot.pause(0.4)  # the draft is written once typing pauses
+        # the draft is written once typing pauses (polled: timers run late on a loaded machine)
+        await wait_for(pilot, lambda: drafts.draft_path().exists() and "m5.large" in drafts.draft_path().read_text())
     path = drafts.draft_path()
     assert path.is_relative_to(launch_env) and stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
