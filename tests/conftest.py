@@ -26,6 +26,7 @@ os.environ.update(
 )
 
 import boto3  # noqa: E402
+import pyperclip  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
@@ -72,3 +73,13 @@ def no_default_amis(aws, monkeypatch):
     moto rebuilds them on reset, and a rebuild with the switch still on leaks image-less regions into later tests.
     """
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
+@pytest.fixture
+def clipboard(monkeypatch) -> list[str]:
+    """What the app copies through pyperclip (the system clipboard), outside SSH so that pyperclip is used."""
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    return copied

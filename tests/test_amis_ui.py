@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pyperclip
 import pytest
 from textual.widgets import Tabs
 
@@ -152,16 +151,12 @@ async def test_filter_narrows_the_loaded_rows_on_full_names(app):
         assert len(table_rows(app)) == total
 
 
-async def test_c_copies_the_ami_id(app, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
+async def test_c_copies_the_ami_id(app, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_amis(pilot, app, "mine")
         image = select_row(app, f"db-postgres16-{LAST_MONTH}")
         await pilot.press("c")
-        assert copied == [image.id]
+        assert clipboard == [image.id]
         assert any(f"Copied AMI ID {image.id}" in n for n in notifications(app))
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Copy AMI ID", "Copy AMI to region", "Share AMI", "Make AMI public"} <= titles
@@ -169,11 +164,7 @@ async def test_c_copies_the_ami_id(app, monkeypatch):
         assert {"Make AMI private", "Deregister AMI", "Show AMI details", "Filter list", "Refresh"} <= titles
 
 
-async def test_detail_shows_block_devices_and_launch_permissions(app, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
+async def test_detail_shows_block_devices_and_launch_permissions(app, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_amis(pilot, app, "mine")
         image = select_row(app, f"db-postgres16-{LAST_MONTH}")
@@ -191,7 +182,7 @@ async def test_detail_shows_block_devices_and_launch_permissions(app, monkeypatc
         assert "/dev/xvda  (ebs)" in summary and "this account" in summary
         assert "Shared with       no accounts" in shown_text(app, "#ami-permissions")
         await pilot.press("c")
-        assert copied == [image.id]
+        assert clipboard == [image.id]
         await pilot.press("escape")
         await pilot.pause()
         select_row(app, f"web-server-golden-{MONTH}")

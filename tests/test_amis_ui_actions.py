@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import boto3
-import pyperclip
 import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import Checkbox, Input, Select
@@ -71,11 +70,7 @@ def palette(app: Ec2App, title: str):
     return next(c.callback for c in app.get_system_commands(app.screen) if c.title == title)
 
 
-async def test_copy_to_region_creates_the_ami_there_and_shows_its_id(app, ec2, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
+async def test_copy_to_region_creates_the_ami_there_and_shows_its_id(app, ec2, clipboard):
     eu = boto3.client("ec2", region_name="eu-west-1")
     assert eu.describe_images(Owners=["self"])["Images"] == []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -104,7 +99,7 @@ async def test_copy_to_region_creates_the_ami_there_and_shows_its_id(app, ec2, m
         assert [(i["ImageId"], i["Name"]) for i in copies] == [(new_id, f"golden-eu-{MONTH}")]
         assert copies[0]["Description"] == f"Copy of {source.id} from {REGION}"
         await pilot.press("c")
-        assert copied == [new_id]
+        assert clipboard == [new_id]
         await pilot.press("g")  # go there: the region follows, My AMIs shows the copy without a refresh
         await wait_loaded(pilot, app)
         assert app.region == "eu-west-1" and app.screen.loaded_region == "eu-west-1"

@@ -103,15 +103,11 @@ async def test_filter_as_you_type_enter_and_escape(app):
         assert len(table_rows(app)) == 38
 
 
-async def test_c_copies_with_pyperclip(app, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
+async def test_c_copies_with_pyperclip(app, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("c")
-        assert copied == ["us-east-1"], "the cursor starts on the current region"
+        assert clipboard == ["us-east-1"], "the cursor starts on the current region"
         assert any("Copied region name us-east-1 (system clipboard)" in n for n in notifications(app))
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import boto3
-import pyperclip
-import pytest
 
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, InfoDialog
@@ -21,15 +19,6 @@ from tests.instances_ui_helpers import (
 from tests.ui_helpers import notifications, settle, static_text
 
 pytest_plugins = ["tests.instances_ui_fixtures"]  # the app and fleet fixtures
-
-
-@pytest.fixture
-def clipboard(monkeypatch) -> list[str]:
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
-    return copied
 
 
 async def test_stop_start_reboot_need_y_and_the_list_follows_without_ctrl_r(app, fleet):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyperclip
 import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import TextArea
@@ -68,11 +67,7 @@ async def test_detail_shows_what_to_check_before_acting(app, fleet, ec2):
         assert not app.screen.query_one("#detail-warnings").display
 
 
-async def test_user_data_opens_in_a_read_only_viewer(app, fleet, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
+async def test_user_data_opens_in_a_read_only_viewer(app, fleet, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_detail(pilot, fleet["web-1"])
         await pilot.press("u")
@@ -83,7 +78,7 @@ async def test_user_data_opens_in_a_read_only_viewer(app, fleet, monkeypatch):
         await pilot.press("x", "delete")
         assert editor.text == USER_DATA, "typing changes nothing"
         await pilot.press("c")
-        assert copied == [USER_DATA]
+        assert clipboard == [USER_DATA]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, InstanceDetailScreen)
@@ -142,31 +137,25 @@ async def test_stop_from_the_detail_updates_detail_and_list(app, fleet):
         assert rows_by_name(app)["web-1"][3] == "stopped"
 
 
-async def test_ami_key_copies_the_id_when_there_is_no_ami_screen(app, fleet, monkeypatch):
+async def test_ami_key_copies_the_id_when_there_is_no_ami_screen(app, fleet, monkeypatch, clipboard):
     import ec2tui.screens.instance_detail as detail_module
 
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.setattr(detail_module, "ami_detail_screen", lambda: None)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_detail(pilot, fleet["web-1"])
         await pilot.press("m")
-        assert copied == [fleet.image_id]
+        assert clipboard == [fleet.image_id]
         assert any("no AMI detail screen" in n for n in notifications(app))
 
 
-async def test_detail_palette_and_copy(app, fleet, monkeypatch):
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+async def test_detail_palette_and_copy(app, fleet, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_detail(pilot, fleet["web-1"])
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Show user data", "Go to AMI", "Stop", "Terminate", "Create image from instance"} <= titles
         assert {"Show SSH command", "Copy public IP", "Copy private IP", "Copy instance ID"} <= titles
         await pilot.press("c")
-        assert copied == [fleet["web-1"]]
+        assert clipboard == [fleet["web-1"]]
 
 
 def test_encoded_twice_spots_base64_text_only():

@@ -6,8 +6,6 @@ import io
 import json
 
 import boto3
-import pyperclip
-import pytest
 from rich.console import Console
 
 from ec2tui.app import Ec2App
@@ -22,15 +20,6 @@ from tests.launch_ui_helpers import (
 from tests.ui_helpers import notifications, settle
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
-
-
-@pytest.fixture
-def clipboard(monkeypatch) -> list[str]:
-    copied: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", copied.append)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    monkeypatch.delenv("SSH_TTY", raising=False)
-    return copied
 
 
 async def _ready_form(pilot, key_dir: str):
