@@ -178,6 +178,24 @@ class FormSection(Vertical):
     def facts_changed(self) -> None:
         """The AWS facts in ``state`` changed (a list loaded, the AMI's facts arrived)."""
 
+    async def sync_rows(self) -> None:
+        """Make the section's list of rows (tags, rules, volumes) show the request's items; sections with rows."""
+
+    async def rebuild_rows(
+        self, focus_index: int | None, rows: Callable[[], list[Widget]], field: str, add_button: str
+    ) -> None:
+        """Sync the rows, then put the cursor in ``field`` of row ``focus_index`` (none or out of range: on
+        ``add_button``), unless the user moved on while the rows were mounting: never pull the cursor back."""
+        before = self.app.focused
+        await self.sync_rows()
+        if self.app.focused is not None and self.app.focused is not before:
+            return
+        shown = rows()
+        if focus_index is not None and 0 <= focus_index < len(shown):
+            shown[focus_index].query_one(field).focus()
+        else:
+            self.query_one(add_button).focus()
+
     def first_focus(self) -> Widget | None:
         """Where "go to section" puts the cursor."""
         return next((w for w in self.query("*") if w.focusable), None)

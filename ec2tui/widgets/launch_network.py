@@ -229,15 +229,7 @@ class SecurityGroupSection(FormSection):
         await self.query_one("#sg-rules", RowList).sync(self._rows, group.rules if group else [], "rule")
 
     async def _rebuild(self, focus_index: int | None = None) -> None:
-        before = self.app.focused
-        await self.sync_rows()
-        if self.app.focused is not None and self.app.focused is not before:
-            return  # the user moved on while the rows were mounting: don't pull the cursor back
-        rows = list(self.query(RuleRow))
-        if focus_index is not None and 0 <= focus_index < len(rows):
-            rows[focus_index].query_one(".rule-protocol").focus()
-        else:
-            self.query_one("#add-rule").focus()
+        await self.rebuild_rows(focus_index, lambda: list(self.query(RuleRow)), ".rule-protocol", "#add-rule")
 
     def facts_changed(self) -> None:
         groups = self.state.groups

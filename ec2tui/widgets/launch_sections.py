@@ -79,15 +79,7 @@ class NameSection(FormSection):
         return [TagRow(i, tag) for i, tag in enumerate(self.request.tags)]
 
     async def _rebuild(self, focus_index: int | None = None) -> None:
-        before = self.app.focused
-        await self.sync_rows()
-        if self.app.focused is not None and self.app.focused is not before:
-            return  # the user moved on while the rows were mounting: don't pull the cursor back
-        rows = list(self.query(TagRow))
-        if focus_index is not None and 0 <= focus_index < len(rows):
-            rows[focus_index].query_one(".tag-key", Input).focus()
-        else:
-            self.query_one("#add-tag").focus()
+        await self.rebuild_rows(focus_index, lambda: list(self.query(TagRow)), ".tag-key", "#add-tag")
 
     def load(self) -> None:
         set_input(self.query_one("#name", Input), self.request.name)

@@ -121,15 +121,10 @@ class StorageSection(FormSection):
         await self.query_one("#volume-rows", RowList).sync(self._rows, self.request.volumes, "volume")
 
     async def _rebuild(self, focus_index: int | None = None) -> None:
-        before = self.app.focused
-        await self.sync_rows()
-        if self.app.focused is not None and self.app.focused is not before:
-            return  # the user moved on while the rows were mounting: don't pull the cursor back
-        rows = [r for r in self.query(VolumeRow) if r.index is not None]
-        if focus_index is not None and 0 <= focus_index < len(rows):
-            rows[focus_index].query_one(".vol-device", Input).focus()
-        else:
-            self.query_one("#add-volume").focus()
+        def extra_volumes() -> list[VolumeRow]:
+            return [r for r in self.query(VolumeRow) if r.index is not None]  # the root volume's row has no index
+
+        await self.rebuild_rows(focus_index, extra_volumes, ".vol-device", "#add-volume")
 
     @property
     def root_row(self) -> VolumeRow:
