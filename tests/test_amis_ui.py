@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from textual.widgets import Tabs
 
@@ -13,6 +11,8 @@ from ec2tui.errors import ValidationError
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.amis import AmisScreen, column_specs, fit_widths, format_search, parse_search
 from tests.test_amis_ui_helpers import (
+    LAST_MONTH,
+    MONTH,
     REGION,
     column,
     names,
@@ -23,9 +23,6 @@ from tests.test_amis_ui_helpers import (
     wait_loaded,
 )
 from tests.ui_helpers import notifications, settle, static_text, table_rows
-
-MONTH = datetime.now(UTC).strftime("%Y-%m")
-LAST_MONTH = (datetime.now(UTC) - timedelta(days=31)).strftime("%Y-%m")
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ and --read-only refusals. Each asserts on what moto holds afterwards."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -24,6 +22,8 @@ from ec2tui.screens.ami_dialogs import (
 from ec2tui.screens.amis import AmisScreen
 from ec2tui.screens.confirm import ConfirmScreen
 from tests.test_amis_ui_helpers import (
+    LAST_MONTH,
+    MONTH,
     REGION,
     column,
     names,
@@ -35,8 +35,6 @@ from tests.test_amis_ui_helpers import (
 )
 from tests.ui_helpers import notifications, settle, static_text
 
-MONTH = datetime.now(UTC).strftime("%Y-%m")
-LAST_MONTH = (datetime.now(UTC) - timedelta(days=31)).strftime("%Y-%m")
 GOLDEN = f"web-server-golden-{MONTH}"  # own, private, shared with 210987654321
 POSTGRES = f"db-postgres16-{LAST_MONTH}"  # own, two EBS snapshots
 PARTNER = "210987654321"

@@ -7,7 +7,7 @@ import copy
 import io
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -25,6 +25,9 @@ from tests.ui_helpers import table_rows
 
 ACCOUNT = DEFAULT_ACCOUNT_ID
 REGION = "us-east-1"
+MONTH = datetime.now(UTC).strftime("%Y-%m")
+LAST_MONTH = (datetime.now(UTC) - timedelta(days=31)).strftime("%Y-%m")
+"""The demo catalogue names its images by month (seed_images): this month's and last month's."""
 COMMUNITY_OWNER = "210987654321"
 
 
