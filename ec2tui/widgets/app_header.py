@@ -16,13 +16,17 @@ class AppHeader(Static):
     KEYS_HINT = (("?", "help"), (":", "command"))
     """App-wide keys, shown here rather than in the footer, which screens fill with their own."""
 
-    def on_mount(self) -> None:
+    def __init__(self) -> None:
+        super().__init__()
         self._info = Text()
+        """Profile, account, region, endpoint and mode: rebuilt when they change; render() adds the key hints."""
+
+    def on_mount(self) -> None:
         self.watch(self.app, "region", self._refresh_text)
         self.watch(self.app, "account", self._refresh_text)
 
     def render(self) -> Text:
-        text = self._info.copy() if hasattr(self, "_info") else Text()
+        text = self._info.copy()
         hint = Text()
         for key, what in self.KEYS_HINT:
             hint.append(f"  {key} ", style="bold")
