@@ -48,6 +48,27 @@ async def test_leaving_the_form_and_coming_back_keeps_everything(launch_app):
         assert form.query_one("#max-count").value == "3" and form.request.max_count == 3
 
 
+async def test_adding_and_removing_rows_puts_the_cursor_where_the_user_goes_on(launch_app):
+    app = launch_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        for key in ("team", "env"):
+            await tab_to(pilot, "#add-tag")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.focused is form.query(".tag-key").last(), "a new row takes the cursor"
+            await type_text(pilot, key)
+        await tab_to(pilot, ".remove-row")  # the last row's
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [t.key for t in form.request.tags] == ["team"]
+        assert app.focused is form.query_one(".tag-key"), "the row before it takes the cursor"
+        await tab_to(pilot, ".remove-row")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.request.tags == [] and app.focused is form.query_one("#add-tag"), "no rows left: the add button"
+
+
 async def test_a_draft_is_saved_and_restored_on_a_new_app_start(launch_app, factory, launch_env):
     app = launch_app
     async with app.run_test(size=(120, 40)) as pilot:

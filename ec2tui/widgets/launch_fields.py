@@ -188,8 +188,9 @@ class FormSection(Vertical):
         ``add_button``), unless the user moved on while the rows were mounting: never pull the cursor back."""
         before = self.app.focused
         await self.sync_rows()
-        if self.app.focused is not None and self.app.focused is not before:
-            return
+        focused = self.app.focused
+        if focused is not None and focused is not before and (before is None or before.is_attached):
+            return  # (a focus that left a removed row was moved by Textual, not by the user)
         shown = rows()
         if focus_index is not None and 0 <= focus_index < len(shown):
             shown[focus_index].query_one(field).focus()
