@@ -14,25 +14,26 @@ from ec2tui.errors import AwsError, ReadOnlyError
 async def test_calls_run_off_the_event_loop(gateway):
     loop_thread = threading.get_ident()
     seen: list[int] = []
+    ticks = 0
+    loop_ticked = threading.Event()
 
     def blocking() -> str:
         seen.append(threading.get_ident())
-        time.sleep(0.2)
-        return "done"
-
-    ticks = 0
+        # returns only once the event loop has ticked five times meanwhile: were the call on the loop, it never would
+        return "done" if loop_ticked.wait(10) else "the loop was blocked"
 
     async def ticker() -> None:
         nonlocal ticks
         while True:
             await asyncio.sleep(0.01)
             ticks += 1
+            if ticks >= 5:
+                loop_ticked.set()
 
     task = asyncio.create_task(ticker())
     assert await gateway.core.run(blocking) == "done"
     task.cancel()
     assert seen and seen[0] != loop_thread
-    assert ticks >= 5, "the event loop was blocked while the call ran"
 
 
 async def test_second_read_is_a_cache_hit_and_refresh_bypasses_it(gateway, monkeypatch):
@@ -135,17 +136,18 @@ async def test_invalidate_one_region_keeps_the_others(gateway):
 
 
 async def test_fan_out_is_concurrent_and_keeps_failed_regions_separate(gateway):
+    regions = ["a-1", "b-1", "bad-1", "c-1"]
+    # each call waits until all four are in flight: run one after another, the first would wait in vain
+    all_in_flight = threading.Barrier(len(regions), timeout=20)
+
     async def call(region: str) -> str:
-        await gateway.core.run(time.sleep, 0.5)
+        await gateway.core.run(all_in_flight.wait)
         if region == "bad-1":
             raise AwsError("boom", "Boom")
         return region
 
-    start = time.perf_counter()
-    results = [r async for r in gateway.core.fan_out(["a-1", "b-1", "bad-1", "c-1"], call)]
-    elapsed = time.perf_counter() - start
-    # one after another, four calls cannot take less than 4 x 0.5 s; together they take about 0.5 s
-    assert elapsed < 1.5, f"fan-out looked sequential ({elapsed:.2f}s for 4 x 0.5s)"
+    results = [r async for r in gateway.core.fan_out(regions, call)]
+    assert not all_in_flight.broken, "fan-out ran the regions one after another"
     by_region = {r.region: r for r in results}
     assert by_region["a-1"].value == "a-1"
     assert by_region["bad-1"].error is not None and by_region["bad-1"].value is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from dataclasses import replace
 
 from botocore.exceptions import ClientError
@@ -99,27 +99,27 @@ async def test_all_regions_shows_each_region_and_a_failure_does_not_hide_the_oth
 async def test_rows_appear_as_each_region_answers(app, fleet, monkeypatch):
     run("us-west-2", "west-1")
     real = svc.list_instances
-    seen_while_loading: list[set[str]] = []
+    oregon_may_answer = threading.Event()
 
-    def slow_in_oregon(ec2, region):
-        if region == "us-west-2":
-            time.sleep(1.5)
+    def oregon_waits(ec2, region):
+        if region == "us-west-2":  # held back until the test has seen us-east-1's rows (no clock involved)
+            oregon_may_answer.wait(30)
         return real(ec2, region)
 
-    monkeypatch.setattr(svc, "list_instances", slow_in_oregon)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_instances(pilot)
-        await pilot.press("a")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            names = {r[2] for r in table_rows(app)}
-            if "web-1" in names:
-                seen_while_loading.append(names)
-                break
-        assert seen_while_loading and "west-1" not in seen_while_loading[0], "us-east-1 rows show before us-west-2"
-        assert screen.loading_data and "regions…" in static_text(app, "#title")
-        await settle(pilot)
-        assert "west-1" in {r[2] for r in table_rows(app)}
+    monkeypatch.setattr(svc, "list_instances", oregon_waits)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_instances(pilot)
+            await pilot.press("a")
+            await wait_for(pilot, lambda: "web-1" in {r[2] for r in table_rows(app)}, what="us-east-1's rows")
+            assert "west-1" not in {r[2] for r in table_rows(app)}
+            assert screen.loading_data and "regions…" in static_text(app, "#title")
+            oregon_may_answer.set()
+            await wait_for(pilot, lambda: "west-1" in {r[2] for r in table_rows(app)}, what="us-west-2's rows")
+            await settle(pilot)
+            assert {"web-1", "west-1"} <= {r[2] for r in table_rows(app)}
+    finally:
+        oregon_may_answer.set()
 
 
 async def test_auto_refresh_runs_while_an_instance_is_transitional_and_stops_after(app, fleet, monkeypatch):
