@@ -10,6 +10,7 @@ import pytest
 
 from ec2tui import drafts
 from ec2tui.aws.models.launch import (
+    AdvancedSpec,
     IngressRule,
     KeyPairSpec,
     LaunchRequest,
@@ -54,6 +55,7 @@ def full_request() -> LaunchRequest:
         user_data="#!/bin/bash\necho 'secret token'\n",
         min_count=2,
         max_count=3,
+        advanced=AdvancedSpec("web-role", "required", "terminate", True, True),
     )
 
 
@@ -109,12 +111,14 @@ def test_fields_missing_from_an_older_draft_take_defaults(state):
     data = drafts.request_to_dict(full_request())
     del data["request"]["max_count"]
     del data["request"]["network"]["public_ip"]
+    del data["request"]["advanced"]  # drafts saved before the advanced details existed
     state.mkdir()
     drafts.draft_path().write_text(json.dumps(data))
     loaded = drafts.load_draft()
     assert loaded is not None
     assert loaded.max_count == 1 and loaded.network.public_ip is None
     assert loaded.network.subnet_id == "subnet-2"
+    assert loaded.advanced == AdvancedSpec()
 
 
 @pytest.mark.parametrize(

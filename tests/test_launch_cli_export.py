@@ -14,6 +14,7 @@ import pytest
 from ec2tui.aws.cli_export import cli_command, cli_input_json, cli_script, kebab
 from ec2tui.aws.models.launch import (
     NEW_GROUP_PLACEHOLDER,
+    AdvancedSpec,
     ImageFacts,
     IngressRule,
     LaunchRequest,
@@ -39,6 +40,7 @@ def full_request(public_ip: bool | None = None) -> LaunchRequest:
     request.root_volume.size_gib, request.root_volume.iops, request.root_volume.encrypted = 20, 3000, True
     request.volumes = [VolumeSpec("/dev/sdf", 200, "st1", delete_on_termination=False)]
     request.min_count, request.max_count = 1, 3
+    request.advanced = AdvancedSpec("web-role", "required", "terminate", True, True)
     return request
 
 
@@ -83,6 +85,15 @@ def parse_back(command: str) -> tuple[dict, dict]:
                 ] = json.loads(values[0])
             case "--user-data":
                 params["UserData"] = values[0]
+            case "--iam-instance-profile" | "--metadata-options" | "--monitoring":
+                name = {"--iam-instance-profile": "IamInstanceProfile", "--metadata-options": "MetadataOptions"}
+                params[name.get(flag, "Monitoring")] = json.loads(values[0])
+            case "--instance-initiated-shutdown-behavior":
+                params["InstanceInitiatedShutdownBehavior"] = values[0]
+            case "--disable-api-termination":
+                assert not values
+                params["DisableApiTermination"] = True
+                continue
             case "--region":
                 options["region"] = values[0]
             case _:

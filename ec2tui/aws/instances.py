@@ -106,7 +106,15 @@ def parse_instance(raw: dict[str, Any], region: str) -> Instance:
         ),
         tags=tags,
         monitoring=raw.get("Monitoring", {}).get("State", "disabled"),
+        metadata=_metadata(raw.get("MetadataOptions") or {}),
     )
+
+
+def _metadata(options: dict[str, Any]) -> str:
+    """``required`` (IMDSv2 only), ``optional`` (v1 and v2), ``disabled``, or ``""`` when not reported."""
+    if options.get("HttpEndpoint") == "disabled":
+        return "disabled"
+    return str(options.get("HttpTokens", ""))
 
 
 def _security_groups(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:

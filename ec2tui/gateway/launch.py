@@ -8,9 +8,11 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from ec2tui.aws import cli_export
+from ec2tui.aws import iam as iam_svc
 from ec2tui.aws import instance_types as types_svc
 from ec2tui.aws import launch as svc
 from ec2tui.aws import network as net_svc
+from ec2tui.aws.models.iam import InstanceProfile, profile_names
 from ec2tui.aws.models.instance_types import InstanceTypeInfo
 from ec2tui.aws.models.launch import (
     DryRunResult,
@@ -121,6 +123,18 @@ class LaunchApi:
             "key-pairs", None, lambda: net_svc.list_key_pairs(factory.ec2(region)), region=region, refresh=refresh
         )
 
+    async def instance_profiles(self, region: str | None = None, *, refresh: bool = False) -> list[InstanceProfile]:
+        """The account's IAM instance profiles (IAM is global; the region's client keeps its partition right)."""
+        region = self._region(region)
+        factory = self.core.factory
+        return await self.core.cached(
+            "instance-profiles",
+            None,
+            lambda: iam_svc.list_instance_profiles(factory.client("iam", region)),
+            region=region,
+            refresh=refresh,
+        )
+
     async def image_facts(self, image_id: str, region: str | None = None, *, refresh: bool = False) -> ImageFacts:
         """Architecture, platform and root device of an AMI (call ``apply_image(request, facts)`` with it)."""
         region = self._region(region)
@@ -180,8 +194,9 @@ class LaunchApi:
             attempt(self.vpcs(region)),
             attempt(self.subnets(vpc_id, region)),
             groups(),
+            attempt(self.instance_profiles(region)) if request.advanced.iam_instance_profile else _none(),
         )
-        facts, type_info, offered, keys, vpcs, subnets, security_groups = results
+        facts, type_info, offered, keys, vpcs, subnets, security_groups, profiles = results
         return LaunchContext(
             image=facts,
             instance_type=type_info,
@@ -190,6 +205,7 @@ class LaunchApi:
             vpcs=tuple(vpcs) if vpcs is not None else None,
             subnets=tuple(subnets) if subnets is not None else None,
             security_groups=tuple(security_groups) if security_groups is not None else None,
+            instance_profiles=profile_names(profiles) if profiles is not None else None,
             remote_errors=tuple(remote_errors),
         )
 

@@ -101,6 +101,10 @@ def summary_section(instance: Instance, detail: InstanceDetail | None) -> Render
     table.add_row("IAM profile", instance.iam_profile_arn or _dim("none"))
     monitoring = {"enabled": "enabled (detailed, 1-minute metrics)", "disabled": "disabled (basic, 5-minute metrics)"}
     table.add_row("Monitoring", monitoring.get(instance.monitoring, instance.monitoring))
+    metadata = {"required": "IMDSv2 only (token required)", "optional": "IMDSv1 and IMDSv2 (token optional)"}
+    metadata["disabled"] = "off (no instance metadata service)"
+    if instance.metadata:
+        table.add_row("Metadata", metadata.get(instance.metadata, instance.metadata))
     if detail is not None:
         if detail.ssh_user is None:
             login = Text("Windows: connect with RDP (port 3389)")

@@ -34,6 +34,7 @@ from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.launch_state import LaunchFormState, draft_copy, is_untouched_default_rules, new_group
 from ec2tui.screens.list_screen import PaletteCommand
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.launch_advanced import PROFILES_LOAD_ERROR, AdvancedSection
 from ec2tui.widgets.launch_fields import (
     FieldMessage,
     FormEdited,
@@ -73,6 +74,7 @@ SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
     ("sec-storage", StorageSection),
     ("sec-user-data", UserDataSection),
     ("sec-count", CountSection),
+    ("sec-advanced", AdvancedSection),
 )
 
 
@@ -207,6 +209,7 @@ class LaunchScreen(Screen[None]):
         self.run_worker(self._load_types(refresh), group="types", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_network(refresh), group="network", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_keys(refresh), group="keys", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_profiles(refresh), group="profiles", exclusive=True, exit_on_error=False)
 
     def facts_changed(self) -> None:
         for section in self.sections:
@@ -296,6 +299,16 @@ class LaunchScreen(Screen[None]):
             self.state.key_pairs = await self.ec2app.gateway.launch.key_pairs(refresh=refresh)
         except Ec2TuiError as exc:
             self._failed("key pairs", exc)
+        self.facts_changed()
+
+    async def _load_profiles(self, refresh: bool) -> None:
+        # No notification on failure: many users may launch but not list IAM; the section offers a text field.
+        self.state.load_errors.pop(PROFILES_LOAD_ERROR, None)
+        try:
+            self.state.instance_profiles = await self.ec2app.gateway.launch.instance_profiles(refresh=refresh)
+        except Ec2TuiError as exc:
+            self.state.instance_profiles = None
+            self.state.load_errors[PROFILES_LOAD_ERROR] = str(exc)
         self.facts_changed()
 
     def lookup_image(self, image_id: str) -> None:
@@ -555,7 +568,9 @@ class LaunchScreen(Screen[None]):
         yield PaletteCommand("Add tag", "Add a key=value tag row", self.action_add_tag)
         yield PaletteCommand("Add inbound rule", "Add a rule to the new security group", self.action_add_rule)
         yield PaletteCommand("Add EBS volume", "Add an extra EBS volume", self.action_add_volume)
-        yield PaletteCommand("Refresh", "Reload AMIs, types, VPCs, groups and key pairs (ctrl+r)", self.action_refresh)
+        yield PaletteCommand(
+            "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", self.action_refresh
+        )
         yield PaletteCommand("Start a new launch", "Clear the form and discard the draft", self.action_new_launch)
         for index, section in enumerate(self.sections):
             yield PaletteCommand(

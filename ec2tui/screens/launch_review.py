@@ -19,7 +19,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, Static
 
-from ec2tui.aws.models.launch import FieldError, LaunchRequest, LaunchResult, VolumeSpec, all_tags, blocking
+from ec2tui.aws.models.launch import (
+    AdvancedSpec,
+    FieldError,
+    LaunchRequest,
+    LaunchResult,
+    VolumeSpec,
+    all_tags,
+    blocking,
+)
 from ec2tui.aws.models.launch_validation import field_label, key_file_path
 from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
@@ -59,6 +67,23 @@ def volume_text(volume: VolumeSpec, label: str) -> str:
     parts.append("encrypted" if volume.encrypted else "not encrypted")
     parts.append("deleted on termination" if volume.delete_on_termination else "kept after termination")
     return ", ".join(parts)
+
+
+def advanced_text(advanced: AdvancedSpec) -> str:
+    """The advanced details that differ from AWS's defaults, or "AWS defaults"."""
+    parts = []
+    if advanced.iam_instance_profile.strip():
+        parts.append(f"IAM profile {advanced.iam_instance_profile.strip()}")
+    metadata = {"required": "IMDSv2 only", "optional": "IMDSv1 and v2", "disabled": "metadata off"}
+    if advanced.metadata in metadata:
+        parts.append(metadata[advanced.metadata])
+    if advanced.shutdown_behavior == "terminate":
+        parts.append("shutdown terminates")
+    if advanced.termination_protection:
+        parts.append("termination protection")
+    if advanced.detailed_monitoring:
+        parts.append("detailed monitoring")
+    return " · ".join(parts) or "AWS defaults"
 
 
 def rule_text(rule) -> str:
@@ -236,6 +261,7 @@ class LaunchReviewScreen(Screen[None]):
             user_data += f" · {looks_like(request.user_data)}"
         table.add_row("User data", user_data)
         table.add_row("Count", count_text(request))
+        table.add_row("Advanced", advanced_text(request.advanced))
         return table
 
     # -- actions ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ec2tui.aws.models.iam import InstanceProfile, profile_names
 from ec2tui.aws.models.images import Image
 from ec2tui.aws.models.instance_types import InstanceTypeInfo
 from ec2tui.aws.models.launch import (
@@ -149,6 +150,7 @@ class LaunchFormState:
     subnets: list[Subnet] | None = None
     groups: list[SecurityGroup] | None = None
     key_pairs: list[KeyPair] | None = None
+    instance_profiles: list[InstanceProfile] | None = None
     load_errors: dict[str, str] = field(default_factory=dict)
     """What failed to load (``vpcs``, ``types``…) -> the error message."""
     touched: set[str] = field(default_factory=set)
@@ -204,6 +206,7 @@ class LaunchFormState:
             vpcs=tuple(self.vpcs) if self.vpcs is not None else None,
             subnets=tuple(self.subnets) if self.subnets is not None else None,
             security_groups=tuple(self.groups) if self.groups is not None else None,
+            instance_profiles=profile_names(self.instance_profiles) if self.instance_profiles is not None else None,
             remote_errors=remote,
         )
 

@@ -105,6 +105,8 @@ class Instance:
     tags: tuple[tuple[str, str], ...] = ()
     monitoring: str = "disabled"
     """Detailed monitoring: ``disabled``, ``enabled``, ``pending`` or ``disabling``."""
+    metadata: str = ""
+    """The instance metadata service: ``required`` (IMDSv2 only), ``optional`` (v1 and v2), ``disabled``, or ``""``."""
 
     def tag(self, key: str) -> str | None:
         return next((value for k, value in self.tags if k == key), None)

@@ -19,6 +19,9 @@ KEY_CHOICES: tuple[str, ...] = ("existing", "new", "none")
 KEY_TYPES: tuple[str, ...] = ("rsa", "ed25519")
 PROTOCOLS: tuple[str, ...] = ("tcp", "udp", "icmp", "all")
 VOLUME_TYPES: tuple[str, ...] = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")
+METADATA_CHOICES: tuple[str, ...] = ("", "required", "optional", "disabled")
+"""Instance metadata service: ``""`` the AMI's default, v2 only (``required``), v1 and v2 (``optional``), off."""
+SHUTDOWN_BEHAVIORS: tuple[str, ...] = ("stop", "terminate")
 DEFAULT_KEY_DIRECTORY = "~/.ssh"
 DEFAULT_MAX_COUNT = 100
 """ec2tui's own ceiling on one launch, a guard against typos; AWS's real limit is the account's vCPU quota."""
@@ -100,6 +103,20 @@ class VolumeSpec:
 
 
 @dataclass
+class AdvancedSpec:
+    """The console's "Advanced details" that matter most; the defaults send nothing (AWS's own defaults apply)."""
+
+    iam_instance_profile: str = ""
+    """A profile name or ARN; empty: none."""
+    metadata: str = ""
+    """One of :data:`METADATA_CHOICES`."""
+    shutdown_behavior: str = "stop"
+    """What a shutdown from inside the instance does: ``stop`` or ``terminate``."""
+    termination_protection: bool = False
+    detailed_monitoring: bool = False
+
+
+@dataclass
 class LaunchRequest:
     name: str = ""
     tags: list[Tag] = field(default_factory=list)
@@ -113,6 +130,7 @@ class LaunchRequest:
     user_data: str = ""
     min_count: int = 1
     max_count: int = 1
+    advanced: AdvancedSpec = field(default_factory=AdvancedSpec)
 
 
 @dataclass(frozen=True)
@@ -188,6 +206,8 @@ class LaunchContext:
     security_groups: tuple[SecurityGroup, ...] | None = None
     """Security groups of the request's VPC."""
     max_count: int = DEFAULT_MAX_COUNT
+    instance_profiles: frozenset[str] | None = None
+    """Names and ARNs of the account's instance profiles."""
     remote_errors: tuple[FieldError, ...] = ()
     """Problems found while fetching the facts (e.g. the AMI doesn't exist), reported by validation."""
 
@@ -312,4 +332,29 @@ def to_run_instances_params(
         ]
     if request.user_data:
         params["UserData"] = request.user_data
+    params.update(advanced_params(request.advanced))
+    return params
+
+
+METADATA_OPTIONS: dict[str, dict[str, str]] = {
+    "required": {"HttpEndpoint": "enabled", "HttpTokens": "required"},
+    "optional": {"HttpEndpoint": "enabled", "HttpTokens": "optional"},
+    "disabled": {"HttpEndpoint": "disabled"},
+}
+
+
+def advanced_params(advanced: AdvancedSpec) -> dict[str, Any]:
+    """The ``run_instances`` arguments of the advanced details; only what differs from AWS's defaults."""
+    params: dict[str, Any] = {}
+    profile = advanced.iam_instance_profile.strip()
+    if profile:
+        params["IamInstanceProfile"] = {"Arn": profile} if profile.startswith("arn:") else {"Name": profile}
+    if advanced.metadata in METADATA_OPTIONS:
+        params["MetadataOptions"] = dict(METADATA_OPTIONS[advanced.metadata])
+    if advanced.shutdown_behavior == "terminate":
+        params["InstanceInitiatedShutdownBehavior"] = "terminate"
+    if advanced.termination_protection:
+        params["DisableApiTermination"] = True
+    if advanced.detailed_monitoring:
+        params["Monitoring"] = {"Enabled": True}
     return params

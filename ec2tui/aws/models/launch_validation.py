@@ -14,7 +14,9 @@ import re
 from ec2tui.aws.models.launch import (
     KEY_CHOICES,
     KEY_TYPES,
+    METADATA_CHOICES,
     PROTOCOLS,
+    SHUTDOWN_BEHAVIORS,
     VOLUME_TYPES,
     FieldError,
     IngressRule,
@@ -61,6 +63,9 @@ _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 _GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
+# IAM CreateInstanceProfile "InstanceProfileName": [\w+=,.@-]+, 1 to 128 characters.
+_PROFILE_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+_PROFILE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:instance-profile/[\w+=,.@/-]+$")
 _DEVICE_NAME = re.compile(r"^(/dev/(sd[a-z][a-z]?|xvd[a-z][a-z]?|hd[a-z])|xvd[a-z][a-z]?)$")
 REMOTE_ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 _OPEN_TO_WORLD = {"0.0.0.0/0", "::/0"}
@@ -111,6 +116,9 @@ _FIELD_LABELS = {
     "user_data": "User data",
     "min_count": "Count (min)",
     "max_count": "Count (max)",
+    "advanced.iam_instance_profile": "IAM instance profile",
+    "advanced.metadata": "Instance metadata",
+    "advanced.shutdown_behavior": "Shutdown behaviour",
 }
 _PART_LABELS = {
     "key": "key",
@@ -177,6 +185,7 @@ def validate(request: LaunchRequest, context: LaunchContext | None = None) -> li
     _check_storage(request, ctx, out)
     _check_user_data(request, out)
     _check_count(request, ctx, out)
+    _check_advanced(request, ctx, out)
     return [*ctx.remote_errors, *out.issues]
 
 
@@ -605,3 +614,36 @@ def _check_count(request: LaunchRequest, ctx: LaunchContext, out: _Collector) ->
             out.error(name, f"Launch between 1 and {ctx.max_count} instances at a time (got {value}).")
     if low is not None and high is not None and low > high:
         out.error("max_count", f"The maximum ({high}) is below the minimum ({low}).")
+
+
+# -- advanced details ------------------------------------------------------------------------------------------
+
+
+def _check_advanced(request: LaunchRequest, ctx: LaunchContext, out: _Collector) -> None:
+    advanced = request.advanced
+    profile = advanced.iam_instance_profile.strip()
+    if profile and not (_PROFILE_ARN.match(profile) or _PROFILE_NAME.match(profile)):
+        out.error(
+            "advanced.iam_instance_profile",
+            f"'{profile}' is not an instance profile name (up to 128 letters, digits and +=,.@_-) or ARN.",
+        )
+    elif profile and ctx.instance_profiles is not None and profile not in ctx.instance_profiles:
+        out.error("advanced.iam_instance_profile", f"There is no instance profile '{profile}' in this account.")
+    if advanced.metadata not in METADATA_CHOICES:
+        out.error("advanced.metadata", f"Unknown metadata setting '{advanced.metadata}'.")
+    elif advanced.metadata == "disabled" and profile:
+        out.warn(
+            "advanced.metadata",
+            "With instance metadata off, programs on the instance can't get the profile's role credentials.",
+        )
+    if advanced.shutdown_behavior not in SHUTDOWN_BEHAVIORS:
+        out.error(
+            "advanced.shutdown_behavior",
+            f"Shutdown behaviour is stop or terminate, not '{advanced.shutdown_behavior}'.",
+        )
+    elif advanced.shutdown_behavior == "terminate":
+        out.warn(
+            "advanced.shutdown_behavior",
+            "Shutting down from inside the instance (e.g. poweroff) terminates it, even with termination protection,"
+            " and deletes volumes marked delete on termination.",
+        )

@@ -1,0 +1,165 @@
+"""Launch form section: advanced details (IAM instance profile, instance metadata, shutdown behaviour, termination
+protection, detailed monitoring), the console's "Advanced details" that most launches touch."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Select
+
+from ec2tui.aws.models.launch import AdvancedSpec
+from ec2tui.widgets.check import Check
+from ec2tui.widgets.launch_fields import (
+    FieldMessage,
+    FormSection,
+    Hint,
+    row,
+    set_checkbox,
+    set_input,
+    set_options,
+    set_select,
+)
+
+PROFILES_LOAD_ERROR = "instance profiles"
+"""The key of ``state.load_errors`` when the account's instance profiles couldn't be listed."""
+
+METADATA_OPTIONS: list[tuple[str, str]] = [
+    ("the AMI's default", ""),
+    ("IMDSv2 only (token required)", "required"),
+    ("IMDSv1 and IMDSv2 (token optional)", "optional"),
+    ("off (no metadata service)", "disabled"),
+]
+SHUTDOWN_OPTIONS: list[tuple[str, str]] = [("stop the instance", "stop"), ("terminate the instance", "terminate")]
+NO_PROFILE = "none"
+
+
+def profile_options(state_profiles: list, current: str) -> list[tuple[str, str]]:
+    """``none``, every profile by name, and the request's own value when it isn't one of them (kept, flagged)."""
+    options = [(NO_PROFILE, "")] + [(p.label, p.name) for p in state_profiles]
+    known = {p.name for p in state_profiles}
+    if current and current not in known:
+        options.append((f"{current} (not in this account)", current))
+    return options
+
+
+class AdvancedSection(FormSection):
+    TITLE = "Advanced details (optional)"
+
+    def compose(self) -> ComposeResult:
+        advanced = self.request.advanced
+        yield row(
+            "IAM instance profile",
+            Select([(NO_PROFILE, "")], allow_blank=False, value="", id="iam-profile", compact=True),
+            id="iam-profile-row",
+        )
+        yield row(
+            "Profile name or ARN",
+            Input(advanced.iam_instance_profile, placeholder="empty: none", id="iam-profile-typed", compact=True),
+            id="iam-profile-typed-row",
+        )
+        yield FieldMessage("advanced.iam_instance_profile")
+        yield Hint(id="iam-profile-hint")
+        yield row(
+            "Instance metadata",
+            Select(METADATA_OPTIONS, allow_blank=False, value=advanced.metadata, id="metadata", compact=True),
+        )
+        yield FieldMessage("advanced.metadata")
+        yield row(
+            "On shutdown",
+            Select(SHUTDOWN_OPTIONS, allow_blank=False, value=advanced.shutdown_behavior, id="shutdown", compact=True),
+        )
+        yield FieldMessage("advanced.shutdown_behavior")
+        yield row(
+            "Protection",
+            Check("Termination protection", advanced.termination_protection, id="termination-protection", compact=True),
+        )
+        yield row(
+            "Monitoring",
+            Check(
+                "Detailed CloudWatch monitoring (1-minute metrics, charged)",
+                advanced.detailed_monitoring,
+                id="detailed-monitoring",
+                compact=True,
+            ),
+        )
+
+    @property
+    def advanced(self) -> AdvancedSpec:
+        return self.request.advanced
+
+    def on_mount(self) -> None:
+        self.facts_changed()
+
+    def load(self) -> None:
+        advanced = self.advanced
+        self._fill_profiles()
+        set_input(self.query_one("#iam-profile-typed", Input), advanced.iam_instance_profile)
+        set_select(self.query_one("#metadata", Select), advanced.metadata)
+        set_select(self.query_one("#shutdown", Select), advanced.shutdown_behavior)
+        set_checkbox(self.query_one("#termination-protection", Checkbox), advanced.termination_protection)
+        set_checkbox(self.query_one("#detailed-monitoring", Checkbox), advanced.detailed_monitoring)
+
+    def facts_changed(self) -> None:
+        self._fill_profiles()
+
+    def _fill_profiles(self) -> None:
+        """A picker once the profiles are listed; a text field when they can't be (no iam:ListInstanceProfiles)."""
+        profiles = self.state.instance_profiles
+        error = self.state.load_errors.get(PROFILES_LOAD_ERROR)
+        typed = error is not None
+        self.query_one("#iam-profile-row").display = not typed
+        self.query_one("#iam-profile-typed-row").display = typed
+        hint = self.query_one("#iam-profile-hint", Hint)
+        current = self.advanced.iam_instance_profile
+        if typed:
+            hint.update(f"Couldn't list instance profiles ({error}). Type a profile's name or ARN, or leave it empty.")
+            return
+        select = self.query_one("#iam-profile", Select)
+        set_options(select, profile_options(profiles or [], current))
+        set_select(select, current)
+        if profiles is None:
+            hint.update("Loading the account's instance profiles…")
+        else:
+            hint.update(
+                "The role programs on the instance act as (e.g. SSM Session Manager needs one)."
+                if profiles
+                else "This account has no instance profiles: create one in IAM to give the instance a role."
+            )
+
+    def _set_profile(self, value: str) -> None:
+        if value != self.advanced.iam_instance_profile:
+            self.advanced.iam_instance_profile = value
+            self.edited("advanced.iam_instance_profile")
+
+    @on(Select.Changed, "#iam-profile")
+    def _profile(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self._set_profile(str(event.value))
+
+    @on(Input.Changed, "#iam-profile-typed")
+    def _profile_typed(self, event: Input.Changed) -> None:
+        self._set_profile(event.value)
+
+    @on(Select.Changed, "#metadata")
+    def _metadata(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self.advanced.metadata:
+            self.advanced.metadata = str(event.value)
+            self.edited("advanced.metadata")
+
+    @on(Select.Changed, "#shutdown")
+    def _shutdown(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self.advanced.shutdown_behavior:
+            self.advanced.shutdown_behavior = str(event.value)
+            self.edited("advanced.shutdown_behavior")
+
+    @on(Checkbox.Changed, "#termination-protection")
+    def _protection(self, event: Checkbox.Changed) -> None:
+        if event.value != self.advanced.termination_protection:
+            self.advanced.termination_protection = event.value
+            self.edited("advanced.termination_protection")
+
+    @on(Checkbox.Changed, "#detailed-monitoring")
+    def _monitoring(self, event: Checkbox.Changed) -> None:
+        if event.value != self.advanced.detailed_monitoring:
+            self.advanced.detailed_monitoring = event.value
+            self.edited("advanced.detailed_monitoring")
