@@ -67,6 +67,33 @@ def test_each_choice_becomes_its_run_instances_parameter():
     assert advanced_params(AdvancedSpec(metadata="disabled"))["MetadataOptions"] == {"HttpEndpoint": "disabled"}
 
 
+def test_spot_becomes_instance_market_options():
+    assert advanced_params(AdvancedSpec(purchasing="spot")) == {"InstanceMarketOptions": {"MarketType": "spot"}}
+    assert advanced_params(AdvancedSpec(purchasing="spot", spot_max_price=" 0.05 "))["InstanceMarketOptions"] == {
+        "MarketType": "spot",
+        "SpotOptions": {"MaxPrice": "0.05"},
+    }
+    assert "InstanceMarketOptions" not in advanced_params(AdvancedSpec(spot_max_price="0.05")), "on-demand: no price"
+
+
+@pytest.mark.parametrize("price", ["cheap", "0", "-1", "1e3", "0.0000001"])
+def test_spot_price_must_be_a_positive_dollar_amount(price):
+    request = LaunchRequest(advanced=AdvancedSpec(purchasing="spot", spot_max_price=price))
+    ((level, message),) = issues_at(request, "advanced.spot_max_price")
+    assert level == "error" and "USD per instance-hour" in message
+
+
+def test_spot_cannot_have_termination_protection():
+    request = LaunchRequest(advanced=AdvancedSpec(purchasing="spot", spot_max_price="0.05"))
+    assert issues_at(request, "advanced.spot_max_price") == [] and issues_at(request, "advanced.purchasing") == []
+    request.advanced.termination_protection = True
+    assert issues_at(request, "advanced.termination_protection") == [
+        ("error", "Spot Instances can't have termination protection.")
+    ]
+    request.advanced.purchasing = "reserved"
+    assert issues_at(request, "advanced.purchasing") == [("error", "Purchasing is on-demand or spot, not 'reserved'.")]
+
+
 def test_validation_of_the_profile_name_and_existence():
     request = LaunchRequest(advanced=AdvancedSpec("no spaces allowed"))
     ((level, message),) = issues_at(request, "advanced.iam_instance_profile")
@@ -125,6 +152,13 @@ def test_metadata_off_is_read_back_as_disabled():
         "disabled"
     )
     assert parse_instance({"InstanceId": "i-1"}, "r").metadata == ""
+
+
+def test_a_spot_launch_makes_a_spot_instance(ec2, request_for):
+    (instance_id,) = svc.launch(ec2, request_for(AdvancedSpec(purchasing="spot", spot_max_price="0.02"))).instance_ids
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    assert instance["InstanceLifecycle"] == "spot"
+    assert parse_instance(instance, "us-east-1").lifecycle == "spot"
 
 
 def test_termination_protection_is_sent(ec2, request_for):

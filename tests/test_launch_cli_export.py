@@ -40,7 +40,7 @@ def full_request(public_ip: bool | None = None) -> LaunchRequest:
     request.root_volume.size_gib, request.root_volume.iops, request.root_volume.encrypted = 20, 3000, True
     request.volumes = [VolumeSpec("/dev/sdf", 200, "st1", delete_on_termination=False)]
     request.min_count, request.max_count = 1, 3
-    request.advanced = AdvancedSpec("web-role", "required", "terminate", True, True)
+    request.advanced = AdvancedSpec("web-role", "required", "terminate", False, True, "spot", "0.05")
     return request
 
 
@@ -85,8 +85,12 @@ def parse_back(command: str) -> tuple[dict, dict]:
                 ] = json.loads(values[0])
             case "--user-data":
                 params["UserData"] = values[0]
-            case "--iam-instance-profile" | "--metadata-options" | "--monitoring":
-                name = {"--iam-instance-profile": "IamInstanceProfile", "--metadata-options": "MetadataOptions"}
+            case "--iam-instance-profile" | "--metadata-options" | "--monitoring" | "--instance-market-options":
+                name = {
+                    "--iam-instance-profile": "IamInstanceProfile",
+                    "--metadata-options": "MetadataOptions",
+                    "--instance-market-options": "InstanceMarketOptions",
+                }
                 params[name.get(flag, "Monitoring")] = json.loads(values[0])
             case "--instance-initiated-shutdown-behavior":
                 params["InstanceInitiatedShutdownBehavior"] = values[0]
@@ -223,3 +227,12 @@ def test_awscli_parses_the_command_into_the_same_params():
         driver.session.register("provide-client-params.ec2.RunInstances", capture)
         driver.main(shell_words(cli_command(params, region="us-east-1"))[1:])
         assert captured == [params]
+
+
+def test_termination_protection_is_a_bare_flag():
+    request = full_request()
+    request.advanced = AdvancedSpec(termination_protection=True)
+    params = to_run_instances_params(request)
+    command = cli_command(params)
+    assert command.endswith(" \\\n    --disable-api-termination")
+    assert parse_back(command)[0] == params

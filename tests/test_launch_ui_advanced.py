@@ -101,3 +101,40 @@ async def test_profiles_that_cannot_be_listed_are_typed_instead(launch_app, monk
         await settle(pilot)
         assert form.request.advanced.iam_instance_profile == "ops-role"
         assert field_message(form, "advanced.iam_instance_profile") == "", "existence unknown: not flagged"
+
+
+async def test_spot_by_keyboard_with_its_price_checked_as_typed(launch_app):
+    boto3.client("ec2", region_name="us-east-1").create_key_pair(KeyName="mine")
+    async with launch_app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        assert not form.query_one("#spot-price-row").display, "no price for On-Demand"
+        await tab_to(pilot, "#purchasing")
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert form.request.advanced.purchasing == "spot" and form.query_one("#spot-price-row").display
+        await tab_to(pilot, "#spot-max-price")
+        await type_text(pilot, "cheap")
+        await settle(pilot)
+        assert "not a price" in field_message(form, "advanced.spot_max_price")
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, "0.03")
+        await tab_to(pilot, "#termination-protection")
+        await pilot.press("space")
+        await settle(pilot)
+        assert field_message(form, "advanced.spot_max_price") == ""
+        assert "can't have termination protection" in field_message(form, "advanced.termination_protection")
+        await pilot.press("space")
+        await settle(pilot)
+        assert [i.message for i in form.issues if not i.is_warning] == []
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        review = pilot.app.screen
+        assert isinstance(review, LaunchReviewScreen)
+        assert "Spot: AWS may reclaim it" in str(review.query_one("#review-creates").render())
+        assert '"MaxPrice": "0.03"' in review.json_text
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LaunchedScreen), notifications(launch_app)
+        (instance_id,) = review.result.instance_ids
+    assert moto_instance(instance_id)["InstanceLifecycle"] == "spot"

@@ -107,6 +107,7 @@ def parse_instance(raw: dict[str, Any], region: str) -> Instance:
         tags=tags,
         monitoring=raw.get("Monitoring", {}).get("State", "disabled"),
         metadata=_metadata(raw.get("MetadataOptions") or {}),
+        lifecycle=raw.get("InstanceLifecycle") or "on-demand",
     )
 
 

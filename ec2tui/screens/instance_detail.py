@@ -97,6 +97,7 @@ def summary_section(instance: Instance, detail: InstanceDetail | None) -> Render
     table.add_row("Architecture", instance.architecture or _dim("unknown"))
     table.add_row("Region / zone", f"{instance.region} / {instance.availability_zone}")
     table.add_row("Launched", _launch_text(instance))
+    table.add_row("Purchasing", {"spot": "Spot", "on-demand": "On-Demand"}.get(instance.lifecycle, instance.lifecycle))
     table.add_row("Key pair", instance.key_name or _dim("none"))
     table.add_row("IAM profile", instance.iam_profile_arn or _dim("none"))
     monitoring = {"enabled": "enabled (detailed, 1-minute metrics)", "disabled": "disabled (basic, 5-minute metrics)"}

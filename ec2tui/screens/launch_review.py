@@ -72,6 +72,9 @@ def volume_text(volume: VolumeSpec, label: str) -> str:
 def advanced_text(advanced: AdvancedSpec) -> str:
     """The advanced details that differ from AWS's defaults, or "AWS defaults"."""
     parts = []
+    if advanced.purchasing == "spot":
+        price = advanced.spot_max_price.strip()
+        parts.append(f"Spot (max ${price}/h)" if price else "Spot (up to the On-Demand price)")
     if advanced.iam_instance_profile.strip():
         parts.append(f"IAM profile {advanced.iam_instance_profile.strip()}")
     metadata = {"required": "IMDSv2 only", "optional": "IMDSv1 and v2", "disabled": "metadata off"}
@@ -191,7 +194,9 @@ class LaunchReviewScreen(Screen[None]):
     def creates_text(self) -> Text:
         request = self.request
         text = Text("This launch will create:\n", style="bold")
-        text.append(f"  • {count_text(request)} of {request.instance_type or '?'} from {request.image_id or '?'}\n")
+        spot = " (Spot: AWS may reclaim it with 2 minutes' notice)" if request.advanced.purchasing == "spot" else ""
+        what = f"{count_text(request)} of {request.instance_type or '?'} from {request.image_id or '?'}{spot}"
+        text.append(f"  • {what}\n")
         key = request.key_pair
         if key.choice == "new":
             path = key_file_path(key.name, key.directory) if key.name else "?"

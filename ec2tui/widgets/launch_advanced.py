@@ -1,5 +1,5 @@
-"""Launch form section: advanced details (IAM instance profile, instance metadata, shutdown behaviour, termination
-protection, detailed monitoring), the console's "Advanced details" that most launches touch."""
+"""Launch form section: advanced details (purchasing option, IAM instance profile, instance metadata, shutdown
+behaviour, termination protection, detailed monitoring), the console's "Advanced details" most launches touch."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ METADATA_OPTIONS: list[tuple[str, str]] = [
     ("IMDSv1 and IMDSv2 (token optional)", "optional"),
     ("off (no metadata service)", "disabled"),
 ]
+PURCHASING_OPTIONS: list[tuple[str, str]] = [
+    ("On-Demand", "on-demand"),
+    ("Spot (often far cheaper; AWS may reclaim it with 2 minutes' notice)", "spot"),
+]
 SHUTDOWN_OPTIONS: list[tuple[str, str]] = [("stop the instance", "stop"), ("terminate the instance", "terminate")]
 NO_PROFILE = "none"
 
@@ -47,6 +51,22 @@ class AdvancedSection(FormSection):
 
     def compose(self) -> ComposeResult:
         advanced = self.request.advanced
+        yield row(
+            "Purchasing",
+            Select(PURCHASING_OPTIONS, allow_blank=False, value=advanced.purchasing, id="purchasing", compact=True),
+        )
+        yield FieldMessage("advanced.purchasing")
+        yield row(
+            "Spot max price",
+            Input(
+                advanced.spot_max_price,
+                placeholder="USD/hour; empty: up to the On-Demand price",
+                id="spot-max-price",
+                compact=True,
+            ),
+            id="spot-price-row",
+        )
+        yield FieldMessage("advanced.spot_max_price")
         yield row(
             "IAM instance profile",
             Select([(NO_PROFILE, "")], allow_blank=False, value="", id="iam-profile", compact=True),
@@ -73,10 +93,11 @@ class AdvancedSection(FormSection):
             "Protection",
             Check("Termination protection", advanced.termination_protection, id="termination-protection", compact=True),
         )
+        yield FieldMessage("advanced.termination_protection")
         yield row(
             "Monitoring",
             Check(
-                "Detailed CloudWatch monitoring (1-minute metrics, charged)",
+                "Detailed monitoring (1-minute metrics, paid)",
                 advanced.detailed_monitoring,
                 id="detailed-monitoring",
                 compact=True,
@@ -88,10 +109,14 @@ class AdvancedSection(FormSection):
         return self.request.advanced
 
     def on_mount(self) -> None:
+        self.query_one("#spot-price-row").display = self.advanced.purchasing == "spot"
         self.facts_changed()
 
     def load(self) -> None:
         advanced = self.advanced
+        set_select(self.query_one("#purchasing", Select), advanced.purchasing)
+        set_input(self.query_one("#spot-max-price", Input), advanced.spot_max_price)
+        self.query_one("#spot-price-row").display = advanced.purchasing == "spot"
         self._fill_profiles()
         set_input(self.query_one("#iam-profile-typed", Input), advanced.iam_instance_profile)
         set_select(self.query_one("#metadata", Select), advanced.metadata)
@@ -139,6 +164,19 @@ class AdvancedSection(FormSection):
     @on(Input.Changed, "#iam-profile-typed")
     def _profile_typed(self, event: Input.Changed) -> None:
         self._set_profile(event.value)
+
+    @on(Select.Changed, "#purchasing")
+    def _purchasing(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self.advanced.purchasing:
+            self.advanced.purchasing = str(event.value)
+            self.query_one("#spot-price-row").display = self.advanced.purchasing == "spot"
+            self.edited("advanced.purchasing")
+
+    @on(Input.Changed, "#spot-max-price")
+    def _spot_price(self, event: Input.Changed) -> None:
+        if event.value != self.advanced.spot_max_price:
+            self.advanced.spot_max_price = event.value
+            self.edited("advanced.spot_max_price")
 
     @on(Select.Changed, "#metadata")
     def _metadata(self, event: Select.Changed) -> None:

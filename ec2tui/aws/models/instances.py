@@ -107,6 +107,8 @@ class Instance:
     """Detailed monitoring: ``disabled``, ``enabled``, ``pending`` or ``disabling``."""
     metadata: str = ""
     """The instance metadata service: ``required`` (IMDSv2 only), ``optional`` (v1 and v2), ``disabled``, or ``""``."""
+    lifecycle: str = "on-demand"
+    """How it is paid for: ``on-demand``, ``spot`` or ``scheduled`` (AWS's InstanceLifecycle)."""
 
     def tag(self, key: str) -> str | None:
         return next((value for k, value in self.tags if k == key), None)

@@ -22,6 +22,7 @@ VOLUME_TYPES: tuple[str, ...] = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "stan
 METADATA_CHOICES: tuple[str, ...] = ("", "required", "optional", "disabled")
 """Instance metadata service: ``""`` the AMI's default, v2 only (``required``), v1 and v2 (``optional``), off."""
 SHUTDOWN_BEHAVIORS: tuple[str, ...] = ("stop", "terminate")
+PURCHASING_OPTIONS: tuple[str, ...] = ("on-demand", "spot")
 DEFAULT_KEY_DIRECTORY = "~/.ssh"
 DEFAULT_MAX_COUNT = 100
 """ec2tui's own ceiling on one launch, a guard against typos; AWS's real limit is the account's vCPU quota."""
@@ -114,6 +115,10 @@ class AdvancedSpec:
     """What a shutdown from inside the instance does: ``stop`` or ``terminate``."""
     termination_protection: bool = False
     detailed_monitoring: bool = False
+    purchasing: str = "on-demand"
+    """``on-demand`` or ``spot`` (a one-time Spot request: cheaper, but AWS may reclaim the instance)."""
+    spot_max_price: str = ""
+    """USD per instance-hour as typed; empty: up to the On-Demand price (AWS's default)."""
 
 
 @dataclass
@@ -357,4 +362,9 @@ def advanced_params(advanced: AdvancedSpec) -> dict[str, Any]:
         params["DisableApiTermination"] = True
     if advanced.detailed_monitoring:
         params["Monitoring"] = {"Enabled": True}
+    if advanced.purchasing == "spot":
+        market: dict[str, Any] = {"MarketType": "spot"}
+        if advanced.spot_max_price.strip():
+            market["SpotOptions"] = {"MaxPrice": advanced.spot_max_price.strip()}
+        params["InstanceMarketOptions"] = market
     return params

@@ -16,6 +16,7 @@ from ec2tui.aws.models.launch import (
     KEY_TYPES,
     METADATA_CHOICES,
     PROTOCOLS,
+    PURCHASING_OPTIONS,
     SHUTDOWN_BEHAVIORS,
     VOLUME_TYPES,
     FieldError,
@@ -66,6 +67,7 @@ _GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
 # IAM CreateInstanceProfile "InstanceProfileName": [\w+=,.@-]+, 1 to 128 characters.
 _PROFILE_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 _PROFILE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:instance-profile/[\w+=,.@/-]+$")
+_PRICE = re.compile(r"^\d{1,6}(\.\d{1,6})?$")
 _DEVICE_NAME = re.compile(r"^(/dev/(sd[a-z][a-z]?|xvd[a-z][a-z]?|hd[a-z])|xvd[a-z][a-z]?)$")
 REMOTE_ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 _OPEN_TO_WORLD = {"0.0.0.0/0", "::/0"}
@@ -119,6 +121,9 @@ _FIELD_LABELS = {
     "advanced.iam_instance_profile": "IAM instance profile",
     "advanced.metadata": "Instance metadata",
     "advanced.shutdown_behavior": "Shutdown behaviour",
+    "advanced.termination_protection": "Termination protection",
+    "advanced.purchasing": "Purchasing option",
+    "advanced.spot_max_price": "Spot max price",
 }
 _PART_LABELS = {
     "key": "key",
@@ -647,3 +652,21 @@ def _check_advanced(request: LaunchRequest, ctx: LaunchContext, out: _Collector)
             "Shutting down from inside the instance (e.g. poweroff) terminates it, even with termination protection,"
             " and deletes volumes marked delete on termination.",
         )
+    _check_purchasing(request, out)
+
+
+def _check_purchasing(request: LaunchRequest, out: _Collector) -> None:
+    advanced = request.advanced
+    if advanced.purchasing not in PURCHASING_OPTIONS:
+        out.error("advanced.purchasing", f"Purchasing is on-demand or spot, not '{advanced.purchasing}'.")
+        return
+    if advanced.purchasing != "spot":
+        return
+    price = advanced.spot_max_price.strip()
+    if price and (not _PRICE.match(price) or float(price) <= 0):
+        out.error(
+            "advanced.spot_max_price",
+            f"'{price}' is not a price: USD per instance-hour such as 0.05 (empty: up to the On-Demand price).",
+        )
+    if advanced.termination_protection:
+        out.error("advanced.termination_protection", "Spot Instances can't have termination protection.")
