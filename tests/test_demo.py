@@ -40,6 +40,10 @@ SCRIPT = textwrap.dedent(
         out["security_groups"] = sum([len(await gw.launch.security_groups(v.vpc_id)) for v in vpcs])
         web = next(i for i in await gw.instances.list() if i.name == "web-prod-1")
         out["user_data"] = await gw.instances.user_data(web.id)
+        db = next(i for i in await gw.instances.list() if i.name == "db-primary")
+        out["protected"] = [(await gw.instances.detail(i.id)).termination_protection for i in (web, db)]
+        out["metadata"] = [web.metadata, db.metadata]
+        out["profiles"] = [p.name for p in await gw.launch.instance_profiles()]
         gw.close()
         demo.stop()
         print(json.dumps(out))
@@ -65,3 +69,6 @@ def test_demo_seeds_every_screen_with_data():
         assert data[category] > 0, category
     assert data["key_pairs"] >= 3 and data["vpcs"] >= 2 and data["subnets"] >= 3 and data["security_groups"] >= 5
     assert data["user_data"].startswith("#!/bin/bash") and "nginx" in data["user_data"]
+    assert data["protected"] == [False, True], "the databases have termination protection"
+    assert data["metadata"] == ["required", "optional"], "Amazon Linux 2023 instances use IMDSv2 only"
+    assert data["profiles"] == ["ec2-ssm-managed"], "the launch form offers the demo's instance profile"

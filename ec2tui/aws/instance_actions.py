@@ -1,4 +1,5 @@
-"""Start, stop, reboot and terminate instances, and the typed confirmation that guards termination.
+"""Start, stop, reboot and terminate instances, termination protection, and the typed confirmation that guards
+termination.
 
 Imports no boto3: the pure helpers (:func:`terminate_confirmation_phrase`, :func:`terminate_confirmation_ok`,
 :func:`validate_instance_ids`) are safe for the UI to import.
@@ -97,3 +98,9 @@ def terminate_confirmation_ok(typed: str, instance_ids: Iterable[str]) -> bool:
     except ValidationError:
         return False
     return typed.strip() == phrase
+
+
+def set_termination_protection(ec2: Any, instance_id: str, enabled: bool) -> None:
+    """Turn ``DisableApiTermination`` on or off: while on, TerminateInstances is refused for the instance."""
+    (instance_id,) = validate_instance_ids([instance_id])
+    ec2.modify_instance_attribute(InstanceId=instance_id, DisableApiTermination={"Value": bool(enabled)})

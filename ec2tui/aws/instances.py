@@ -139,11 +139,14 @@ def _platform(raw: dict[str, Any]) -> str:
 def instance_detail(ec2: Any, instance_id: str, region: str) -> InstanceDetail:
     """The instance plus its type's vCPU/RAM, its AMI, its security groups' inbound rules and its EBS volumes.
 
-    The four lookups run concurrently; one that fails becomes a line in ``warnings`` rather than an error.
+    The five lookups run concurrently; one that fails becomes a line in ``warnings`` rather than an error.
     """
     instance = get_instance(ec2, instance_id, region)
     warnings: list[str] = []
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2tui-detail") as pool:
+    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="ec2tui-detail") as pool:
+        protection_future = pool.submit(
+            _guarded, "Termination protection", lambda: termination_protection(ec2, instance_id)
+        )
         type_future = pool.submit(_guarded, "Instance type", lambda: instance_type_info(ec2, instance.instance_type))
         ami_future = pool.submit(ami_info, ec2, instance.image_id)
         groups_future = pool.submit(_guarded, "Security groups", lambda: security_groups(ec2, instance))
@@ -156,6 +159,8 @@ def instance_detail(ec2: Any, instance_id: str, region: str) -> InstanceDetail:
     warnings += warning
     volumes, warning = volumes_future.result()
     warnings += warning
+    protection, warning = protection_future.result()
+    warnings += warning
     ssh_user = default_ssh_user(ami.name, instance.platform, ami.description)
     return InstanceDetail(
         instance=instance,
@@ -165,7 +170,14 @@ def instance_detail(ec2: Any, instance_id: str, region: str) -> InstanceDetail:
         volumes=tuple(volumes or ()),
         ssh_user=ssh_user,
         warnings=tuple(warnings),
+        termination_protection=protection,
     )
+
+
+def termination_protection(ec2: Any, instance_id: str) -> bool:
+    """Whether the API refuses to terminate the instance (``DisableApiTermination``)."""
+    answer = ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="disableApiTermination")
+    return bool(answer.get("DisableApiTermination", {}).get("Value", False))
 
 
 def _guarded(what: str, fn: Callable[[], T]) -> tuple[T | None, list[str]]:

@@ -267,7 +267,11 @@ def _seed_instances(
             kwargs["IamInstanceProfile"] = {"Name": SSM_PROFILE}
         if spec.user_data:
             kwargs["UserData"] = spec.user_data  # boto3 base64-encodes it for RunInstances
+        if spec.image.startswith("al2023"):
+            kwargs["MetadataOptions"] = {"HttpTokens": "required", "HttpEndpoint": "enabled"}  # AL2023's default
         instance_id = ec2.run_instances(**kwargs)["Instances"][0]["InstanceId"]
+        if spec.group == "db":  # databases are protected from a stray terminate
+            ec2.modify_instance_attribute(InstanceId=instance_id, DisableApiTermination={"Value": True})
         if spec.state == "stopped":
             to_stop.append(instance_id)
         elif spec.state == "terminated":

@@ -99,3 +99,11 @@ class InstancesApi:
         return await self.core.mutate(
             "Terminate instances", actions.terminate_instances, ec2, list(instance_ids), invalidate=[region]
         )
+
+    async def set_termination_protection(self, instance_id: str, enabled: bool, region: str | None = None) -> None:
+        region = self._region(region)
+        ec2 = self.core.factory.ec2(region)
+        title = "Turn termination protection on" if enabled else "Turn termination protection off"
+        await self.core.mutate(
+            title, actions.set_termination_protection, ec2, instance_id, enabled, invalidate=[region]
+        )

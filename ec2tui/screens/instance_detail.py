@@ -102,6 +102,12 @@ def summary_section(instance: Instance, detail: InstanceDetail | None) -> Render
     table.add_row("IAM profile", instance.iam_profile_arn or _dim("none"))
     monitoring = {"enabled": "enabled (detailed, 1-minute metrics)", "disabled": "disabled (basic, 5-minute metrics)"}
     table.add_row("Monitoring", monitoring.get(instance.monitoring, instance.monitoring))
+    if detail is not None and detail.termination_protection is not None:
+        if detail.termination_protection:
+            protection = Text("termination protection on: AWS refuses to terminate it", style="bold")
+        else:
+            protection = _dim("no termination protection")
+        table.add_row("Protection", protection)
     metadata = {"required": "IMDSv2 only (token required)", "optional": "IMDSv1 and IMDSv2 (token optional)"}
     metadata["disabled"] = "off (no instance metadata service)"
     if instance.metadata:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_confirmation_phrase
 from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState, StateChange
 from ec2tui.aws.ssh import ssh_command, ssm_command
-from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
 from ec2tui.screens.list_screen import PaletteCommand
@@ -210,7 +210,7 @@ class InstanceActions:
     def ec2app(self) -> Ec2App:
         return self.app
 
-    def _error(self, exc: Exception, title: str = "AWS error") -> None:
+    def _error(self, exc: Exception | str, title: str = "AWS error") -> None:
         self.ec2app.notify(str(exc), title=title, severity="error", markup=False, timeout=10)
 
     def _refused_read_only(self, action: str) -> bool:
@@ -234,6 +234,16 @@ class InstanceActions:
         yield PaletteCommand("Reboot", "Reboot the marked or selected instances (b)", lambda: self.request("reboot"))
         yield PaletteCommand(
             "Terminate", "Terminate the marked or selected instances (ctrl+d)", lambda: self.request("terminate")
+        )
+        yield PaletteCommand(
+            "Turn termination protection on",
+            "Make AWS refuse to terminate the selected instance until it is turned off",
+            lambda: self.set_termination_protection(True),
+        )
+        yield PaletteCommand(
+            "Turn termination protection off",
+            "Allow the selected instance to be terminated again (asks first)",
+            lambda: self.set_termination_protection(False),
         )
         yield PaletteCommand(
             "Create image from instance", "Make an AMI of the selected instance (i)", self.action_create_image
@@ -308,7 +318,10 @@ class InstanceActions:
             try:
                 result = await getattr(api, action.method)([i.id for i in instances], region, **dict(action.kwargs))
             except Ec2TuiError as exc:
-                self._error(exc, title=f"{action.title} failed ({region})")
+                message = str(exc)
+                if action.key == "terminate" and isinstance(exc, AwsError) and exc.code == "OperationNotPermitted":
+                    message += " Termination protection is on: 'Turn termination protection off' (ctrl+p) first."
+                self._error(message, title=f"{action.title} failed ({region})")
                 continue
             changes.extend(result)
             regions.add(region)
@@ -323,6 +336,42 @@ class InstanceActions:
                 changes = [StateChange(c.instance_id, c.previous_state, InstanceState.REBOOTING) for c in changes]
             self.action_finished()
             self._broadcast(changes, regions)
+
+    # -- termination protection -------------------------------------------------------------------------------
+    def set_termination_protection(self, enabled: bool) -> None:
+        """Turn it on at once (it only makes things safer); ask before turning it off."""
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        title = f"Turn termination protection {'on' if enabled else 'off'}"
+        if self._refused_read_only(title):
+            return
+        if enabled:
+            self.run_worker(self._set_protection(instance, True), group="instance-action", exit_on_error=False)
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.run_worker(self._set_protection(instance, False), group="instance-action", exit_on_error=False)
+            else:
+                self.ec2app.notify("Cancelled: termination protection is unchanged.", markup=False)
+
+        body = f"{describe(instance)} can then be terminated by anyone allowed to (ctrl+d here, after typing its ID)."
+        self.ec2app.push_screen(ConfirmScreen(f"{title}?", body, yes_label="Turn off (y)", danger=True), confirmed)
+
+    async def _set_protection(self, instance: Instance, enabled: bool) -> None:
+        try:
+            await self.ec2app.gateway.instances.set_termination_protection(instance.id, enabled, instance.region)
+        except Ec2TuiError as exc:
+            self._error(exc, title="Termination protection")
+            return
+        if enabled:
+            message = f"Termination protection is on for {label(instance)}: AWS refuses to terminate it."
+        else:
+            message = f"Termination protection is off for {label(instance)}."
+        self.ec2app.notify(message, title="Termination protection", markup=False)
+        self._broadcast([], {instance.region})
 
     # -- create image -----------------------------------------------------------------------------------------
     def action_create_image(self) -> None:

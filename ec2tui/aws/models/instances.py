@@ -274,3 +274,5 @@ class InstanceDetail:
     ssh_user: str | None
     """Best guess at the login user from the AMI (``None`` for Windows: use RDP)."""
     warnings: tuple[str, ...] = field(default=())
+    termination_protection: bool | None = None
+    """``DisableApiTermination``; ``None`` when it couldn't be read."""
