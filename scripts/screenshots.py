@@ -102,6 +102,19 @@ async def user_data_editor(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def launch_advanced(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "launch")
+    await pilot.press(*"web-1")
+    for _ in range(9):
+        await pilot.press("ctrl+down")
+    await settle(pilot)
+    for keys in (("enter", "down", "enter"), ("tab",), ("tab", "enter", "down", "enter"), ("tab", "enter", "down")):
+        await pilot.press(*keys)  # Spot; no max price; the demo's instance profile; IMDSv2 only
+        await settle(pilot)
+    await pilot.press("enter")
+
+
 async def launch_review(pilot: Pilot) -> None:
     await settle(pilot)
     await command(pilot, "launch")
@@ -117,6 +130,7 @@ SHOTS: dict[str, Step] = {
     "launch-form": launch_form,
     "user-data-editor": user_data_editor,
     "launch-review": launch_review,
+    "launch-advanced": launch_advanced,
     "regions": regions,
     "amis": amis,
     "ami-detail": ami_detail,
