@@ -12,6 +12,7 @@ from rich.console import Console
 from ec2tui.aws import iam as iam_svc
 from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
 from tests.launch_ui_helpers import field_message, moto_instance, open_form, tab_to, type_text
+from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import notifications, settle
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
@@ -25,6 +26,28 @@ def make_profile(name: str, role: str) -> str:
     return arn
 
 
+async def facts_loaded(pilot, form) -> None:
+    """Wait for every picker's facts, so the keys below meet the form a user would see once it has loaded."""
+    state = form.state
+
+    def loaded() -> bool:
+        lists = (state.types, state.key_pairs, state.vpcs, state.subnets, state.groups, state.instance_profiles)
+        return (
+            state.facts is not None and all(facts is not None for facts in lists) and bool(form.request.instance_type)
+        )
+
+    await wait_for(pilot, loaded, timeout=30, what="the launch form's facts")
+
+
+async def no_blocking_issues(pilot, form) -> None:
+    """Wait until nothing blocks the launch (facts still loading on a slow machine can), else say what does."""
+    errors = lambda: [i.message for i in form.issues if not i.is_warning]  # noqa: E731
+    try:
+        await wait_for(pilot, lambda: not errors(), timeout=30)
+    except AssertionError:
+        raise AssertionError(f"the form still reports {errors()}") from None
+
+
 def hint_text(form) -> str:
     return str(form.query_one("#iam-profile-hint").render())
 
@@ -35,6 +58,7 @@ async def test_advanced_details_by_keyboard_reach_the_instance(launch_app):
     app = launch_app
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
+        await facts_loaded(pilot, form)
         await tab_to(pilot, "#iam-profile")
         await pilot.press("enter", "down", "enter")  # after "none": web-role
         await tab_to(pilot, "#metadata")
@@ -54,7 +78,7 @@ async def test_advanced_details_by_keyboard_reach_the_instance(launch_app):
         shown = form.query_one("#iam-profile").query_one("SelectCurrent #label").render()
         assert "web-role (role web)" in str(shown)
         assert "terminates it" in field_message(form, "advanced.shutdown_behavior")
-        assert [i.message for i in form.issues if not i.is_warning] == []
+        await no_blocking_issues(pilot, form)
 
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -107,6 +131,7 @@ async def test_spot_by_keyboard_with_its_price_checked_as_typed(launch_app):
     boto3.client("ec2", region_name="us-east-1").create_key_pair(KeyName="mine")
     async with launch_app.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
+        await facts_loaded(pilot, form)
         assert not form.query_one("#spot-price-row").display, "no price for On-Demand"
         await tab_to(pilot, "#purchasing")
         await pilot.press("enter", "down", "enter")
@@ -125,7 +150,7 @@ async def test_spot_by_keyboard_with_its_price_checked_as_typed(launch_app):
         assert "can't have termination protection" in field_message(form, "advanced.termination_protection")
         await pilot.press("space")
         await settle(pilot)
-        assert [i.message for i in form.issues if not i.is_warning] == []
+        await no_blocking_issues(pilot, form)
 
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -35,6 +35,17 @@ PURCHASING_OPTIONS: list[tuple[str, str]] = [
 ]
 SHUTDOWN_OPTIONS: list[tuple[str, str]] = [("stop the instance", "stop"), ("terminate the instance", "terminate")]
 NO_PROFILE = "none"
+FIELDS: dict[str, str] = {
+    "purchasing": "purchasing",
+    "spot-max-price": "spot_max_price",
+    "iam-profile": "iam_instance_profile",
+    "iam-profile-typed": "iam_instance_profile",
+    "metadata": "metadata",
+    "shutdown": "shutdown_behavior",
+    "termination-protection": "termination_protection",
+    "detailed-monitoring": "detailed_monitoring",
+}
+"""Widget id -> the AdvancedSpec attribute it edits (the picker and the text field both edit the profile)."""
 
 
 def profile_options(state_profiles: list, current: str) -> list[tuple[str, str]]:
@@ -151,53 +162,17 @@ class AdvancedSection(FormSection):
                 else "This account has no instance profiles: create one in IAM to give the instance a role."
             )
 
-    def _set_profile(self, value: str) -> None:
-        if value != self.advanced.iam_instance_profile:
-            self.advanced.iam_instance_profile = value
-            self.edited("advanced.iam_instance_profile")
-
-    @on(Select.Changed, "#iam-profile")
-    def _profile(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL:
-            self._set_profile(str(event.value))
-
-    @on(Input.Changed, "#iam-profile-typed")
-    def _profile_typed(self, event: Input.Changed) -> None:
-        self._set_profile(event.value)
-
-    @on(Select.Changed, "#purchasing")
-    def _purchasing(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.advanced.purchasing:
-            self.advanced.purchasing = str(event.value)
-            self.query_one("#spot-price-row").display = self.advanced.purchasing == "spot"
-            self.edited("advanced.purchasing")
-
-    @on(Input.Changed, "#spot-max-price")
-    def _spot_price(self, event: Input.Changed) -> None:
-        if event.value != self.advanced.spot_max_price:
-            self.advanced.spot_max_price = event.value
-            self.edited("advanced.spot_max_price")
-
-    @on(Select.Changed, "#metadata")
-    def _metadata(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.advanced.metadata:
-            self.advanced.metadata = str(event.value)
-            self.edited("advanced.metadata")
-
-    @on(Select.Changed, "#shutdown")
-    def _shutdown(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL and event.value != self.advanced.shutdown_behavior:
-            self.advanced.shutdown_behavior = str(event.value)
-            self.edited("advanced.shutdown_behavior")
-
-    @on(Checkbox.Changed, "#termination-protection")
-    def _protection(self, event: Checkbox.Changed) -> None:
-        if event.value != self.advanced.termination_protection:
-            self.advanced.termination_protection = event.value
-            self.edited("advanced.termination_protection")
-
-    @on(Checkbox.Changed, "#detailed-monitoring")
-    def _monitoring(self, event: Checkbox.Changed) -> None:
-        if event.value != self.advanced.detailed_monitoring:
-            self.advanced.detailed_monitoring = event.value
-            self.edited("advanced.detailed_monitoring")
+    @on(Select.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Select.Changed | Input.Changed | Checkbox.Changed) -> None:
+        attribute = FIELDS.get(event.control.id or "")
+        if attribute is None or event.value is Select.NULL:
+            return
+        value = event.value if isinstance(event.value, bool) else str(event.value)
+        if value == getattr(self.advanced, attribute):
+            return
+        setattr(self.advanced, attribute, value)
+        if attribute == "purchasing":
+            self.query_one("#spot-price-row").display = value == "spot"
+        self.edited(f"advanced.{attribute}")
