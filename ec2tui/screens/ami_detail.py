@@ -216,7 +216,6 @@ class AmiDetailScreen(AmiActions, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(Footer).compact = True
         self.query_one("#ami-detail-body").focus()
         self.render_detail()
         self.load()

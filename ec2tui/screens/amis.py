@@ -18,7 +18,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Input, Label, Static, Tab, Tabs
+from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs
 
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
 from ec2tui.errors import Ec2TuiError, ValidationError
@@ -233,7 +233,6 @@ class AmisScreen(AmiActions, ListScreen[Image]):
 
     def on_mount(self) -> None:
         # ListScreen.on_mount runs after this one (Textual calls each class's handler): it adds self.COLUMNS and loads.
-        self.query_one(Footer).compact = True
         self._show_category_chrome()
         self.watch(self.app, "region", self._region_changed, init=False)
 

@@ -299,7 +299,6 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(Footer).compact = True
         self.query_one("#detail-body").focus()
         self.render_detail()
         self.load()

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
 from ec2tui.screens.instance_detail import InstanceDetailScreen
@@ -92,10 +92,6 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def compose_top(self) -> Iterable[Static]:
         yield Static(id="instances-status", classes="instances-status")
-
-    def on_mount(self) -> None:
-        # Textual calls ListScreen.on_mount as well (handlers run for every class in the MRO): no super() here.
-        self.query_one(Footer).compact = True
 
     def key_of(self, item: Instance) -> str:
         return item.id
