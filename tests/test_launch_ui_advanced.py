@@ -13,17 +13,10 @@ from ec2tui.aws import iam as iam_svc
 from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
 from tests.launch_ui_helpers import field_message, moto_instance, open_form, tab_to, type_text
 from tests.test_amis_ui_helpers import wait_for
+from tests.test_launch_advanced import make_profile
 from tests.ui_helpers import notifications, settle
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
-
-
-def make_profile(name: str, role: str) -> str:
-    iam = boto3.client("iam", region_name="us-east-1")
-    iam.create_role(RoleName=role, AssumeRolePolicyDocument="{}")
-    arn = iam.create_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Arn"]
-    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
-    return arn
 
 
 async def facts_loaded(pilot, form) -> None:
@@ -53,7 +46,7 @@ def hint_text(form) -> str:
 
 
 async def test_advanced_details_by_keyboard_reach_the_instance(launch_app):
-    arn = make_profile("web-role", "web")
+    arn = make_profile(boto3.client("iam", region_name="us-east-1"), "web-role", role="web")
     boto3.client("ec2", region_name="us-east-1").create_key_pair(KeyName="mine")  # the form picks it
     app = launch_app
     async with app.run_test(size=(120, 40)) as pilot:

@@ -35,6 +35,7 @@ from ec2tui.aws.models.instances import (
     InstanceState,
     StateChange,
 )
+from ec2tui.aws.models.launch import METADATA_LABELS
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import PaletteCommand
@@ -108,10 +109,8 @@ def summary_section(instance: Instance, detail: InstanceDetail | None) -> Render
         else:
             protection = _dim("no termination protection")
         table.add_row("Protection", protection)
-    metadata = {"required": "IMDSv2 only (token required)", "optional": "IMDSv1 and IMDSv2 (token optional)"}
-    metadata["disabled"] = "off (no instance metadata service)"
     if instance.metadata:
-        table.add_row("Metadata", metadata.get(instance.metadata, instance.metadata))
+        table.add_row("Metadata", METADATA_LABELS.get(instance.metadata, instance.metadata))
     if detail is not None:
         if detail.ssh_user is None:
             login = Text("Windows: connect with RDP (port 3389)")

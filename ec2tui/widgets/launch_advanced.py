@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
-from ec2tui.aws.models.launch import AdvancedSpec
+from ec2tui.aws.models.launch import METADATA_LABELS, AdvancedSpec
 from ec2tui.widgets.check import Check
 from ec2tui.widgets.launch_fields import (
     FieldMessage,
@@ -23,17 +23,14 @@ from ec2tui.widgets.launch_fields import (
 PROFILES_LOAD_ERROR = "instance profiles"
 """The key of ``state.load_errors`` when the account's instance profiles couldn't be listed."""
 
-METADATA_OPTIONS: list[tuple[str, str]] = [
-    ("the AMI's default", ""),
-    ("IMDSv2 only (token required)", "required"),
-    ("IMDSv1 and IMDSv2 (token optional)", "optional"),
-    ("off (no metadata service)", "disabled"),
+METADATA_ITEMS: list[tuple[str, str]] = [("the AMI's default", "")] + [
+    (label, value) for value, label in METADATA_LABELS.items()
 ]
-PURCHASING_OPTIONS: list[tuple[str, str]] = [
+PURCHASING_ITEMS: list[tuple[str, str]] = [
     ("On-Demand", "on-demand"),
     ("Spot (often far cheaper; AWS may reclaim it with 2 minutes' notice)", "spot"),
 ]
-SHUTDOWN_OPTIONS: list[tuple[str, str]] = [("stop the instance", "stop"), ("terminate the instance", "terminate")]
+SHUTDOWN_ITEMS: list[tuple[str, str]] = [("stop the instance", "stop"), ("terminate the instance", "terminate")]
 NO_PROFILE = "none"
 FIELDS: dict[str, str] = {
     "purchasing": "purchasing",
@@ -64,7 +61,7 @@ class AdvancedSection(FormSection):
         advanced = self.request.advanced
         yield row(
             "Purchasing",
-            Select(PURCHASING_OPTIONS, allow_blank=False, value=advanced.purchasing, id="purchasing", compact=True),
+            Select(PURCHASING_ITEMS, allow_blank=False, value=advanced.purchasing, id="purchasing", compact=True),
         )
         yield FieldMessage("advanced.purchasing")
         yield row(
@@ -92,12 +89,12 @@ class AdvancedSection(FormSection):
         yield Hint(id="iam-profile-hint")
         yield row(
             "Instance metadata",
-            Select(METADATA_OPTIONS, allow_blank=False, value=advanced.metadata, id="metadata", compact=True),
+            Select(METADATA_ITEMS, allow_blank=False, value=advanced.metadata, id="metadata", compact=True),
         )
         yield FieldMessage("advanced.metadata")
         yield row(
             "On shutdown",
-            Select(SHUTDOWN_OPTIONS, allow_blank=False, value=advanced.shutdown_behavior, id="shutdown", compact=True),
+            Select(SHUTDOWN_ITEMS, allow_blank=False, value=advanced.shutdown_behavior, id="shutdown", compact=True),
         )
         yield FieldMessage("advanced.shutdown_behavior")
         yield row(

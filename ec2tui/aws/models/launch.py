@@ -21,6 +21,12 @@ PROTOCOLS: tuple[str, ...] = ("tcp", "udp", "icmp", "all")
 VOLUME_TYPES: tuple[str, ...] = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")
 METADATA_CHOICES: tuple[str, ...] = ("", "required", "optional", "disabled")
 """Instance metadata service: ``""`` the AMI's default, v2 only (``required``), v1 and v2 (``optional``), off."""
+METADATA_LABELS: dict[str, str] = {
+    "required": "IMDSv2 only (token required)",
+    "optional": "IMDSv1 and IMDSv2 (token optional)",
+    "disabled": "off (no instance metadata service)",
+}
+"""How the launch form and the instance detail name each setting (an instance's ``metadata`` uses the same words)."""
 SHUTDOWN_BEHAVIORS: tuple[str, ...] = ("stop", "terminate")
 PURCHASING_OPTIONS: tuple[str, ...] = ("on-demand", "spot")
 DEFAULT_KEY_DIRECTORY = "~/.ssh"

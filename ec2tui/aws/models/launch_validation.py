@@ -191,6 +191,7 @@ def validate(request: LaunchRequest, context: LaunchContext | None = None) -> li
     _check_user_data(request, out)
     _check_count(request, ctx, out)
     _check_advanced(request, ctx, out)
+    _check_purchasing(request, out)
     return [*ctx.remote_errors, *out.issues]
 
 
@@ -652,7 +653,6 @@ def _check_advanced(request: LaunchRequest, ctx: LaunchContext, out: _Collector)
             "Shutting down from inside the instance (e.g. poweroff) terminates it, even with termination protection,"
             " and deletes volumes marked delete on termination.",
         )
-    _check_purchasing(request, out)
 
 
 def _check_purchasing(request: LaunchRequest, out: _Collector) -> None:
