@@ -87,13 +87,18 @@ async def launch_form(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-async def user_data_editor(pilot: Pilot) -> None:
+async def launch_section(pilot: Pilot, sections_down: int) -> None:
+    """The launch form, named web-1, with the cursor moved down to a later section."""
     await settle(pilot)
     await command(pilot, "launch")
     await pilot.press(*"web-1")
-    for _ in range(7):
+    for _ in range(sections_down):
         await pilot.press("ctrl+down")
     await settle(pilot)
+
+
+async def user_data_editor(pilot: Pilot) -> None:
+    await launch_section(pilot, 7)
     editor = pilot.app.screen.query_one("UserDataEditor")
     from ec2tui.aws.user_data import TEMPLATES
 
@@ -103,12 +108,7 @@ async def user_data_editor(pilot: Pilot) -> None:
 
 
 async def launch_advanced(pilot: Pilot) -> None:
-    await settle(pilot)
-    await command(pilot, "launch")
-    await pilot.press(*"web-1")
-    for _ in range(9):
-        await pilot.press("ctrl+down")
-    await settle(pilot)
+    await launch_section(pilot, 9)
     for keys in (("enter", "down", "enter"), ("tab",), ("tab", "enter", "down", "enter"), ("tab", "enter", "down")):
         await pilot.press(*keys)  # Spot; no max price; the demo's instance profile; IMDSv2 only
         await settle(pilot)
