@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -14,8 +14,10 @@ from textual.screen import Screen
 from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.errors import CredentialsError, Ec2TuiError
+from ec2tui.key_gate import BYPASS, KeyGate
 from ec2tui.screens.amis import AmisScreen
 from ec2tui.screens.command_prompt import CommandPrompt
+from ec2tui.screens.confirm import QuitScreen
 from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.launch import LaunchScreen
@@ -60,6 +62,10 @@ class Ec2App(App[None]):
             self.set_keymap(keymap)
         self.gateway = gateway
         self.demo = demo
+        self.quit_checks: list[Callable[[], str | None]] = []
+        """Screens that hold unsaved work register a check here; each returns why quitting now would lose it."""
+        self.key_gate = KeyGate(self, self._dispatch_key)
+        """Keys go one at a time: each lands where the previous one moved the focus (see ``ec2tui.key_gate``)."""
         self.set_reactive(Ec2App.region, gateway.region)
         if theme:
             self.theme = theme
@@ -79,6 +85,20 @@ class Ec2App(App[None]):
 
     def on_mount(self) -> None:
         self.load_identity()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_gate.on_key(event)
+        else:
+            await super().on_event(event)
+
+    async def _dispatch_key(self, event: events.Key) -> None:
+        """Textual's own key handling, unless the screen on top refuses the key (a confirmation drops every key
+        typed before it opened: see ``FreshKeysOnly``)."""
+        refuses = getattr(self.screen, "refuses_key", None)
+        if refuses is not None and event.key not in BYPASS and refuses(event):
+            return
+        await super().on_event(event)
 
     @work(exclusive=True, group="identity", exit_on_error=False)
     async def load_identity(self) -> None:
@@ -118,7 +138,7 @@ class Ec2App(App[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         if command.name == "quit":
-            self.exit()
+            self.run_worker(self.action_quit(), exit_on_error=False)
             return
         if command.name == "help":
             self.action_help()
@@ -169,7 +189,19 @@ class Ec2App(App[None]):
                 yield SystemCommand(command.title, command.help, command.callback)
 
     async def action_quit(self) -> None:
-        self.exit()
+        """q / ctrl+q / :quit. Asks first when quitting would throw away what the user made (a second ctrl+q in
+        that question quits at once, so the app can always be left)."""
+        if isinstance(self.screen, QuitScreen):
+            self.exit()
+            return
+        reasons = [reason for check in self.quit_checks if (reason := check())]
+        if self.demo and self.gateway.mutations:
+            reasons.append("The demo's AWS account lives only as long as this process: what you made in it is lost.")
+        if not reasons:
+            self.exit()
+            return
+        self.push_screen(QuitScreen(reasons), lambda quit_now: self.exit() if quit_now else None)
 
     def on_unmount(self) -> None:
+        self.key_gate.close()
         self.gateway.close()

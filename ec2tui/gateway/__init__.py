@@ -49,6 +49,11 @@ class Gateway:
         return self.core.factory.profile_name
 
     @property
+    def mutations(self) -> int:
+        """How many state-changing calls this session has sent."""
+        return self.core.mutations
+
+    @property
     def busy(self) -> bool:
         """Whether an AWS call is still out in a worker thread."""
         return self.core.busy

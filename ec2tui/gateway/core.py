@@ -63,6 +63,8 @@ class GatewayCore:
         self._calls_lock = threading.Lock()
         self._running = 0
         self._running_lock = threading.Lock()
+        self.mutations = 0
+        """State-changing calls that went out (the demo asks before quitting once the user has made something)."""
 
     # -- running --------------------------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -160,6 +162,7 @@ class GatewayCore:
         """Run a state-changing call: refused in read-only mode; invalidates the given regions afterwards."""
         if self.read_only:
             raise ReadOnlyError(action)
+        self.mutations += 1
         try:
             return await self.run(fn, *args, **kwargs)
         finally:

@@ -1,10 +1,16 @@
-"""Confirmations for anything that changes AWS: a yes/no one, and one that wants the resource ID typed."""
+"""Confirmations for anything that changes AWS: a yes/no one, and one that wants the resource ID typed.
+
+Neither can be answered by accident: keys typed before the dialog was on screen (the rest of a burst, held by the
+app's key gate and replayed after it opened) are dropped, and Enter never confirms: the yes/no dialog opens on "No"
+and its "Yes" button takes no focus, so only `y` or a click acts.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,13 +18,36 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """`y` confirms, `n`/escape cancels. Dismisses with True or False."""
+class FreshKeysOnly(ModalScreen[bool]):
+    """A dialog that ignores every key typed before it was shown: only a deliberate key answers it."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.opened_at = float("inf")
+        """When the dialog was first shown (monotonic, as key events are stamped); until then every key is stale."""
+        self.stale_keys = 0
+
+    def on_screen_resume(self) -> None:
+        if self.opened_at == float("inf"):
+            self.opened_at = time.monotonic()
+
+    def refuses_key(self, event: events.Key) -> bool:
+        """Asked by the app before it dispatches a key while this dialog is on top (so before any widget of it, an
+        Input included, sees the key): True drops it."""
+        if event.time < self.opened_at:
+            self.stale_keys += 1
+            return True
+        return False
+
+
+class ConfirmScreen(FreshKeysOnly):
+    """`y` (or a click on Yes) confirms; `n`, escape, q or enter (on the focused No) cancel. Dismisses True/False."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
     ]
+    AUTO_FOCUS = "#no"
 
     def __init__(self, title: str, body: str, *, yes_label: str = "Yes (y)", danger: bool = False) -> None:
         super().__init__(classes="confirm")
@@ -29,7 +58,9 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, id="yes", variant="error" if self.danger else "primary")
+                yes = Button(self.yes_label, id="yes", variant="error" if self.danger else "primary")
+                yes.can_focus = False  # enter must never confirm: only y or a click
+                yield yes
                 yield Button("No (n)", id="no")
 
     def action_answer(self, answer: bool) -> None:
@@ -40,7 +71,15 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class TypedConfirmScreen(ModalScreen[bool]):
+class QuitScreen(ConfirmScreen):
+    """Quitting would lose something: say what; `y` (or ctrl+q again) quits."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        body = "\n".join(f"• {reason}" for reason in reasons) + "\n\ny quits · n or escape stays · ctrl+q quits now"
+        super().__init__("Quit ec2tui?", body, yes_label="Quit (y)")
+
+
+class TypedConfirmScreen(FreshKeysOnly):
     """Destructive actions: the user must type ``expected`` (e.g. the instance or AMI ID) to confirm."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]

@@ -1,0 +1,145 @@
+"""Keys are dispatched one at a time: the next key waits until the previous one's effects have settled.
+
+Textual forwards each key to the widget focused *when the app reads it*. A burst (SSH delivers what was typed in one
+packet) is read before the first key's action has run: after `/` the filter input exists but focus moves to it only
+on a later callback, after `:` the prompt is pushed but not mounted yet, so the rest of the burst lands on the list
+(where `b` means reboot) or on a screen with nothing focused (lost). The gate holds every key that arrives while the
+previous one is still settling and replays them in order, so each key goes where the one before it sent the focus.
+
+"Settled" means: every node of the current screen (and the app) has processed what was queued when we looked, for
+as many rounds as the key needs to bubble up to the app (one hop a round), and then one more round saw the same
+screen and the same focused widget. Counting rounds of queue flushes, not time, keeps it exact on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.widget import Widget
+
+MAX_ROUNDS = 60
+"""A key's effects settle in a handful of rounds; past this something keeps changing focus: let the next key go."""
+
+MAX_WAIT = 5.0
+"""Seconds: a safety net only (the rounds above end it first), so that a wedged widget can never swallow typing."""
+
+BYPASS = frozenset({"ctrl+q", "ctrl+c"})
+"""Keys that are never held: quitting (and ctrl+c's hint) work even when something wedges the gate."""
+
+
+class KeyGate:
+    """Holds keys while the previous one settles; ``dispatch`` is the app's normal key handling."""
+
+    def __init__(self, app: App[object], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+        self._app = app
+        self._dispatch = dispatch
+        self._held: deque[events.Key] = deque()
+        self._settling: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.held_total = 0
+        """Keys that had to wait for an earlier one (for tests and diagnostics)."""
+
+    @property
+    def busy(self) -> bool:
+        return not self._idle.is_set()
+
+    async def wait_idle(self) -> None:
+        """Return once every key received so far has been dispatched and has settled."""
+        await self._idle.wait()
+
+    async def on_key(self, event: events.Key) -> None:
+        """Dispatch ``event`` now if nothing is settling, else hold it for its turn."""
+        if event.key in BYPASS:
+            await self._dispatch(event)
+            return
+        if self.busy:
+            self._held.append(event)
+            self.held_total += 1
+            return
+        await self._dispatch_and_settle(event)
+
+    async def _dispatch_and_settle(self, event: events.Key) -> None:
+        self._idle.clear()
+        depth = _depth(self._app.focused)
+        await self._dispatch(event)
+        self._settling = asyncio.create_task(self._settle_then_release(depth))
+
+    async def _settle_then_release(self, depth: int) -> None:
+        try:
+            await self._settle(min_rounds=depth + 1)
+        finally:
+            self._settling = None
+            if self._app.is_running:
+                self._app.call_later(self._release_next)
+            else:
+                self._held.clear()
+                self._idle.set()
+
+    async def _release_next(self) -> None:
+        """Runs on the app's message loop, like any key the driver delivers."""
+        if not self._held:
+            self._idle.set()
+            return
+        await self._dispatch_and_settle(self._held.popleft())
+
+    async def _settle(self, min_rounds: int) -> None:
+        deadline = time.monotonic() + MAX_WAIT
+        previous: tuple[int, int, int] | None = None
+        for rounds in range(1, MAX_ROUNDS + 1):
+            await self._flush_round(deadline)
+            app = self._app
+            if not app.is_running or time.monotonic() > deadline:
+                return
+            fingerprint = (id(app.screen), id(app.focused), len(app.screen_stack))
+            focus_pending = app.focused is None and any(True for _ in app.screen.focus_chain)
+            if rounds >= min_rounds and fingerprint == previous and not focus_pending:
+                return
+            previous = fingerprint
+
+    async def _flush_round(self, deadline: float) -> None:
+        """Wait until the app and every node of the current screen have handled what they had queued."""
+        try:
+            screen = self._app.screen
+        except Exception:  # no screen yet (starting) or any more (closing)
+            return
+        nodes: list[DOMNode] = [self._app, *screen.walk_children(with_self=True)]
+        pending = 0
+        done = asyncio.Event()
+
+        def one_done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0:
+                done.set()
+
+        for node in nodes:
+            if node.call_later(one_done):
+                pending += 1
+        if pending:
+            try:
+                await asyncio.wait_for(done.wait(), timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                pass
+
+    def close(self) -> None:
+        self._held.clear()
+        if self._settling is not None:
+            self._settling.cancel()
+        self._idle.set()
+
+
+def _depth(widget: Widget | None) -> int:
+    """How many hops a key takes from ``widget`` to the app (each hop is one round of the settle)."""
+    depth = 1
+    node: DOMNode | None = widget
+    while node is not None:
+        depth += 1
+        node = node.parent
+    return depth
