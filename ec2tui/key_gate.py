@@ -14,6 +14,7 @@ screen and the same focused widget. Counting rounds of queue flushes, not time, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -123,10 +124,8 @@ class KeyGate:
             if node.call_later(one_done):
                 pending += 1
         if pending:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), timeout=max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                pass
 
     def close(self) -> None:
         self._held.clear()
