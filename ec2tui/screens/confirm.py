@@ -18,14 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 
-class FreshKeysOnly(ModalScreen[bool]):
-    """A dialog that ignores every key typed before it was shown: only a deliberate key answers it."""
+class FreshKeysOnly:
+    """Mixed into a dialog that acts on AWS: it ignores every key typed before it was shown, so only a deliberate
+    key answers it. (The app asks ``refuses_key`` before dispatching, so not even a focused Input sees such a key.)"""
 
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
-        self.opened_at = float("inf")
-        """When the dialog was first shown (monotonic, as key events are stamped); until then every key is stale."""
-        self.stale_keys = 0
+    opened_at: float = float("inf")
+    """When the dialog was first shown (monotonic, as key events are stamped); until then every key is stale."""
+    stale_keys: int = 0
 
     def on_screen_resume(self) -> None:
         if self.opened_at == float("inf"):
@@ -40,7 +39,7 @@ class FreshKeysOnly(ModalScreen[bool]):
         return False
 
 
-class ConfirmScreen(FreshKeysOnly):
+class ConfirmScreen(FreshKeysOnly, ModalScreen[bool]):
     """`y` (or a click on Yes) confirms; `n`, escape, q or enter (on the focused No) cancel. Dismisses True/False."""
 
     BINDINGS = [
@@ -79,7 +78,7 @@ class QuitScreen(ConfirmScreen):
         super().__init__("Quit ec2tui?", body, yes_label="Quit (y)")
 
 
-class TypedConfirmScreen(FreshKeysOnly):
+class TypedConfirmScreen(FreshKeysOnly, ModalScreen[bool]):
     """Destructive actions: the user must type ``expected`` (e.g. the instance or AMI ID) to confirm."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
