@@ -86,6 +86,9 @@ class Ec2App(App[None]):
     def on_mount(self) -> None:
         self.load_identity()
 
+    def on_ready(self) -> None:
+        self.key_gate.open()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             await self.key_gate.on_key(event)

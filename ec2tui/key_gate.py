@@ -43,9 +43,11 @@ class KeyGate:
         self._held: deque[events.Key] = deque()
         self._settling: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
-        self._idle.set()
+        """Clear while a key settles, and until the first frame is up: keys typed while the app starts (the
+        terminal keeps them) wait for a screen to receive them instead of reaching none."""
         self.held_total = 0
         """Keys that had to wait for an earlier one (for tests and diagnostics)."""
+        self._opened = False
 
     @property
     def busy(self) -> bool:
@@ -55,12 +57,21 @@ class KeyGate:
         """Return once every key received so far has been dispatched and has settled."""
         await self._idle.wait()
 
+    def open(self) -> None:
+        """The first screen is up (the app's Ready): dispatch what was typed meanwhile, in order."""
+        self._opened = True
+        if not self._idle.is_set() and self._settling is None:
+            self._app.call_later(self._release_next)
+
     async def on_key(self, event: events.Key) -> None:
         """Dispatch ``event`` now if nothing is settling, else hold it for its turn."""
         if event.key in BYPASS:
             await self._dispatch(event)
             return
         if self.busy:
+            if not self._opened and event.key == "ctrl+j":
+                # Typed before the app took the terminal: the tty, still in line mode, turned Enter into a newline.
+                event = events.Key("enter", "\r")
             self._held.append(event)
             self.held_total += 1
             return
