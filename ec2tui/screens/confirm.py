@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,13 +23,12 @@ class FreshKeysOnly:
     """Mixed into a dialog that acts on AWS: it ignores every key typed before it was shown, so only a deliberate
     key answers it. (The app asks ``refuses_key`` before dispatching, so not even a focused Input sees such a key.)"""
 
-    opened_at: float = float("inf")
-    """When the dialog was first shown (monotonic, as key events are stamped); until then every key is stale."""
-    stale_keys: int = 0
-
-    def on_screen_resume(self) -> None:
-        if self.opened_at == float("inf"):
-            self.opened_at = time.monotonic()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened_at = time.monotonic()
+        """When the dialog was made (monotonic, as key events are stamped): the action that opens it runs after the
+        whole burst that held its key was read, so every other key of that burst is older than this."""
+        self.stale_keys = 0
 
     def refuses_key(self, event: events.Key) -> bool:
         """Asked by the app before it dispatches a key while this dialog is on top (so before any widget of it, an
