@@ -60,13 +60,18 @@ def test_read_only_allows_dry_runs_and_the_launch_validation(read_only_gateway):
     assert ec2.describe_instances()["Reservations"] == []
 
 
-async def test_read_only_reads_everything_ec2tui_shows(read_only_gateway):
+async def test_read_only_reads_everything_ec2tui_shows(read_only_gateway, ec2):
     """Every read the screens make passes the hook: the Describe/Get/List prefixes cover them all."""
     gw = read_only_gateway
+    ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro", UserData="echo hi")
     assert await gw.regions.list()
     await gw.regions.instance_counts("us-east-1")
     await gw.regions.identity()
-    await gw.instances.list()
+    (instance,) = await gw.instances.list()
+    await gw.instances.detail(instance.id)
+    assert await gw.instances.user_data(instance.id) == "echo hi"
+    await gw.images.community_page()
+    await gw.images.marketplace_page()
     assert await gw.images.list(ImageCategory.QUICKSTART)
     await gw.images.list(ImageCategory.MINE)
     await gw.images.detail(AMI)

@@ -284,3 +284,24 @@ async def test_an_endpoint_that_dies_mid_session_is_reported_without_hanging(mot
     assert "Cannot reach the AWS endpoint" in str(caught.value) and endpoint in str(caught.value)
     assert "ctrl+r" in str(caught.value)
     server.start()  # for the fixture's stop
+
+
+async def test_a_bodiless_server_error_is_one_line_with_its_status():
+    factory = secret_factory()
+    sent = answer(factory.ec2(), 502, "")
+    error = await failure(Gateway(factory))
+    assert isinstance(error, EndpointError)
+    assert str(error) == "DescribeInstances: HTTP 502 from the endpoint: Bad Gateway. Press ctrl+r to retry."
+    assert len(sent) == READ_CONFIG.retries["total_max_attempts"], "a 5xx from AWS itself is retried"
+
+
+def test_an_unreadable_answer_shows_botocore_s_reason_without_the_raw_body():
+    from botocore.parsers import ResponseParserError
+
+    raw = "b'<Response><Errors><Error><Code>x</Code><Message>" + SESSION_TOKEN + "'"
+    exc = ResponseParserError(
+        f"Unable to parse response (syntax error: line 1, column 0), invalid XML received:\n{raw}"
+    )
+    message = str(translate(exc))
+    assert message.startswith("The endpoint's answer could not be read (Unable to parse response (syntax error")
+    assert "<" not in message and SESSION_TOKEN not in message and "ctrl+r" in message

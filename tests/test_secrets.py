@@ -119,3 +119,30 @@ def test_scrub_is_safe_from_many_threads_and_fits_a_logging_filter():
         thread.join(30)
     logger.removeHandler(handler)
     assert len(records) == 40 and all(r == "leaked [hidden]" for r in records)
+
+
+def test_botocore_s_debug_log_through_a_scrub_filter_carries_no_secret():
+    """What --debug will write: the signed request, the canonical request and the string to sign."""
+    records: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(scrub.scrub(record.getMessage()))
+
+    factory = secret_factory()
+    answer(factory.ec2(), 200, "<DescribeRegionsResponse><regionInfo/></DescribeRegionsResponse>")
+    logger = logging.getLogger("botocore")
+    handler, level = Capture(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        factory.ec2().describe_regions()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert any("Sending http request" in r for r in records) and any(
+        scrub.SIGNING_DETAILS_REMOVED in r for r in records
+    )
+    for record in records:
+        for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN):
+            assert secret not in record, record

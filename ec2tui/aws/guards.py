@@ -7,8 +7,9 @@ They sit where every request leaves, so no code path can get round them:
 - a ``DryRun=True`` call that comes back as a success means the endpoint ignored DryRun (and may have made the
   change): that is an error, never a "would have succeeded", and read-only mode sends it no dry run again;
 - a web page where AWS's answer should be (a proxy's or an emulator's error page) becomes one line, not raw HTML;
-- the credentials each request is signed with are registered for scrubbing, read as each request leaves (in a
-  worker thread, and fresh: SSO and assumed-role credentials change when they refresh).
+- the credentials each request is signed with are registered for scrubbing just before it is signed, so before
+  botocore's debug log writes the signed request (read in the worker thread, and fresh: SSO and assumed-role
+  credentials change when they refresh).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class RequestGuards:
 
     def install(self, events: Any) -> None:
         events.register("before-parameter-build", self.refuse_changes_when_read_only, unique_id="ec2tui-read-only")
-        events.register("before-send", self.remember_signing_secrets, unique_id="ec2tui-remember-secrets")
+        events.register("before-sign", self.remember_signing_secrets, unique_id="ec2tui-remember-secrets")
         events.register("before-parse", self.refuse_web_pages, unique_id="ec2tui-web-pages")
         events.register("after-call", self.refuse_ignored_dry_run, unique_id="ec2tui-dry-run-ignored")
 

@@ -29,7 +29,8 @@ _SIGNING_BLOCK = re.compile(
 
 _PATTERNS = (
     (re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), HIDDEN),  # any access key id, registered or not
-    (re.compile(r"(?i)(x-amz-security-token[:=]\s*)[^\s'\"&<]+"), rf"\g<1>{HIDDEN}"),
+    # a header line, a query parameter or the repr of botocore's headers dict ('X-Amz-Security-Token': b'...')
+    (re.compile(r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*b?['\"]?)[^\s'\",&<]+"), rf"\g<1>{HIDDEN}"),
     (re.compile(r"(?i)(Signature=)[0-9a-f]{16,}"), rf"\g<1>{HIDDEN}"),
 )
 
