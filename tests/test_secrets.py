@@ -133,6 +133,14 @@ def test_botocore_s_debug_log_through_a_scrub_filter_carries_no_secret():
     answer(factory.ec2(), 200, "<DescribeRegionsResponse><regionInfo/></DescribeRegionsResponse>")
     logger = logging.getLogger("botocore")
     handler, level = Capture(), logger.level
+    # Another test's logging.config call may have disabled botocore's existing loggers: enable them for this one.
+    disabled = [
+        child
+        for name, child in logging.root.manager.loggerDict.items()
+        if name.startswith("botocore") and isinstance(child, logging.Logger) and child.disabled
+    ]
+    for child in disabled:
+        child.disabled = False
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     try:
@@ -140,6 +148,8 @@ def test_botocore_s_debug_log_through_a_scrub_filter_carries_no_secret():
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        for child in disabled:
+            child.disabled = True
     assert any("Sending http request" in r for r in records) and any(
         scrub.SIGNING_DETAILS_REMOVED in r for r in records
     )
