@@ -117,6 +117,7 @@ async def test_an_expired_token_from_the_environment_says_restart_with_fresh_cre
     ("method", "advice"),
     [
         ("sso", "aws sso login --profile dev"),
+        ("login", "aws login --profile dev"),
         ("env", "restart ec2tui with fresh credentials"),
         ("assume-role", "Refresh the source credentials profile 'dev' assumes its role with"),
         ("shared-credentials-file", "Re-run whatever writes the credentials of profile 'dev'"),

@@ -32,8 +32,9 @@ READ_CONFIG = Config(
 
 CHANGE_CONFIG = READ_CONFIG.merge(Config(read_timeout=60, retries={"mode": "adaptive", "total_max_attempts": 3}))
 """For changes (launch, create image, ...): patient, since giving up does not undo a change AWS may be making.
-Retrying is safe: RunInstances and CopyImage carry a ClientToken, and creating a named key pair, group or image
-twice fails as a duplicate rather than making two."""
+A retry cannot make two of anything: RunInstances and CopyImage carry a ClientToken, and a key pair, group or image
+is named, so a second create fails as a duplicate (for a key pair whose answer was lost, its private key is lost
+with it: the duplicate error is the clue)."""
 
 SEARCH_CONFIG = Config(read_timeout=300, retries={"mode": "standard", "total_max_attempts": 3})
 """For public image searches: EC2 answers them in seconds, but a server that ignores paging (moto) spends ~30 s

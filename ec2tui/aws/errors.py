@@ -54,6 +54,8 @@ def refresh_advice(context: CredentialContext | None) -> str:
     named = f"profile '{context.profile}'" if context.profile else "your profile"
     if method == "sso":
         return f"Run 'aws sso login{profile}', then press ctrl+r."
+    if method == "login":  # the AWS CLI's console sign-in
+        return f"Run 'aws login{profile}', then press ctrl+r."
     if method == "env":
         return (
             "These credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN): restart ec2tui "
@@ -61,7 +63,7 @@ def refresh_advice(context: CredentialContext | None) -> str:
         )
     if method.startswith("assume-role"):
         return f"Refresh the source credentials {named} assumes its role with (e.g. 'aws sso login'), then ctrl+r."
-    if method in {"shared-credentials-file", "config-file"}:
+    if method in {"shared-credentials-file", "config-file", "ec2-credentials-file", "boto-config"}:
         return f"Re-run whatever writes the credentials of {named} (aws configure, a login tool), then restart ec2tui."
     if method == "custom-process":
         return f"Check the credential_process of {named} (a login may be needed), then press ctrl+r."

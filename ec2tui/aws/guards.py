@@ -65,7 +65,9 @@ class RequestGuards:
         events.register("before-parse", self.refuse_web_pages, unique_id="ec2tui-web-pages")
         events.register("after-call", self.refuse_ignored_dry_run, unique_id="ec2tui-dry-run-ignored")
 
-    def refuse_changes_when_read_only(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any):
+    def refuse_changes_when_read_only(
+        self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
         dry_run = params.get("DryRun") is True
         if dry_run:
             context[_DRY_RUN] = True
