@@ -306,3 +306,17 @@ def test_an_unreadable_answer_shows_botocore_s_reason_without_the_raw_body():
     message = str(translate(exc))
     assert message.startswith("The endpoint's answer could not be read (Unable to parse response (syntax error")
     assert "<" not in message and SESSION_TOKEN not in message and "ctrl+r" in message
+
+
+async def test_an_sso_profile_whose_login_expired_says_aws_sso_login_for_it(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile dev]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+        "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no SSO token cache: the login has expired
+    factory = ClientFactory(AwsTarget(profile="dev", endpoint_url=UNREACHABLE))
+    assert factory.credential_context.method == "sso"
+    error = await failure(Gateway(factory))
+    assert isinstance(error, CredentialsError) and "Run 'aws sso login --profile dev'" in str(error)
