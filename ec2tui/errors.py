@@ -24,6 +24,19 @@ class EndpointError(AwsError):
     """The endpoint could not be reached."""
 
 
+class DryRunIgnoredError(AwsError):
+    """A ``DryRun=True`` call came back as a success: the endpoint ignored DryRun and may have made the change."""
+
+    def __init__(self, operation: str, endpoint: str) -> None:
+        super().__init__(
+            f"{operation}: this endpoint ignored DryRun: resources may have been created. Check {endpoint} and "
+            "delete anything you did not mean to make; dry runs against it are refused from now on in read-only "
+            "mode.",
+            "DryRunIgnored",
+            operation,
+        )
+
+
 class ReadOnlyError(Ec2TuiError):
     """A mutation was refused because ec2tui runs with --read-only."""
 

@@ -59,8 +59,10 @@ def gateway(factory):
 
 
 @pytest.fixture
-def read_only_gateway(factory):
-    gw = Gateway(factory, read_only=True)
+def read_only_gateway(aws):
+    """A read-only gateway over its own factory: read-only is enforced in the factory's clients, so a factory
+    shared with the ``gateway`` fixture would make that one read-only too."""
+    gw = Gateway(ClientFactory(AwsTarget(region="us-east-1")), read_only=True)
     yield gw
     gw.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -11,23 +12,35 @@ import boto3
 import botocore.session
 from botocore.config import Config
 
-from ec2tui.aws.errors import translate
+from ec2tui.aws.errors import CredentialContext, translate
+from ec2tui.aws.guards import RequestGuards, RequestPolicy
 from ec2tui.aws.xml_parsing import SlicedParserFactory
 
 DEFAULT_REGION = "us-east-1"
 
-CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 6},
+# Attempts are given as total_max_attempts: botocore reads "max_attempts" as retries (one more attempt) and rewrites
+# it in place, in the dict these module constants share.
+READ_CONFIG = Config(
+    retries={"mode": "adaptive", "total_max_attempts": 2},
     connect_timeout=5,
-    read_timeout=30,
+    read_timeout=9,
     max_pool_connections=32,
     user_agent_extra="ec2tui",
 )
+"""For reads: an endpoint that accepts and never answers is reported within 2 x 9 s plus at most 1 s of back-off
+(botocore's first retry waits up to 1 s), not after minutes; a screen can always be retried with ctrl+r."""
 
+CHANGE_CONFIG = READ_CONFIG.merge(Config(read_timeout=60, retries={"mode": "adaptive", "total_max_attempts": 3}))
+"""For changes (launch, create image, ...): patient, since giving up does not undo a change AWS may be making.
+A retry cannot make two of anything: RunInstances and CopyImage carry a ClientToken, and a key pair, group or image
+is named, so a second create fails as a duplicate (for a key pair whose answer was lost, its private key is lost
+with it: the duplicate error is the clue)."""
 
-SEARCH_CONFIG = Config(read_timeout=300, retries={"mode": "standard", "max_attempts": 2})
+SEARCH_CONFIG = Config(read_timeout=300, retries={"mode": "standard", "total_max_attempts": 3})
 """For public image searches: EC2 answers them in seconds, but a server that ignores paging (moto) spends ~30 s
 rendering 50,000 images, and a read timeout would only make it start again (and again, once per retry)."""
+
+_KIND_CONFIGS = {"read": READ_CONFIG, "change": CHANGE_CONFIG, "search": READ_CONFIG.merge(SEARCH_CONFIG)}
 
 
 @dataclass(frozen=True)
@@ -47,18 +60,37 @@ def new_session(profile: str | None = None, **kwargs: Any) -> boto3.Session:
 
 
 class ClientFactory:
-    """Thread-safe cache of boto3 clients.
+    """Thread-safe cache of boto3 clients, each with ec2tui's request guards (see :mod:`ec2tui.aws.guards`).
 
     boto3 sessions are not thread-safe to create clients from concurrently, so client creation is
     serialised; the clients themselves are thread-safe and shared by the gateway's worker threads.
+
+    ``read_only`` (set by the gateway) makes every client refuse anything but reads and dry runs. ``config``
+    overrides every kind's settings (tests scale the timeouts down with it).
     """
 
-    def __init__(self, target: AwsTarget, session: boto3.Session | None = None, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        target: AwsTarget,
+        session: boto3.Session | None = None,
+        config: Config | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.target = target
-        self.config = CLIENT_CONFIG.merge(config) if config else CLIENT_CONFIG
+        self.policy = RequestPolicy(read_only=read_only)
+        self._overrides = config
         self._session = session
-        self._clients: dict[tuple[str, str, bool], Any] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
+
+    @property
+    def read_only(self) -> bool:
+        return self.policy.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.policy.read_only = value
 
     @property
     def session(self) -> boto3.Session:
@@ -67,7 +99,7 @@ class ClientFactory:
                 try:
                     self._session = new_session(self.target.profile)
                 except Exception as exc:  # ProfileNotFound and friends
-                    raise translate(exc) from exc
+                    raise translate(exc, context=CredentialContext(self.target.profile)) from exc
             return self._session
 
     @property
@@ -79,27 +111,46 @@ class ClientFactory:
         """The region the CLI would use: --region, then AWS_REGION/AWS_DEFAULT_REGION/profile, else us-east-1."""
         return self.target.region or self.session.region_name or DEFAULT_REGION
 
-    def client(self, service: str, region: str | None = None, *, search: bool = False) -> Any:
-        """The client for ``service`` in ``region``; ``search=True`` gives one patient enough for huge answers."""
+    @property
+    def credential_context(self) -> CredentialContext:
+        """The profile and how its credentials were found, for error messages that say how to refresh them."""
+        session = self.session
+        method = None
+        # The session caches the credentials it resolved for its clients: this asks nobody. If there are none
+        # (expired SSO and friends), the error being reported says so already.
+        with contextlib.suppress(Exception):
+            method = getattr(session.get_credentials(), "method", None)
+        return CredentialContext(self.target.profile or session.profile_name, method)
+
+    def config_for(self, kind: str) -> Config:
+        """The botocore config of a client kind: "read", "change" or "search"."""
+        config = _KIND_CONFIGS[kind]
+        return config.merge(self._overrides) if self._overrides else config
+
+    def client(self, service: str, region: str | None = None, *, search: bool = False, change: bool = False) -> Any:
+        """The client for ``service`` in ``region``: quick to give up for reads; ``change=True`` gives the patient
+        one for calls that change AWS, ``search=True`` one patient enough for huge answers."""
         region = region or self.default_region
-        key = (service, region, search)
+        kind = "change" if change else "search" if search else "read"
+        key = (service, region, kind)
         session = self.session
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                config = self.config.merge(SEARCH_CONFIG) if search else self.config
-                kwargs: dict[str, Any] = {"region_name": region, "config": config}
+                kwargs: dict[str, Any] = {"region_name": region, "config": self.config_for(kind)}
                 if self.target.endpoint_url:
                     kwargs["endpoint_url"] = self.target.endpoint_url
                 try:
                     client = session.client(service, **kwargs)
                 except Exception as exc:
-                    raise translate(exc) from exc
+                    raise translate(exc, context=CredentialContext(self.target.profile)) from exc
+                guards = RequestGuards(self.policy, client.meta.endpoint_url, session.get_credentials)
+                guards.install(client.meta.events)
                 self._clients[key] = client
             return client
 
-    def ec2(self, region: str | None = None, *, search: bool = False) -> Any:
-        return self.client("ec2", region, search=search)
+    def ec2(self, region: str | None = None, *, search: bool = False, change: bool = False) -> Any:
+        return self.client("ec2", region, search=search, change=change)
 
 
 def endpoint_from_env() -> str | None:

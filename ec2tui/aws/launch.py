@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from ec2tui.aws import network
-from ec2tui.aws.errors import translate
+from ec2tui.aws.errors import CREDENTIAL_CODES, translate
 from ec2tui.aws.models.launch import (
     DryRunResult,
     ImageFacts,
@@ -21,7 +22,7 @@ from ec2tui.aws.models.launch import (
     to_run_instances_params,
 )
 from ec2tui.aws.models.launch_validation import validate
-from ec2tui.errors import AwsError, ValidationError
+from ec2tui.errors import AwsError, DryRunIgnoredError, ReadOnlyError, ValidationError
 
 __all__ = [
     "describe_image_facts",
@@ -67,19 +68,26 @@ def describe_image_facts(ec2: Any, image_id: str) -> ImageFacts:
 
 
 def _dry_run_call(call: Any, **kwargs: Any) -> DryRunResult:
+    """AWS's answer to ``call(DryRun=True, ...)``. An answer without ``DryRunOperation`` means the endpoint ignored
+    DryRun: the client's hook raises :class:`DryRunIgnoredError` for it, and that (like expired credentials, whose
+    message the gateway words for the profile in use) is raised, not turned into a verdict on the launch."""
     try:
         call(DryRun=True, **kwargs)
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         if code == "DryRunOperation":
             return DryRunResult(True, "The request would have succeeded.", code)
+        if code in CREDENTIAL_CODES:
+            raise
         if code == "UnauthorizedOperation":
             return DryRunResult(False, f"You are not allowed to do this: {translate(exc)}", code)
         return DryRunResult(False, str(translate(exc)), code)
+    except (DryRunIgnoredError, ReadOnlyError):
+        raise
     except Exception as exc:
         error = translate(exc)
         return DryRunResult(False, str(error), error.code)
-    return DryRunResult(True, "The request would have succeeded.", "")
+    raise DryRunIgnoredError(call.__name__, "the endpoint")  # a client without ec2tui's hooks got here
 
 
 def dry_run(ec2: Any, params: dict[str, Any]) -> DryRunResult:
@@ -136,7 +144,9 @@ def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = Non
             group_id = network.create_security_group(
                 ec2, request.network.vpc_id or None, group.name, group.description, group.rules
             )
-        response = ec2.run_instances(**to_run_instances_params(request, new_group_id=group_id))
+        # One token for this launch: a retry after a lost answer cannot start the instances twice.
+        params = to_run_instances_params(request, new_group_id=group_id)
+        response = ec2.run_instances(**params, ClientToken=str(uuid.uuid4()))
     except BaseException:
         if group_id is not None:
             with contextlib.suppress(Exception):

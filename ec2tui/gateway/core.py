@@ -49,7 +49,7 @@ class GatewayCore:
         ready: Callable[[], object] | None = None,
     ) -> None:
         self.factory = factory
-        self.read_only = read_only
+        factory.read_only = read_only  # its clients' hooks refuse changes too: nothing can slip past this gateway
         self.ttl = ttl
         self.region = factory.default_region
         self._ready = ready
@@ -66,6 +66,14 @@ class GatewayCore:
         self.mutations = 0
         """State-changing calls that went out (the demo asks before quitting once the user has made something)."""
 
+    @property
+    def read_only(self) -> bool:
+        return self.factory.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.factory.read_only = value
+
     # -- running --------------------------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking function in a worker thread; boto3 errors come back as :class:`AwsError`."""
@@ -78,7 +86,7 @@ class GatewayCore:
         except Ec2TuiError:
             raise
         except Exception as exc:
-            raise translate(exc) from exc
+            raise translate(exc, context=self.factory.credential_context) from exc
 
     def _counted(self, call: Callable[[], T]) -> T:
         with self._running_lock:

@@ -122,7 +122,7 @@ class ImagesApi:
         factory = self.core.factory
         return await self._mutate(
             "Copy image",
-            lambda: actions.copy_image(factory.ec2(dest), source_region, image_id, name, description),
+            lambda: actions.copy_image(factory.ec2(dest, change=True), source_region, image_id, name, description),
             invalidate=[dest, source_region],
         )
 
@@ -142,7 +142,12 @@ class ImagesApi:
         return await self._mutate(
             "Create image",
             lambda: actions.create_image_from_instance(
-                factory.ec2(region), instance_id, name, description, no_reboot=no_reboot, stop_first=stop_first
+                factory.ec2(region, change=True),
+                instance_id,
+                name,
+                description,
+                no_reboot=no_reboot,
+                stop_first=stop_first,
             ),
             invalidate=[region],
         )
@@ -164,7 +169,11 @@ class ImagesApi:
         return await self._mutate(
             action,
             lambda: actions.set_launch_permissions(
-                factory.ec2(region), image_id, add_account_ids=add, remove_account_ids=remove, public=public
+                factory.ec2(region, change=True),
+                image_id,
+                add_account_ids=add,
+                remove_account_ids=remove,
+                public=public,
             ),
             invalidate=[region],
         )
@@ -177,6 +186,6 @@ class ImagesApi:
         factory = self.core.factory
         return await self._mutate(
             "Deregister image and delete snapshots" if delete_snapshots else "Deregister image",
-            lambda: actions.deregister_image(factory.ec2(region), image_id, delete_snapshots),
+            lambda: actions.deregister_image(factory.ec2(region, change=True), image_id, delete_snapshots),
             invalidate=[region],
         )

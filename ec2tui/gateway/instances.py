@@ -66,7 +66,7 @@ class InstancesApi:
     # -- state changes (refused in read-only mode; each invalidates the region's cached reads) ---------------------
     async def start(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Start instances", actions.start_instances, ec2, list(instance_ids), invalidate=[region]
         )
@@ -75,7 +75,7 @@ class InstancesApi:
         self, instance_ids: Iterable[str], region: str | None = None, *, force: bool = False
     ) -> list[StateChange]:
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Force stop instances" if force else "Stop instances",
             actions.stop_instances,
@@ -87,7 +87,7 @@ class InstancesApi:
 
     async def reboot(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Reboot instances", actions.reboot_instances, ec2, list(instance_ids), invalidate=[region]
         )
@@ -95,14 +95,14 @@ class InstancesApi:
     async def terminate(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
         """Terminate: the caller must have checked :func:`~ec2tui.aws.instance_actions.terminate_confirmation_ok`."""
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Terminate instances", actions.terminate_instances, ec2, list(instance_ids), invalidate=[region]
         )
 
     async def set_termination_protection(self, instance_id: str, enabled: bool, region: str | None = None) -> None:
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         title = "Turn termination protection on" if enabled else "Turn termination protection off"
         await self.core.mutate(
             title, actions.set_termination_protection, ec2, instance_id, enabled, invalidate=[region]

@@ -255,13 +255,13 @@ class LaunchApi:
         if self.core.read_only:
             raise ReadOnlyError("Launch instances")  # before fetching anything; core.mutate would refuse too
         context = await self.context(request, region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate("Launch instances", svc.launch, ec2, request, context, invalidate=[region])
 
     async def create_key_pair(self, name: str, key_type: str, directory: str, region: str | None = None) -> str:
         """Create a key pair and save its private key (0600); returns the file's path."""
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Create key pair", net_svc.create_key_pair, ec2, name, key_type, directory, invalidate=[region]
         )
@@ -271,7 +271,7 @@ class LaunchApi:
     ) -> str:
         """Create a security group with exactly these inbound rules; returns its id."""
         region = self._region(region)
-        ec2 = self.core.factory.ec2(region)
+        ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Create security group",
             net_svc.create_security_group,
