@@ -103,6 +103,19 @@ class ReplaceOrAppendScreen(ModalScreen[str | None]):
         self.dismiss(event.button.id if event.button.id in ("replace", "append") else None)
 
 
+class UndoSafeTextArea(TextArea):
+    """A TextArea whose undo of a long paste can't crash (Textual issue #6686, fix proposed in PR #6687).
+
+    ``TextArea._undo_batch`` shortens the document, then refreshes its size *before* putting the cursor back: when
+    the vertical scrollbar goes away, its watcher scrolls to the old cursor row, which no longer exists, and
+    ``WrappedDocument.location_to_offset`` raises ValueError. The cursor offset is only a display cache, so it is
+    computed from the cursor clamped into the document; the selection itself is restored by the undo right after.
+    """
+
+    def _recompute_cursor_offset(self) -> None:
+        self._cursor_offset = self.wrapped_document.location_to_offset(self.clamp_visitable(self.cursor_location))
+
+
 class UserDataEditor(Vertical):
     """Edits the launch request's user data. Posts :class:`UserDataEditor.Changed` on every edit."""
 
@@ -127,7 +140,7 @@ class UserDataEditor(Vertical):
         super().__init__(id=id)
         self._distro = distro
         # tab leaves the editor (the form stays navigable by keyboard); the "css" theme follows the app's theme.
-        self._area = TextArea.code_editor(text, theme="css", tab_behavior="focus", id="ud-text")
+        self._area = UndoSafeTextArea.code_editor(text, theme="css", tab_behavior="focus", id="ud-text")
         self._kind = looks_like(text)
         self._area.language = self._language_for(self._kind)
 
