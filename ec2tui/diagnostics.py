@@ -87,6 +87,7 @@ class _Diagnostics:
     handler: logging.Handler | None = None
     scrubber: ScrubFilter | None = None
     extra_scrub: Callable[[str], str] | None = None
+    levels: dict[str, int] = {}  # loggers' levels before configure(), restored by shutdown()
 
 
 _state = _Diagnostics()
@@ -123,11 +124,13 @@ def configure(
     handler.addFilter(scrubber)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.DEBUG if debug else logging.INFO)
+    _state.levels = {LOGGER_NAME: log.level}
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if debug else logging.INFO)
     if debug:
         for name in WIRE_LOGGERS:
             wire = logging.getLogger(name)
+            _state.levels[name] = wire.level
             wire.addHandler(handler)
             wire.setLevel(logging.DEBUG)
     _state.path, _state.handler, _state.scrubber = resolved, handler, scrubber
@@ -142,6 +145,8 @@ def shutdown() -> None:
         return
     for name in (LOGGER_NAME, *WIRE_LOGGERS):
         logging.getLogger(name).removeHandler(handler)
+    for name, level in _state.levels.items():  # botocore left at DEBUG would slow every later call
+        logging.getLogger(name).setLevel(level)
     handler.close()
     _state.path, _state.handler, _state.scrubber = None, None, None
 
