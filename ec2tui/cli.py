@@ -131,15 +131,17 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
         source = "--theme" if args.theme else "EC2TUI_THEME"
-        print(
-            f"ec2tui: unknown theme {theme!r} ({source}); using the default. "
+        warnings.insert(
+            0,
+            f"unknown theme {theme!r} ({source}); using the default. "
             f"Available: {', '.join(sorted(app.available_themes))}",
-            file=sys.stderr,
         )
     elif theme:
         app.theme = theme
-    for warning in warnings:
+    for warning in warnings:  # seen after quitting (the UI hides the terminal) and, below, inside the UI
         print(f"ec2tui: {warning}", file=sys.stderr)
+    if warnings:
+        app.notify("\n".join(warnings), title="Settings ignored", severity="warning", markup=False, timeout=20)
     return gateway, app
 
 

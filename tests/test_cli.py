@@ -194,7 +194,7 @@ def test_unknown_theme_warns_names_the_themes_and_falls_back(started, capsys, mo
     assert started[-1].theme == "textual-light" and capsys.readouterr().err == ""
 
 
-def test_bad_keymap_entries_warn_and_protected_keys_stay(started, tmp_path, monkeypatch, capsys):
+async def test_bad_keymap_entries_warn_and_protected_keys_stay(started, aws, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("EC2TUI_CONFIG_DIR", str(tmp_path))
     (tmp_path / "keymap.toml").write_text(
         "[keymap]\n"
@@ -212,7 +212,15 @@ def test_bad_keymap_entries_warn_and_protected_keys_stay(started, tmp_path, monk
         assert f'"{entry}"' in err, entry
     assert "unknown binding id" in err and "unknown key name 'ctrl+banana'" in err
     assert "take : away" in err and "take escape away" in err and "? must stay bound" in err
-    assert started[-1]._keymap == {"app.quit": "ctrl+x", "list.filter": "ctrl+f,slash"}
+    app = started[-1]
+    assert app._keymap == {"app.quit": "ctrl+x", "list.filter": "ctrl+f,slash"}
+    async with app.run_test(size=(120, 40)) as pilot:  # and once the UI runs, the same warnings are shown in it
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert len(shown) == 1 and '"instances.stop"' in shown[0] and "keymap.toml" in shown[0]
+        await pilot.press("colon")  # `:` still opens the prompt
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPrompt"
 
 
 def test_every_binding_id_in_the_source_is_known():
