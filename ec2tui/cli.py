@@ -111,6 +111,8 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
         _check_credentials(factory)
         _check_region(factory.default_region, custom_endpoint=bool(endpoint))
         session = factory.session
+    credentials = session.get_credentials()
+    diagnostics.add_secrets(*_secret_values(credentials))  # never shown in an error, nor logged
     if diagnostics.log_path() is not None:
         diagnostics.log.info(
             "profile=%s region=%s endpoint=%s read_only=%s demo=%s",
@@ -120,7 +122,6 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
             args.read_only,
             args.demo,
         )
-        credentials = session.get_credentials()
         diagnostics.log_aws_calls(session.events, secrets=lambda: _secret_values(credentials))
 
     from ec2tui.app import Ec2App

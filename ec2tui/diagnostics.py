@@ -87,6 +87,7 @@ class _Diagnostics:
     handler: logging.Handler | None = None
     scrubber: ScrubFilter | None = None
     extra_scrub: Callable[[str], str] | None = None
+    secrets: set[str] = set()  # the credentials in use, shared with the log filter
     levels: dict[str, int] = {}  # loggers' levels before configure(), restored by shutdown()
 
 
@@ -120,7 +121,9 @@ def configure(
     shutdown()
     resolved = Path(path).expanduser().absolute()
     handler = open_log_file(resolved)
-    scrubber = ScrubFilter(scrub, secrets)
+    add_secrets(*secrets)
+    scrubber = ScrubFilter(scrub)
+    scrubber.secrets = _state.secrets  # one set: secrets added later (refreshed credentials) reach the log too
     handler.addFilter(scrubber)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.DEBUG if debug else logging.INFO)
@@ -157,9 +160,8 @@ def log_path() -> Path | None:
 
 
 def add_secrets(*values: str | None) -> None:
-    """Values that must never be written to the log (the secret key and session token in use)."""
-    if _state.scrubber is not None:
-        _state.scrubber.add_secrets(*values)
+    """Values never to be logged or shown (the secret key and session token in use), log file or not."""
+    _state.secrets.update(v for v in values if v)
 
 
 def use_scrubber(scrub: Callable[[str], str] | None) -> None:
@@ -171,7 +173,8 @@ def scrubbed(text: str) -> str:
     """``text`` as the log would write it (for showing an error on screen)."""
     if _state.scrubber is not None:
         return _state.scrubber.clean(text)
-    return redact(_state.extra_scrub(text) if _state.extra_scrub is not None else text)
+    text = _state.extra_scrub(text) if _state.extra_scrub is not None else text
+    return redact(text, sorted(_state.secrets, key=len, reverse=True))
 
 
 def log_unexpected(error: BaseException, where: str = "") -> None:

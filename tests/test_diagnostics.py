@@ -137,3 +137,22 @@ def test_summary_is_one_scrubbed_line():
     error = RuntimeError("Credential=AKIAIOSFODNN7EXAMPLE/2026\nsecond line")
     assert diagnostics.summary(error) == f"RuntimeError: Credential={REDACTED}/2026"
     assert diagnostics.summary(KeyError()) == "KeyError"
+
+
+def test_the_credentials_in_use_are_hidden_from_errors_shown_without_a_log(monkeypatch):
+    monkeypatch.setattr(diagnostics._state, "secrets", set())
+    diagnostics.add_secrets("a-distinctive-secret-key", None)
+    assert (
+        diagnostics.summary(RuntimeError("signed with a-distinctive-secret-key"))
+        == f"RuntimeError: signed with {REDACTED}"
+    )
+
+
+def test_main_hands_the_credentials_in_use_to_the_scrubber(monkeypatch, credentials):
+    from ec2tui.app import Ec2App
+    from ec2tui.cli import main
+
+    monkeypatch.setattr(diagnostics._state, "secrets", set())
+    monkeypatch.setattr(Ec2App, "run", lambda self, *a, **k: None)
+    assert main([]) == 0
+    assert {SECRET, TOKEN} <= diagnostics._state.secrets

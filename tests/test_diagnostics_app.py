@@ -55,7 +55,8 @@ def test_the_textual_privates_touched_still_exist():
     """ec2tui/unexpected.py and UndoSafeTextArea reach into Textual: fail loudly when a Textual release moves them."""
     assert unexpected._original_dispatch.__name__ == "_dispatch_message"
     assert MessagePump._dispatch_message is unexpected._dispatch_surviving
-    assert App()._exception is None and callable(App._handle_exception)
+    app = App()
+    assert app._exception is None and app._exit is False and callable(App._handle_exception)
     assert callable(TextArea._recompute_cursor_offset) and callable(TextArea.clamp_visitable)
 
 
@@ -195,3 +196,20 @@ async def test_the_error_screen_names_the_log_file_and_the_log_has_the_traceback
     text = log.read_text()
     assert "unexpected error" in text and "Traceback" in text and "broken_help" in text
     assert "AKIAABCDEFGHIJKLMNOP" not in text
+
+
+async def test_ctrl_q_quits_from_the_error_screen(gateway, monkeypatch):
+    def broken_help(self) -> None:
+        raise RuntimeError("help exploded")
+
+    monkeypatch.setattr(Ec2App, "action_help", broken_help)
+    app = Ec2App(gateway)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, ErrorScreen)
+        assert "ctrl+q quits" in static_text(app, ".dialog-hint")
+        acknowledge(app, RuntimeError, "help exploded")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app._exit
