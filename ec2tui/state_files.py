@@ -34,18 +34,44 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_file(path: Path, *, limit: int, follow_symlinks: bool = True) -> bytes | None:
-    """The bytes of ``path``, or None when it doesn't exist.
+class NotRegularFileError(UnsafeFileError):
+    """The path is a directory, FIFO, socket or device; ``kind`` says which ("a named pipe (FIFO)")."""
 
-    Raises :class:`UnsafeFileError` when it is not a regular file (checked on the opened descriptor, so nothing can
-    be swapped in between), is larger than ``limit`` bytes, or is a symlink and ``follow_symlinks`` is false; and
-    for any other OSError, with the reason. Never blocks on a FIFO: it is opened with O_NONBLOCK and refused.
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"{path} is {kind}, not a regular file.")
+        self.kind = kind
+
+
+def open_regular_file(path: Path, *, follow_symlinks: bool = True) -> int:
+    """A read-only descriptor of ``path``, opened without blocking (O_NONBLOCK: a FIFO doesn't wait for a writer).
+
+    Raises :class:`NotRegularFileError` (the descriptor closed) unless it is a regular file, checked on the
+    descriptor so nothing can be swapped in between; OSError as ``os.open`` raises it otherwise (ELOOP for a
+    symlink when ``follow_symlinks`` is false).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
     try:
-        fd = os.open(path, flags)
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegularFileError(path, _kind(mode))
+    return fd
+
+
+def read_regular_file(path: Path, *, limit: int, follow_symlinks: bool = True) -> bytes | None:
+    """The bytes of ``path``, or None when it doesn't exist.
+
+    Raises :class:`UnsafeFileError` when it is not a regular file (see :func:`open_regular_file`), is larger than
+    ``limit`` bytes, or is a symlink and ``follow_symlinks`` is false; and for any other OSError, with the reason.
+    """
+    try:
+        fd = open_regular_file(path, follow_symlinks=follow_symlinks)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -53,11 +79,9 @@ def read_regular_file(path: Path, *, limit: int, follow_symlinks: bool = True) -
             raise UnsafeFileError(f"{path} is a symbolic link; ec2tui reads only the file itself.") from None
         raise UnsafeFileError(f"{path}: {exc.strerror or exc}.") from None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFileError(f"{path} is {_kind(info.st_mode)}, not a regular file.")
-        if info.st_size > limit:
-            raise UnsafeFileError(f"{path} is {info.st_size:,} bytes; at most {limit:,} are read.")
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise UnsafeFileError(f"{path} is {size:,} bytes; at most {limit:,} are read.")
         chunks: list[bytes] = []
         total = 0
         while chunk := os.read(fd, 64 * KIB):

@@ -206,3 +206,24 @@ def test_an_unsafe_key_folder_is_refused_before_aws_is_asked(ec2, tmp_path, kind
     assert caught.value.field == "key_pair.directory"
     assert ec2.describe_key_pairs()["KeyPairs"] == []
     assert list(real.iterdir()) == []
+
+
+def test_a_fifo_given_as_the_user_data_file_is_refused_at_once(tmp_path):
+    from ec2tui.widgets.user_data_editor import UserDataFileError, read_user_data_file
+
+    fifo = tmp_path / "script.sh"
+    os.mkfifo(fifo)
+
+    def load() -> str:
+        try:
+            read_user_data_file(str(fifo))
+        except UserDataFileError as exc:
+            return str(exc)
+        return "loaded"
+
+    blocked, result = in_thread_within(30, load)
+    if blocked:
+        with open(fifo, "w"):
+            pass
+        pytest.fail("loading user data blocked on a FIFO")
+    assert result == [f"{fifo} is a named pipe (FIFO), not a file. Nothing loaded."]

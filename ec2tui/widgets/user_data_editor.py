@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ec2tui.aws.user_data import SYNTAX_LANGUAGES, TEMPLATES, USER_DATA_LIMIT, looks_like, templates_for, user_data_size
+from ec2tui.state_files import NotRegularFileError, open_regular_file
 
 HELP_LINE = "Runs once, as root, at the first boot (cloud-init). Limit: 16 KB before base64."
 
@@ -43,15 +44,17 @@ def read_user_data_file(path_text: str) -> tuple[Path, str]:
     path = Path(os.path.expanduser(path_text.strip()))
     shown = str(path)
     try:
-        if path.is_dir():
-            raise UserDataFileError(f"{shown} is a directory, not a file.")
-        with path.open("rb") as handle:
+        # Not ``open()``: a FIFO (or a device) at the path would block the UI until something writes to it.
+        fd = open_regular_file(path)
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(USER_DATA_LIMIT + 1)
             if len(data) > USER_DATA_LIMIT:
                 total = os.fstat(handle.fileno()).st_size
                 raise UserDataFileError(
                     f"{shown} is {total:,} bytes; user data is limited to {USER_DATA_LIMIT:,} bytes. Nothing loaded."
                 )
+    except NotRegularFileError as exc:
+        raise UserDataFileError(f"{shown} is {exc.kind}, not a file. Nothing loaded.") from None
     except FileNotFoundError:
         raise UserDataFileError(f"No such file: {shown}") from None
     except PermissionError:
