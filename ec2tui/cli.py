@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ec2tui import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from ec2tui.app import Ec2App
     from ec2tui.gateway import Gateway
@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with contextlib.ExitStack() as cleanup:
             gateway, app = _prepare(args, cleanup)
+            cleanup.enter_context(_quit_on_hangup_or_term(app))
             app.run()
             code = app.return_code or 0
             diagnostics.log.info("ec2tui exits with code %s", code)
@@ -144,6 +145,30 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     if warnings:
         app.notify("\n".join(warnings), title="Settings ignored", severity="warning", markup=False, timeout=20)
     return gateway, app
+
+
+@contextlib.contextmanager
+def _quit_on_hangup_or_term(app: Ec2App) -> Iterator[None]:
+    """SIGTERM and SIGHUP (the SSH connection dropped) end the app as a quit does, so the terminal is restored
+    and everything registered for clean-up runs (the demo's server and temporary folder): by default Python just
+    dies on them."""
+    import asyncio
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the UI isn't running (yet or any more)
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
 
 
 def finish(gateway: Gateway, code: int) -> int:

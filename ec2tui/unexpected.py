@@ -39,8 +39,9 @@ def _opted_in(app: Any) -> bool:
 
 
 def report(app: App[Any], error: BaseException, where: str = "") -> bool:
-    """Log ``error`` and show it (or add it to the error screen already shown). Returns False when it couldn't be
-    shown (the app is starting or closing, or errors keep coming): the caller then lets Textual end the app."""
+    """Log ``error`` and show it (or add it to the error screen already shown); while the app quits, only log it.
+    Returns False when it couldn't be shown (the app isn't running yet, or errors keep coming): the caller then
+    lets Textual end the app (terminal restored, traceback printed)."""
     if isinstance(error, WorkerFailed):
         error = error.error
     diagnostics.log_unexpected(error, where)
@@ -50,7 +51,9 @@ def report(app: App[Any], error: BaseException, where: str = "") -> bool:
         # Under Pilot, run_test re-raises this when the test ends: a test never passes over an unexpected error.
         # (_exception_event is left alone: Pilot's waits would stop waiting.)
         app._exception = error
-    if count > MAX_REPORTS or not app.is_running or app._exit or not app.screen_stack:
+    if app._exit:
+        return True  # quitting: a screen torn down mid-load may raise; logged, never a traceback on the way out
+    if count > MAX_REPORTS or not app.is_running or not app.screen_stack:
         return False
     summary = diagnostics.summary(error)
     try:

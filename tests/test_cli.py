@@ -293,3 +293,55 @@ def test_the_demo_leaves_no_temporary_folder(started, quick_demo, monkeypatch, f
     assert seen and "ec2tui-demo-" in seen[0]
     assert not os.path.exists(seen[0])
     assert "EC2TUI_STATE_DIR" not in os.environ
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_term_or_hangup_quits_cleanly_restoring_the_terminal_and_removing_the_demo_folder(tmp_path, signal_name):
+    """An SSH connection that drops sends SIGHUP: by default Python dies on the spot, leaving the demo's folder."""
+    import glob
+    import pty
+    import select
+    import signal
+
+    sig = getattr(signal, signal_name)
+    env = dict(os.environ, TERM="xterm-256color", TMPDIR=str(tmp_path))
+    env.pop("EC2TUI_STATE_DIR", None)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command in a terminal
+        os.execve(sys.executable, [sys.executable, "-m", "ec2tui", "--demo"], env)
+    output = bytearray()
+    finished, status = 0, 0
+
+    def read_until(done, seconds: float = 30) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if done():
+                return True
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            try:
+                if ready:
+                    output.extend(os.read(fd, 65536))
+            except OSError:  # the child closed the terminal: keep polling ``done`` at the same pace
+                time.sleep(0.1)
+        return done()
+
+    try:
+        assert read_until(lambda: b"\x1b[?1049h" in output and glob.glob(f"{tmp_path}/ec2tui-demo-*")), "no UI"
+        folders = glob.glob(f"{tmp_path}/ec2tui-demo-*")
+        os.kill(pid, sig)
+        read_until(lambda: b"\x1b[?1049l" in output)
+        for _ in range(300):
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                break
+            read_until(lambda: False, 0.1)
+        else:
+            pytest.fail("the app didn't quit")
+    finally:
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 128 + sig, output[-3000:].decode(errors="replace")
+    assert b"\x1b[?1049l" in output and b"Traceback" not in output  # the terminal was restored
+    assert folders and not any(os.path.exists(f) for f in folders)

@@ -213,3 +213,22 @@ async def test_ctrl_q_quits_from_the_error_screen(gateway, monkeypatch):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app._exit
+
+
+async def test_an_error_while_quitting_is_logged_not_shown(gateway, tmp_path):
+    """Quitting while a screen still loads can make its handler raise as it is torn down: no screen, no traceback."""
+    log = tmp_path / "quit.log"
+    diagnostics.configure(log)
+    app = Ec2App(gateway)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app._exit = True  # as App.exit() sets it, without ending the test's run yet
+            assert unexpected.report(app, LookupError("No nodes match '#table'"), "RegionsScreen handling Loaded")
+            await pilot.pause()
+            assert not isinstance(app.screen, ErrorScreen)
+            acknowledge(app, LookupError, "#table")
+            app._exit = False
+    finally:
+        diagnostics.shutdown()
+    assert "No nodes match '#table'" in log.read_text()
