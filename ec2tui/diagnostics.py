@@ -128,17 +128,27 @@ def configure(
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.DEBUG if debug else logging.INFO)
     _state.levels = {LOGGER_NAME: log.level}
+    _enable(LOGGER_NAME)
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if debug else logging.INFO)
     if debug:
         for name in WIRE_LOGGERS:
             wire = logging.getLogger(name)
             _state.levels[name] = wire.level
+            _enable(name)
             wire.addHandler(handler)
             wire.setLevel(logging.DEBUG)
     _state.path, _state.handler, _state.scrubber = resolved, handler, scrubber
     log.info("ec2tui log started (pid %s%s)", os.getpid(), ", botocore wire log on" if debug else "")
     return resolved
+
+
+def _enable(name: str) -> None:
+    """Undo ``disabled`` on a logger and its children: ``logging.config.dictConfig()`` (import-linter calls it)
+    disables every logger that exists at the time, and ours would then write nothing."""
+    for logger_name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and (logger_name == name or logger_name.startswith(f"{name}.")):
+            logger.disabled = False
 
 
 def shutdown() -> None:

@@ -159,10 +159,22 @@ def started(monkeypatch):
 
 @pytest.fixture
 def quick_demo(monkeypatch):
-    """--demo without seeding its data (seconds of work no test here looks at)."""
+    """--demo without its moto server: started in this process it would change moto's settings (no preloaded
+    images) for every later test here. What these tests check happens around it."""
     import ec2tui.cli
+    import ec2tui.demo.server
 
+    stopped: list[bool] = []
+
+    class FakeDemo:
+        endpoint_url = "http://127.0.0.1:9"
+
+        def stop(self) -> None:
+            stopped.append(True)
+
+    monkeypatch.setattr(ec2tui.demo.server, "start_demo", lambda seed=True: FakeDemo())
     monkeypatch.setattr(ec2tui.cli, "_seed_in_background", lambda endpoint, ready: ready.set())
+    return stopped
 
 
 def test_debug_needs_a_log_file(capsys):
@@ -291,7 +303,7 @@ def test_the_demo_leaves_no_temporary_folder(started, quick_demo, monkeypatch, f
     else:
         assert main(["--demo"]) == 0
     assert seen and "ec2tui-demo-" in seen[0]
-    assert not os.path.exists(seen[0])
+    assert not os.path.exists(seen[0]) and quick_demo == [True]
     assert "EC2TUI_STATE_DIR" not in os.environ
 
 
