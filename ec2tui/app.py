@@ -22,6 +22,7 @@ from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.launch import LaunchScreen
 from ec2tui.screens.regions import RegionsScreen
+from ec2tui.unexpected import report as report_unexpected
 
 if TYPE_CHECKING:
     from ec2tui.gateway import Gateway
@@ -190,6 +191,15 @@ class Ec2App(App[None]):
         if commands is not None:
             for command in commands():
                 yield SystemCommand(command.title, command.help, command.callback)
+
+    # -- unexpected errors (ec2tui/unexpected.py): logged, shown on an ErrorScreen, and the app keeps running ---------
+    survives_unexpected_errors = True
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not report_unexpected(self, error):
+            super()._handle_exception(error)  # it couldn't be shown: Textual restores the terminal and exits
+
+    # ---------------------------------------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         """q / ctrl+q / :quit. Asks first when quitting would throw away what the user made (a second ctrl+q in

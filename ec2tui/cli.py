@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -13,6 +14,9 @@ from typing import TYPE_CHECKING
 from ec2tui import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from ec2tui.app import Ec2App
     from ec2tui.gateway import Gateway
 
 
@@ -28,66 +32,143 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", help="custom endpoint, e.g. LocalStack or a moto server")
     parser.add_argument("--read-only", action="store_true", help="refuse every call that changes AWS")
     parser.add_argument("--demo", action="store_true", help="run against a built-in moto server with sample data")
-    parser.add_argument("--theme", help="Textual theme, e.g. textual-light for light terminals")
+    parser.add_argument("--theme", help="Textual theme, e.g. textual-light for light terminals (or EC2TUI_THEME)")
+    parser.add_argument(
+        "--log-file",
+        metavar="PATH",
+        help="append a diagnostics log to PATH: AWS calls made and unexpected errors (credentials redacted)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="with --log-file: also log botocore's requests and responses"
+    )
     parser.add_argument("--version", action="version", version=f"ec2tui {__version__}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.debug and not args.log_file:
+        parser.error("--debug needs --log-file PATH (the wire log goes to that file)")
+    from ec2tui import diagnostics
     from ec2tui.errors import Ec2TuiError
+
+    scrub = _shared_scrubber()
+    diagnostics.use_scrubber(scrub)
+    if args.log_file:
+        try:
+            diagnostics.configure(args.log_file, debug=args.debug, scrub=scrub)
+        except diagnostics.LogFileError as exc:
+            print(f"ec2tui: {exc}", file=sys.stderr)
+            return 2
+    try:
+        with contextlib.ExitStack() as cleanup:
+            gateway, app = _prepare(args, cleanup)
+            cleanup.enter_context(_quit_on_hangup_or_term(app))
+            app.run()
+            code = app.return_code or 0
+            diagnostics.log.info("ec2tui exits with code %s", code)
+    except Ec2TuiError as exc:  # raised by _prepare before the UI starts: a message, not a traceback
+        print(f"ec2tui: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        diagnostics.shutdown()
+    return finish(gateway, code)
+
+
+def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, Ec2App]:
+    """Everything before the UI starts; raises Ec2TuiError with a message for the terminal."""
+    from ec2tui import diagnostics
+    from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
     from ec2tui.gateway import Gateway
     from ec2tui.settings import load_keymap
 
-    try:
-        keymap = load_keymap()
-    except Ec2TuiError as exc:
-        print(f"ec2tui: {exc}", file=sys.stderr)
-        return 2
-
-    demo = None
+    keymap = load_keymap()
     ready: threading.Event | None = None
     if args.demo:
         from ec2tui.demo.seed import DEMO_REGIONS, demo_session
         from ec2tui.demo.server import start_demo
 
-        # The demo's resources live only as long as this process: keep its launch drafts out of the real state dir.
-        os.environ.setdefault("EC2TUI_STATE_DIR", tempfile.mkdtemp(prefix="ec2tui-demo-"))
+        _check_region(args.region or DEMO_REGIONS[0], custom_endpoint=False)
+        if not os.environ.get("EC2TUI_STATE_DIR"):
+            # The demo's resources live only as long as this process: keep its launch drafts out of the real
+            # state dir, in a folder removed at exit (exceptions included).
+            state = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ec2tui-demo-"))
+            os.environ["EC2TUI_STATE_DIR"] = state
+            cleanup.callback(os.environ.pop, "EC2TUI_STATE_DIR", None)
         demo = start_demo(seed=False)
+        cleanup.callback(demo.stop)
         ready = threading.Event()
+        session = demo_session()
         factory = ClientFactory(
-            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), demo_session()
+            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), session
         )
         _seed_in_background(demo.endpoint_url, ready)
     else:
-        target = AwsTarget(
-            profile=args.profile or None,
-            region=args.region or None,
-            endpoint_url=args.endpoint_url or endpoint_from_env(),
+        endpoint = args.endpoint_url or endpoint_from_env()
+        factory = ClientFactory(
+            AwsTarget(profile=args.profile or None, region=args.region or None, endpoint_url=endpoint)
         )
-        factory = ClientFactory(target)
-        try:
-            _check_credentials(factory)
-        except Ec2TuiError as exc:
-            print(f"ec2tui: {exc}", file=sys.stderr)
-            return 2
+        _check_credentials(factory)
+        _check_region(factory.default_region, custom_endpoint=bool(endpoint))
+        session = factory.session
+    credentials = session.get_credentials()
+    diagnostics.add_secrets(*_secret_values(credentials))  # never shown in an error, nor logged
+    if diagnostics.log_path() is not None:
+        diagnostics.log.info(
+            "profile=%s region=%s endpoint=%s read_only=%s demo=%s",
+            "demo" if args.demo else factory.profile_name,
+            factory.default_region,
+            factory.target.endpoint_url or "AWS",
+            args.read_only,
+            args.demo,
+        )
+        diagnostics.log_aws_calls(session.events, secrets=lambda: _secret_values(credentials))
 
     from ec2tui.app import Ec2App
 
+    keymap, warnings = _checked_keymap(keymap)
     gateway = Gateway(factory, read_only=args.read_only, ready=ready.wait if ready else None)
-    app = Ec2App(
-        gateway,
-        demo=args.demo,
-        theme=args.theme or os.environ.get("EC2TUI_THEME"),
-        keymap=keymap,
-    )
+    app = Ec2App(gateway, demo=args.demo, keymap=keymap)
+    theme = args.theme or os.environ.get("EC2TUI_THEME")
+    if theme and theme not in app.available_themes:
+        source = "--theme" if args.theme else "EC2TUI_THEME"
+        warnings.insert(
+            0,
+            f"unknown theme {theme!r} ({source}); using the default. "
+            f"Available: {', '.join(sorted(app.available_themes))}",
+        )
+    elif theme:
+        app.theme = theme
+    for warning in warnings:  # seen after quitting (the UI hides the terminal) and, below, inside the UI
+        print(f"ec2tui: {warning}", file=sys.stderr)
+    if warnings:
+        app.notify("\n".join(warnings), title="Settings ignored", severity="warning", markup=False, timeout=20)
+    return gateway, app
+
+
+@contextlib.contextmanager
+def _quit_on_hangup_or_term(app: Ec2App) -> Iterator[None]:
+    """SIGTERM and SIGHUP (the SSH connection dropped) end the app as a quit does, so the terminal is restored
+    and everything registered for clean-up runs (the demo's server and temporary folder): by default Python just
+    dies on them."""
+    import asyncio
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the UI isn't running (yet or any more)
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, handler) for s in wanted}
     try:
-        app.run()
+        yield
     finally:
-        if demo is not None:
-            demo.stop()
-    return finish(gateway, app.return_code or 0)
+        for s, old in previous.items():
+            signal.signal(s, old)
 
 
 def finish(gateway: Gateway, code: int) -> int:
@@ -133,3 +214,91 @@ def _seed_in_background(endpoint_url: str, ready: threading.Event) -> None:
             ready.set()
 
     threading.Thread(target=run, name="ec2tui-demo-seed", daemon=True).start()
+
+
+def _shared_scrubber() -> Callable[[str], str] | None:
+    """The AWS error scrubber (it knows echoed "canonical request" blocks) when this build has it."""
+    try:
+        from ec2tui.aws.scrub import scrub  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    return scrub  # type: ignore[no-any-return, unused-ignore]
+
+
+def _secret_values(credentials: object) -> Iterable[str]:
+    """The secret key and session token in use now (they change when temporary credentials refresh)."""
+    if credentials is None:
+        return ()
+    try:
+        frozen = credentials.get_frozen_credentials()  # type: ignore[attr-defined]
+    except Exception:  # a failed refresh is reported by the call itself
+        return ()
+    return tuple(v for v in (frozen.secret_key, frozen.token) if v)
+
+
+def known_regions() -> list[str]:
+    """Every region botocore knows EC2 in, across all partitions (aws, aws-cn, aws-us-gov, …), opt-in included."""
+    import boto3
+
+    session = boto3.session.Session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("ec2", partition_name=partition, allow_non_regional=False))
+    return sorted(regions)
+
+
+def _check_region(region: str, *, custom_endpoint: bool) -> None:
+    """An unknown region is a one-line error (moto and AWS answer it with an HTML page or a DNS failure); with a
+    custom endpoint, which may have regions of its own, it is only a warning."""
+    from ec2tui.errors import ValidationError
+
+    known = known_regions()
+    if region in known:
+        return
+    if custom_endpoint:
+        print(
+            f"ec2tui: region {region!r} is not an AWS region botocore knows; using it with the custom endpoint.",
+            file=sys.stderr,
+        )
+        return
+    raise ValidationError(f"unknown region {region!r}. Known regions: {', '.join(known)}", "region")
+
+
+def binding_defaults() -> dict[str, str]:
+    """Binding id → default keys, for every ``Binding(id=...)`` of ec2tui's app, screens and widgets."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import ec2tui.app
+    import ec2tui.screens
+    import ec2tui.widgets
+
+    for package in (ec2tui.screens, ec2tui.widgets):  # some screens are imported only when first opened
+        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
+
+    found: dict[str, set[str]] = {}
+    pending = [DOMNode]
+    seen: set[type] = set()
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub in seen:
+                continue
+            seen.add(sub)
+            pending.append(sub)
+            if sub.__module__.startswith("ec2tui."):
+                for binding in vars(sub).get("BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id:
+                        found.setdefault(binding.id, set()).update(k.strip() for k in binding.key.split(","))
+    return {binding_id: ",".join(sorted(keys)) for binding_id, keys in found.items()}
+
+
+def _checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    from ec2tui.settings import check_keymap, keymap_path
+
+    usable, warnings = check_keymap(keymap, binding_defaults())
+    return usable, [f"{keymap_path()}: {w}" for w in warnings]

@@ -1,12 +1,14 @@
 """The launch form's draft: one :class:`LaunchRequest` kept on disk between sessions. Pure (no Textual, no boto3).
 
-The file is JSON, written atomically (temp file + ``os.replace``) with mode 0600: user data may hold secrets.
-A file that can't be read back into a request (corrupt, or written by an incompatible version) is moved aside to
-``*.bad`` and treated as no draft.
+The file is JSON, written atomically (temp file + ``os.replace``) with mode 0600 in a 0700 folder: user data may
+hold secrets. It is read only if it is a regular file (not a symlink, FIFO or device) of at most
+:data:`DRAFT_LIMIT` bytes. A file that can't be read back into a request (corrupt, or written by an incompatible
+version) is moved aside to ``*.bad`` (``*.bad.1``, … when earlier ones exist) and treated as no draft.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -19,9 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from ec2tui.aws.models.launch import LaunchRequest
+from ec2tui.state_files import MIB, UnsafeFileError, private_dir, read_regular_file
 
 DRAFT_FORMAT = 1
 DRAFT_FILE = "launch-draft.json"
+DRAFT_LIMIT = MIB
+"""A draft is a few KB (user data is capped at 16 KB); anything much larger is not one of ours."""
+
+
+class DraftLocationError(OSError):
+    """The state folder can't hold a draft (world-writable, not a folder, …); the message says why."""
 
 
 class DraftFormatError(ValueError):
@@ -43,10 +52,31 @@ def draft_path() -> Path:
     return state_dir() / DRAFT_FILE
 
 
-def bad_draft_path() -> Path:
-    """Where an unreadable draft is moved aside."""
+def bad_draft_path(number: int = 0) -> Path:
+    """Where an unreadable draft is moved aside: ``<draft>.bad``, then ``<draft>.bad.1``, ``.bad.2``, …"""
     path = draft_path()
-    return path.with_name(path.name + ".bad")
+    return path.with_name(path.name + ".bad" + (f".{number}" if number else ""))
+
+
+_MAX_BAD_COPIES = 1000
+
+
+def _move_aside(path: Path) -> Path:
+    """Move ``path`` to the first free :func:`bad_draft_path`, never over an earlier one; returns where it went."""
+    for number in range(_MAX_BAD_COPIES):
+        bad = bad_draft_path(number)
+        try:
+            os.link(path, bad)  # fails if ``bad`` exists: no check-then-rename race
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some file systems): check, then rename
+            if bad.exists() or bad.is_symlink():
+                continue
+            os.replace(path, bad)
+            return bad
+        os.unlink(path)
+        return bad
+    raise OSError(f"{_MAX_BAD_COPIES} earlier bad drafts are in the way")
 
 
 # -- (de)serialisation --------------------------------------------------------------------------------------------
@@ -120,7 +150,10 @@ def request_from_dict(data: Any) -> LaunchRequest:
 def save_draft(request: LaunchRequest) -> Path:
     """Write the draft atomically (mode 0600, directory 0700) and return its path."""
     path = draft_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        private_dir(path.parent, what="state folder")
+    except UnsafeFileError as exc:
+        raise DraftLocationError(str(exc)) from None
     payload = json.dumps(request_to_dict(request), indent=2, ensure_ascii=False) + "\n"
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
     try:
@@ -141,23 +174,25 @@ def load_draft(*, on_problem: Callable[[str], None] | None = None) -> LaunchRequ
     """The saved draft, or None when there is none or it can't be used.
 
     An unusable file is moved aside to :func:`bad_draft_path`; ``on_problem`` (if given) receives a sentence
-    for the user saying so. Never raises for a bad or unreadable file.
+    for the user saying so. Never raises for a bad or unreadable file, and never blocks on a FIFO; it does read a
+    file, so call it from a thread (or use :func:`load_draft_async`) when the disk may be slow.
     """
     path = draft_path()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
+        if path.parent.is_dir():  # refuse to read from a folder that anybody could have planted the file in
+            private_dir(path.parent, what="state folder")
+        raw = read_regular_file(path, limit=DRAFT_LIMIT, follow_symlinks=False)
+    except UnsafeFileError as exc:
         if on_problem:
-            on_problem(f"Couldn't read the launch draft {path}: {exc.strerror or exc}.")
+            on_problem(f"Couldn't read the launch draft: {exc}")
+        return None
+    if raw is None:
         return None
     try:
         return request_from_dict(json.loads(raw.decode("utf-8")))
     except (ValueError, TypeError, RecursionError) as exc:  # JSON, UTF-8 and DraftFormatError are ValueErrors
-        bad = bad_draft_path()
         try:
-            os.replace(path, bad)
+            bad = _move_aside(path)
         except OSError:
             moved = "it could not be moved aside"
         else:
@@ -165,6 +200,16 @@ def load_draft(*, on_problem: Callable[[str], None] | None = None) -> LaunchRequ
         if on_problem:
             on_problem(f"The launch draft couldn't be used ({_reason(exc)}); {moved}.")
         return None
+
+
+async def load_draft_async(*, on_problem: Callable[[str], None] | None = None) -> LaunchRequest | None:
+    """:func:`load_draft` with the file read in a thread; ``on_problem`` is called back on the caller's loop."""
+    problems: list[str] = []
+    request = await asyncio.to_thread(load_draft, on_problem=problems.append)
+    for problem in problems:
+        if on_problem:
+            on_problem(problem)
+    return request
 
 
 def _reason(exc: Exception) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -136,3 +137,223 @@ async def test_busy_is_true_only_while_a_call_runs(gateway):
     release.set()
     await call
     assert not gateway.busy
+
+
+# -- diagnostics, themes, keymaps, regions, the demo's temporary folder --------------------------------------------
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Run main() up to the UI: Ec2App.run records the app instead of taking over the terminal."""
+    from ec2tui.app import Ec2App
+
+    apps: list[Ec2App] = []
+
+    def run(self, *args, **kwargs):
+        apps.append(self)
+
+    monkeypatch.setattr(Ec2App, "run", run)
+    monkeypatch.delenv("EC2TUI_THEME", raising=False)
+    return apps
+
+
+@pytest.fixture
+def quick_demo(monkeypatch):
+    """--demo without its moto server: started in this process it would change moto's settings (no preloaded
+    images) for every later test here. What these tests check happens around it."""
+    import ec2tui.cli
+    import ec2tui.demo.server
+
+    stopped: list[bool] = []
+
+    class FakeDemo:
+        endpoint_url = "http://127.0.0.1:9"
+
+        def stop(self) -> None:
+            stopped.append(True)
+
+    monkeypatch.setattr(ec2tui.demo.server, "start_demo", lambda seed=True: FakeDemo())
+    monkeypatch.setattr(ec2tui.cli, "_seed_in_background", lambda endpoint, ready: ready.set())
+    return stopped
+
+
+def test_debug_needs_a_log_file(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--debug"])
+    assert exited.value.code == 2 and "--debug needs --log-file" in capsys.readouterr().err
+
+
+def test_log_file_is_written_and_an_unwritable_one_is_a_clean_error(started, tmp_path, capsys):
+    log = tmp_path / "ec2tui.log"
+    assert main(["--log-file", str(log)]) == 0
+    assert "ec2tui log started" in log.read_text()
+    assert main(["--log-file", str(tmp_path / "no-such-dir" / "x.log")]) == 2
+    err = capsys.readouterr().err
+    assert "Can't write the log file" in err and "Traceback" not in err
+
+
+def test_unknown_theme_warns_names_the_themes_and_falls_back(started, capsys, monkeypatch):
+    assert main(["--theme", "no-such-theme"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "unknown theme 'no-such-theme' (--theme)" in err and "textual-light" in err and "Traceback" not in err
+    assert started[-1].theme == "textual-dark"
+    monkeypatch.setenv("EC2TUI_THEME", "also-unknown")
+    assert main([]) == 0
+    assert "'also-unknown' (EC2TUI_THEME)" in capsys.readouterr().err
+    monkeypatch.setenv("EC2TUI_THEME", "textual-light")
+    assert main([]) == 0
+    assert started[-1].theme == "textual-light" and capsys.readouterr().err == ""
+
+
+async def test_bad_keymap_entries_warn_and_protected_keys_stay(started, aws, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EC2TUI_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "keymap.toml").write_text(
+        "[keymap]\n"
+        '"app.quit" = "ctrl+x"\n'  # fine
+        '"app.nope" = "f2"\n'  # unknown binding id
+        '"list.refresh" = "ctrl+banana"\n'  # unknown key
+        '"instances.stop" = "colon"\n'  # takes `:` from the command prompt
+        '"instances.reboot" = "escape"\n'  # takes escape
+        '"app.help" = "f1"\n'  # `?` would no longer open help
+        '"list.filter" = "ctrl+f,slash"\n'  # keeps `/`: fine
+    )
+    assert main([]) == 0
+    err = capsys.readouterr().err
+    for entry in ("app.nope", "list.refresh", "instances.stop", "instances.reboot", "app.help"):
+        assert f'"{entry}"' in err, entry
+    assert "unknown binding id" in err and "unknown key name 'ctrl+banana'" in err
+    assert "take : away" in err and "take escape away" in err and "? must stay bound" in err
+    app = started[-1]
+    assert app._keymap == {"app.quit": "ctrl+x", "list.filter": "ctrl+f,slash"}
+    async with app.run_test(size=(120, 40)) as pilot:  # and once the UI runs, the same warnings are shown in it
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert len(shown) == 1 and '"instances.stop"' in shown[0] and "keymap.toml" in shown[0]
+        await pilot.press("colon")  # `:` still opens the prompt
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPrompt"
+
+
+def test_every_binding_id_in_the_source_is_known():
+    import re
+    from pathlib import Path
+
+    from ec2tui.cli import binding_defaults
+
+    source = "\n".join(p.read_text() for p in Path("ec2tui").rglob("*.py"))
+    ids = set(re.findall(r'Binding\([^()]*?id="([^"]+)"', source, re.S))
+    known = binding_defaults()
+    assert ids and ids <= set(known), ids - set(known)
+    assert known["app.prompt"] == "colon" and "slash" in known["list.filter"]
+
+
+def test_check_keymap_is_a_pure_function():
+    from ec2tui.settings import check_keymap, is_key_name
+
+    defaults = {"app.prompt": "colon", "help.close": "escape,q,question_mark", "instances.stop": "o"}
+    usable, warnings = check_keymap(
+        {"app.prompt": ":,f2", "help.close": "escape,?", "instances.stop": "ctrl+shift+s"}, defaults
+    )
+    assert usable == {"app.prompt": ":,f2", "help.close": "escape,?", "instances.stop": "ctrl+shift+s"}
+    assert warnings == []
+    assert all(is_key_name(k) for k in ("a", "?", "question_mark", "f12", "ctrl+x", "shift+tab", "enter", "é"))
+    assert not any(is_key_name(k) for k in ("", "banana", "ctrl+", "cmd+x", "ctrl+banana"))
+
+
+@pytest.mark.parametrize("args", [["--region", "xx-fake-1"], ["--demo", "--region", "xx-fake-1"]])
+def test_unknown_region_is_one_line_naming_the_known_ones(args, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("ec2tui: unknown region 'xx-fake-1'. Known regions: ")
+    assert "us-east-1" in err and "eu-west-1" in err and "cn-north-1" in err and "us-gov-west-1" in err
+
+
+def test_unknown_region_from_the_environment_too(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_REGION", "moon-base-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "moon-base-1")
+    assert main([]) == 2
+    assert "unknown region 'moon-base-1'" in capsys.readouterr().err
+
+
+def test_a_custom_endpoint_may_have_its_own_regions(started, capsys):
+    assert main(["--region", "xx-fake-1", "--endpoint-url", "http://127.0.0.1:9"]) == 0
+    assert "region 'xx-fake-1' is not an AWS region botocore knows" in capsys.readouterr().err
+    assert started[-1].gateway.region == "xx-fake-1"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_demo_leaves_no_temporary_folder(started, quick_demo, monkeypatch, fails):
+    from ec2tui.app import Ec2App
+
+    monkeypatch.delenv("EC2TUI_STATE_DIR", raising=False)
+    seen: list[str] = []
+
+    def run(self, *args, **kwargs):
+        seen.append(os.environ["EC2TUI_STATE_DIR"])
+        assert os.path.isdir(seen[0])
+        if fails:
+            raise RuntimeError("the UI blew up")
+
+    monkeypatch.setattr(Ec2App, "run", run)
+    if fails:
+        with pytest.raises(RuntimeError):
+            main(["--demo"])
+    else:
+        assert main(["--demo"]) == 0
+    assert seen and "ec2tui-demo-" in seen[0]
+    assert not os.path.exists(seen[0]) and quick_demo == [True]
+    assert "EC2TUI_STATE_DIR" not in os.environ
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_term_or_hangup_quits_cleanly_restoring_the_terminal_and_removing_the_demo_folder(tmp_path, signal_name):
+    """An SSH connection that drops sends SIGHUP: by default Python dies on the spot, leaving the demo's folder."""
+    import glob
+    import pty
+    import select
+    import signal
+
+    sig = getattr(signal, signal_name)
+    env = dict(os.environ, TERM="xterm-256color", TMPDIR=str(tmp_path))
+    env.pop("EC2TUI_STATE_DIR", None)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command in a terminal
+        os.execve(sys.executable, [sys.executable, "-m", "ec2tui", "--demo"], env)
+    output = bytearray()
+    finished, status = 0, 0
+
+    def read_until(done, seconds: float = 30) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if done():
+                return True
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            try:
+                if ready:
+                    output.extend(os.read(fd, 65536))
+            except OSError:  # the child closed the terminal: keep polling ``done`` at the same pace
+                time.sleep(0.1)
+        return done()
+
+    try:
+        assert read_until(lambda: b"\x1b[?1049h" in output and glob.glob(f"{tmp_path}/ec2tui-demo-*")), "no UI"
+        folders = glob.glob(f"{tmp_path}/ec2tui-demo-*")
+        os.kill(pid, sig)
+        read_until(lambda: b"\x1b[?1049l" in output)
+        for _ in range(300):
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                break
+            read_until(lambda: False, 0.1)
+        else:
+            pytest.fail("the app didn't quit")
+    finally:
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 128 + sig, output[-3000:].decode(errors="replace")
+    assert b"\x1b[?1049l" in output and b"Traceback" not in output  # the terminal was restored
+    assert folders and not any(os.path.exists(f) for f in folders)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from pathlib import Path
 from typing import Any
 
 from ec2tui.aws.models.launch import KEY_TYPES, IngressRule, NewSecurityGroup
 from ec2tui.aws.models.launch_validation import key_file_path, key_name_problem, new_group_problems
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, SecurityGroupRule, Subnet, Vpc
 from ec2tui.errors import ValidationError
+from ec2tui.state_files import UnsafeFileError, private_dir
 
 _PROTOCOL_NAMES = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
@@ -125,7 +127,10 @@ def create_key_pair(ec2: Any, name: str, key_type: str, directory: str) -> str:
     if key_type not in KEY_TYPES:
         raise ValidationError(f"Key type must be rsa or ed25519, not '{key_type}'.", "key_pair.key_type")
     path = key_file_path(name, directory)
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    try:  # created 0700; an existing world-writable or symlinked folder is refused (the key could be swapped)
+        private_dir(Path(os.path.dirname(path)), what="key folder", allow_symlink=False)
+    except UnsafeFileError as exc:
+        raise ValidationError(str(exc), "key_pair.directory") from None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags, 0o600)

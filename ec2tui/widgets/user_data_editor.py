@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ec2tui.aws.user_data import SYNTAX_LANGUAGES, TEMPLATES, USER_DATA_LIMIT, looks_like, templates_for, user_data_size
+from ec2tui.state_files import NotRegularFileError, open_regular_file
 
 HELP_LINE = "Runs once, as root, at the first boot (cloud-init). Limit: 16 KB before base64."
 
@@ -43,15 +44,17 @@ def read_user_data_file(path_text: str) -> tuple[Path, str]:
     path = Path(os.path.expanduser(path_text.strip()))
     shown = str(path)
     try:
-        if path.is_dir():
-            raise UserDataFileError(f"{shown} is a directory, not a file.")
-        with path.open("rb") as handle:
+        # Not ``open()``: a FIFO (or a device) at the path would block the UI until something writes to it.
+        fd = open_regular_file(path)
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(USER_DATA_LIMIT + 1)
             if len(data) > USER_DATA_LIMIT:
                 total = os.fstat(handle.fileno()).st_size
                 raise UserDataFileError(
                     f"{shown} is {total:,} bytes; user data is limited to {USER_DATA_LIMIT:,} bytes. Nothing loaded."
                 )
+    except NotRegularFileError as exc:
+        raise UserDataFileError(f"{shown} is {exc.kind}, not a file. Nothing loaded.") from None
     except FileNotFoundError:
         raise UserDataFileError(f"No such file: {shown}") from None
     except PermissionError:
@@ -103,6 +106,19 @@ class ReplaceOrAppendScreen(ModalScreen[str | None]):
         self.dismiss(event.button.id if event.button.id in ("replace", "append") else None)
 
 
+class UndoSafeTextArea(TextArea):
+    """A TextArea whose undo of a long paste can't crash (Textual issue #6686, fix proposed in PR #6687).
+
+    ``TextArea._undo_batch`` shortens the document, then refreshes its size *before* putting the cursor back: when
+    the vertical scrollbar goes away, its watcher scrolls to the old cursor row, which no longer exists, and
+    ``WrappedDocument.location_to_offset`` raises ValueError. The cursor offset is only a display cache, so it is
+    computed from the cursor clamped into the document; the selection itself is restored by the undo right after.
+    """
+
+    def _recompute_cursor_offset(self) -> None:
+        self._cursor_offset = self.wrapped_document.location_to_offset(self.clamp_visitable(self.cursor_location))
+
+
 class UserDataEditor(Vertical):
     """Edits the launch request's user data. Posts :class:`UserDataEditor.Changed` on every edit."""
 
@@ -127,7 +143,7 @@ class UserDataEditor(Vertical):
         super().__init__(id=id)
         self._distro = distro
         # tab leaves the editor (the form stays navigable by keyboard); the "css" theme follows the app's theme.
-        self._area = TextArea.code_editor(text, theme="css", tab_behavior="focus", id="ud-text")
+        self._area = UndoSafeTextArea.code_editor(text, theme="css", tab_behavior="focus", id="ud-text")
         self._kind = looks_like(text)
         self._area.language = self._language_for(self._kind)
 
