@@ -78,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, Ec2App]:
     """Everything before the UI starts; raises Ec2TuiError with a message for the terminal."""
+    from botocore.config import Config
+
     from ec2tui import diagnostics
     from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
     from ec2tui.gateway import Gateway
@@ -101,7 +103,10 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
         ready = threading.Event()
         session = demo_session()
         factory = ClientFactory(
-            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), session
+            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url),
+            session,
+            # The demo's server is this process, on this machine: a slow answer is a busy CPU, never a lost network.
+            Config(read_timeout=60),
         )
         _seed_in_background(demo.endpoint_url, ready)
     else:
@@ -192,7 +197,7 @@ def _check_credentials(factory) -> None:
     try:
         credentials = session.get_credentials()
     except Exception as exc:  # e.g. a broken credential_process or SSO cache: explain, don't trace back
-        raise translate(exc) from exc
+        raise translate(exc, context=factory.credential_context) from exc
     if credentials is None:
         raise CredentialsError(
             "No AWS credentials found. Run 'aws configure' or 'aws sso login', set AWS_PROFILE, "

@@ -22,7 +22,7 @@ log.addHandler(logging.NullHandler())
 WIRE_LOGGERS = ("botocore", "urllib3")
 """Loggers that ``--debug`` adds at DEBUG: botocore logs every request's headers, body and signing steps."""
 
-REDACTED = "<redacted>"
+REDACTED = "[hidden]"  # the same mark as ec2tui.aws.scrub.HIDDEN, so a line reads the same whoever scrubbed it
 
 _SECRET_HEADER = re.compile(
     # A header named in a dict repr ('Authorization': b'AWS4-...'), an HTTP-style line (Authorization: AWS4-...),

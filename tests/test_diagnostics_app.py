@@ -189,7 +189,7 @@ async def test_the_error_screen_names_the_log_file_and_the_log_has_the_traceback
             await wait_for_screen(pilot, ErrorScreen)
             body = error_body(app)
             assert f"Details are in the log: {log}" in body
-            assert "AKIAABCDEFGHIJKLMNOP" not in body and "<redacted>" in body
+            assert "AKIAABCDEFGHIJKLMNOP" not in body and "[hidden]" in body
             acknowledge(app, RuntimeError, "leaked")
     finally:
         diagnostics.shutdown()
