@@ -24,7 +24,7 @@ from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, Image
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
-from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 CATEGORIES = tuple(ImageCategory)
 
@@ -556,13 +556,13 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             self.open_item(item)
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Show AMI details", "Everything about the selected AMI (enter)", self.action_open_selected)
+        yield action_command(self, "Show AMI details", "Everything about the selected AMI (enter)", "open_selected")
         yield from self.ami_palette_commands()
         if self.category.paged:
-            yield PaletteCommand("Search AWS for AMIs", "Server-side search of this category (s)", self.action_search)
-            yield PaletteCommand("Load more AMIs", "Read the next page from AWS (m)", self.action_load_more)
-        yield PaletteCommand("Next AMI category", "The next tab (])", lambda: self.action_cycle(1))
-        yield PaletteCommand("Previous AMI category", "The previous tab ([)", lambda: self.action_cycle(-1))
+            yield action_command(self, "Search AWS for AMIs", "Server-side search of this category (s)", "search")
+            yield action_command(self, "Load more AMIs", "Read the next page from AWS (m)", "load_more")
+        yield action_command(self, "Next AMI category", "The next tab (])", "cycle(1)")
+        yield action_command(self, "Previous AMI category", "The previous tab ([)", "cycle(-1)")
         yield from super().palette_commands()
 
 

@@ -38,7 +38,7 @@ from ec2tui.aws.models.instances import (
 from ec2tui.aws.models.launch import METADATA_LABELS
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.user_data import UserDataScreen
 from ec2tui.widgets.app_header import AppHeader
 
@@ -389,6 +389,11 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
     def cursor_instance(self) -> Instance | None:
         return self.shown_instance()
 
+    def known_protection(self, instance: Instance) -> bool | None:
+        if self.detail is not None and instance.id == self.instance.id:
+            return self.detail.termination_protection
+        return None
+
     def instances_changed(self, changes: Sequence[StateChange], regions: set[str]) -> None:
         for change in changes:
             if change.instance_id != self.instance.id:
@@ -438,13 +443,11 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         )
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Show user data", "The decoded user data in a read-only viewer (u)", self.action_user_data)
-        yield PaletteCommand("Go to AMI", "The AMI this instance was launched from (m)", self.action_open_ami)
+        yield action_command(self, "Show user data", "The decoded user data in a read-only viewer (u)", "user_data")
+        yield action_command(self, "Go to AMI", "The AMI this instance was launched from (m)", "open_ami")
         yield from self.instance_palette_commands()
-        yield PaletteCommand(
-            "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", self.action_refresh
-        )
-        yield PaletteCommand("Back to the list", "Close the details (esc)", self.action_back)
+        yield action_command(self, "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", "refresh")
+        yield action_command(self, "Back to the list", "Close the details (esc)", "back")
 
 
 def ami_detail_screen() -> Any | None:

@@ -32,7 +32,7 @@ from ec2tui.errors import AwsError, Ec2TuiError
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.launch_state import LaunchFormState, draft_copy, is_untouched_default_rules, new_group
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.launch_advanced import PROFILES_LOAD_ERROR, AdvancedSection
 from ec2tui.widgets.launch_fields import (
@@ -531,6 +531,9 @@ class LaunchScreen(Screen[None]):
                 return index
         return -1
 
+    def action_focus_section(self, index: int) -> None:
+        self._focus_section(index)
+
     def action_next_section(self) -> None:
         self._focus_section(self._current_section() + 1)
 
@@ -563,18 +566,19 @@ class LaunchScreen(Screen[None]):
         self.run_worker(self.section(StorageSection).add_volume(), exit_on_error=False)  # type: ignore[attr-defined]
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Review launch", "Summary, AWS CLI command and launch (ctrl+s)", self.action_review)
-        yield PaletteCommand("Choose instance type", "Filter types by vCPU, memory, family", self.action_pick_type)
-        yield PaletteCommand("Add tag", "Add a key=value tag row", self.action_add_tag)
-        yield PaletteCommand("Add inbound rule", "Add a rule to the new security group", self.action_add_rule)
-        yield PaletteCommand("Add EBS volume", "Add an extra EBS volume", self.action_add_volume)
-        yield PaletteCommand(
-            "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", self.action_refresh
+        yield action_command(self, "Review launch", "Summary, AWS CLI command and launch (ctrl+s)", "review")
+        yield action_command(self, "Choose instance type", "Filter types by vCPU, memory, family", "pick_type")
+        yield action_command(self, "Add tag", "Add a key=value tag row", "add_tag")
+        yield action_command(self, "Add inbound rule", "Add a rule to the new security group", "add_rule")
+        yield action_command(self, "Add EBS volume", "Add an extra EBS volume", "add_volume")
+        yield action_command(
+            self, "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", "refresh"
         )
-        yield PaletteCommand("Start a new launch", "Clear the form and discard the draft", self.action_new_launch)
+        yield action_command(self, "Start a new launch", "Clear the form and discard the draft", "new_launch")
         for index, section in enumerate(self.sections):
-            yield PaletteCommand(
+            yield action_command(
+                self,
                 f"Go to section: {section.TITLE}",
                 f"Section {section.number} of the launch form",
-                lambda i=index: self._focus_section(i),
+                f"focus_section({index})",
             )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from rich.markup import escape
 from rich.text import Text
 from textual import on
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -34,11 +35,29 @@ class Column:
 
 @dataclass(frozen=True)
 class PaletteCommand:
-    """A command-palette entry contributed by a screen: plain name, help line, callback."""
+    """A command-palette entry contributed by a screen: plain name, help line, callback.
+
+    Build entries for a screen's actions with :func:`action_command`, so they pass the same check as the key.
+    """
 
     title: str
     help: str
     callback: Callable[[], Any]
+
+
+def action_command(screen: Screen[Any], title: str, help: str, action: str) -> PaletteCommand:
+    """A palette entry that runs ``action`` (``"state_change('stop')"``) as its key would: through the screen's
+    ``check_action``; when that disables it, nothing runs and a message says so (a key would be greyed out)."""
+
+    async def run() -> None:
+        _, name, parameters = parse_action(action)
+        if not screen.check_action(name, parameters):
+            why = getattr(screen, "unavailable_reason", lambda _name: None)(name)
+            screen.app.notify(why or f"'{title}' is not available here now.", severity="warning", markup=False)
+            return
+        await screen.run_action(action)
+
+    return PaletteCommand(title, help, run)
 
 
 class FilterInput(Input):
@@ -105,9 +124,9 @@ class ListScreen(Screen[None], Generic[T]):
         """`enter` on a row."""
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Filter list", "Filter the rows as you type (/)", self.action_start_filter)
-        yield PaletteCommand(f"Copy {self.COPY_WHAT}", "Copy the selected row's ID (c)", self.action_copy)
-        yield PaletteCommand("Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", self.action_refresh)
+        yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
+        yield action_command(self, f"Copy {self.COPY_WHAT}", "Copy the selected row's ID (c)", "copy")
+        yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")
 
     def compose_top(self) -> Iterable[Any]:
         """Extra widgets between the title and the table (e.g. category tabs)."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from ec2tui.aws.models.regions import InstanceCounts, Region
-from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 OPT_IN_STYLE = {"opt-in-not-required": "green", "opted-in": "cyan", "not-opted-in": "dim"}
 
@@ -107,5 +107,5 @@ class RegionsScreen(ListScreen[Region]):
                 self.update_item(self._by_key[name])
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Use region", "Make the selected region current (enter)", self.action_use_region)
+        yield action_command(self, "Use region", "Make the selected region current (enter)", "use_region")
         yield from super().palette_commands()
