@@ -230,6 +230,11 @@ class AmiDetailScreen(AmiActions, Screen[None]):
         except Ec2TuiError as exc:
             self.error = str(exc)
             self.ec2app.notify(self.error, title="AWS error", severity="error", markup=False, timeout=8)
+        except Exception as exc:
+            # A bug, not AWS: shown in place of "loading…", then reported by the app's handler.
+            self.error = f"unexpected error: {type(exc).__name__}: {exc}"
+            self.render_detail()
+            raise
         else:
             self.error = None
             self.image = merged(self.detail.image, self.image)

@@ -7,6 +7,7 @@ the cursor moves past the last row, or with ``m``. The ``/`` filter only narrows
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs
 
@@ -342,16 +344,21 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         try:
             page = await self._page(token, False)
         except Ec2TuiError as exc:
-            self.stop_wait_clock()
-            if generation == self._generation:
-                self.loading_more = False
-                self.update_title()
             self.ec2app.notify(str(exc), title="AWS error", severity="error", markup=False, timeout=8)
             return
+        except Exception as exc:
+            message = f"Unexpected error while loading the next page: {type(exc).__name__}: {exc}"
+            self.ec2app.notify(message, title="Error", severity="error", markup=False, timeout=8)
+            raise
+        finally:
+            # Whatever happened (an error, a cancel, a bug), the title stops saying "loading the next page…".
+            if generation == self._generation:
+                self.loading_more = False
+                self.stop_wait_clock()
+                with contextlib.suppress(NoMatches):
+                    self.update_title()
         if generation != self._generation:
             return  # the category, search or region changed meanwhile
-        self.stop_wait_clock()
-        self.loading_more = False
         self.next_token = page.next_token
         self.add_items(page.images)
 
