@@ -33,6 +33,7 @@ from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.instance_type_picker import format_memory, format_storage
+from ec2tui.screens.launch_state import no_quit_message
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
@@ -130,6 +131,7 @@ class LaunchReviewScreen(Screen[None]):
         Binding("c", "copy_cli", "Copy CLI", id="launch_review.copy_cli"),
         Binding("j", "copy_json", "Copy JSON", id="launch_review.copy_json"),
         Binding("escape", "back", "Back to form", id="launch_review.back"),
+        Binding("q", "no_quit", "Quit", show=False, id="launch_review.no_quit"),
     ]
 
     def __init__(self, form: LaunchScreen) -> None:
@@ -307,6 +309,9 @@ class LaunchReviewScreen(Screen[None]):
             return f"Launch disabled: fix {_plural(len(self.errors), 'problem')} first (escape returns to the form)."
         return None
 
+    def action_no_quit(self) -> None:
+        self.ec2app.notify(no_quit_message(self.form.drafts_enabled), markup=False)
+
     def action_back(self) -> None:
         if not self.launching:
             self.app.pop_screen()
@@ -417,6 +422,7 @@ class LaunchedScreen(ModalScreen[bool]):
         Binding("enter", "done(True)", "Go to instances", id="launched.instances"),
         Binding("c", "copy", "Copy instance IDs", id="launched.copy"),
         Binding("escape", "done(False)", "Back to the form", id="launched.back"),
+        Binding("q", "no_quit", "Quit", show=False, id="launched.no_quit"),
     ]
 
     def __init__(self, result: LaunchResult, region: str) -> None:
@@ -445,6 +451,9 @@ class LaunchedScreen(ModalScreen[bool]):
 
     def action_copy(self) -> None:
         self.app.copy_and_notify(" ".join(self.result.instance_ids), "instance IDs")  # type: ignore[attr-defined]
+
+    def action_no_quit(self) -> None:
+        self.app.notify(no_quit_message(None), markup=False)
 
     def action_done(self, go: bool) -> None:
         self.dismiss(go)
