@@ -65,7 +65,9 @@ def launch_permissions(ec2, image_id: str) -> list[dict[str, str]]:
 
 
 def palette(app: Ec2App, title: str):
-    return next(c.callback for c in app.get_system_commands(app.screen) if c.title == title)
+    """Run a palette entry as the palette does: its callback is called later by the app (it may be async)."""
+    callback = next(c.callback for c in app.get_system_commands(app.screen) if c.title == title)
+    return lambda: app.call_later(callback)
 
 
 async def test_copy_to_region_creates_the_ami_there_and_shows_its_id(app, ec2, clipboard):
@@ -265,12 +267,12 @@ async def test_read_only_refuses_every_change_with_a_clear_message(read_only_app
             await pilot.pause()
             assert isinstance(app.screen, AmisScreen), f"{key} opened a dialog in read-only mode"
         palette(app, "Make AMI public")()
-        await pilot.pause()
+        await settle(pilot)
         messages = notifications(app)
         for action in ("Deregister image", "Change image sharing", "Copy image", "Make image public"):
             assert f"Read-only mode: '{action}' is not allowed" in " ".join(messages)
         # and should a dialog be reached anyway, the gateway itself refuses
-        app.screen._start(app.screen._confirm_and_apply(image, SharingChange(public=True)))
+        app.screen._start(image, lambda: app.screen._confirm_and_apply(image, SharingChange(public=True)))
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: sum("Read-only mode: 'Make image public'" in n for n in notifications(app)) == 2)
@@ -289,7 +291,7 @@ async def test_l_launches_from_the_selected_ami(app, monkeypatch):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AmiDetailScreen))
         palette(app, "Launch from AMI")()
-        assert launched == [image.id, image.id]
+        await wait_for(pilot, lambda: launched == [image.id, image.id])
 
 
 async def test_l_opens_the_launch_form(app, tmp_path, monkeypatch):

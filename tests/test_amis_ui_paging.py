@@ -151,3 +151,25 @@ async def test_search_box_and_load_more_exist_only_where_there_are_pages(app):
         await pilot.pause()
         assert any("Every matching image is loaded" in n for n in notifications(app))
         assert "/ filters only the rows loaded here" in static_text(app, "#ami-hint")
+
+
+async def test_a_next_page_that_breaks_ends_its_loading_title(big_app):
+    app, _ = big_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"amis community", "enter")
+        await wait_loaded(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, AmisScreen) and screen.next_token
+
+        async def broken(*args, **kwargs):
+            raise RuntimeError("page broke")
+
+        app.gateway.images.community_page = broken  # type: ignore[method-assign]
+        await pilot.press("m")
+        await settle(pilot)
+        assert not screen.loading_more
+        assert "loading" not in static_text(app, "#title")
+        assert any(
+            "Unexpected error while loading the next page: RuntimeError: page broke" in n for n in notifications(app)
+        )

@@ -73,13 +73,13 @@ async def test_protect_from_the_palette_then_terminate_is_refused_with_the_way_o
         assert any("Termination protection is on for web-2" in n for n in notifications(app))
 
         await pilot.press("ctrl+d")
-        await pilot.pause()
-        assert isinstance(app.screen, TypedConfirmScreen)
-        app.screen.query_one("#typed").value = web
-        await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, InstanceDetailScreen), "the detail knows: no typed-ID dialog for nothing"
         assert moto_state(web) == "running"
-        assert any("Turn termination protection off' (ctrl+p) first" in n for n in notifications(app))
+        assert any(
+            "Termination protection is on for web-2" in n and "'Turn termination protection off'" in n
+            for n in notifications(app)
+        )
 
         await run_palette(pilot, "Turn termination protection off")
         assert isinstance(app.screen, ConfirmScreen)
@@ -92,3 +92,56 @@ async def test_protect_from_the_palette_then_terminate_is_refused_with_the_way_o
         await settle(pilot)
         assert not protected(ec2, web)
         await wait_for(pilot, lambda: "no termination protection" in screen_text(app, "#detail-summary"))
+
+
+async def test_terminate_from_the_list_looks_the_protection_up_before_asking(app, fleet, ec2):
+    web = fleet["web-2"]
+    actions.set_termination_protection(ec2, web, True)  # turned on elsewhere (the console): the list can't know
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        await select(pilot, web)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert not isinstance(app.screen, TypedConfirmScreen), "refused before asking for the typed ID"
+        assert any("Termination protection is on for web-2" in n and "ctrl+p" in n for n in notifications(app))
+        assert moto_state(web) == "running"
+
+
+async def test_a_batch_terminate_skips_the_protected_ones_and_names_them(app, fleet, ec2):
+    web1, web2 = fleet["web-1"], fleet["web-2"]
+    actions.set_termination_protection(ec2, web1, True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        for instance in (web1, web2):
+            await select(pilot, instance)
+            await pilot.press("space")
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(app.screen, TypedConfirmScreen)
+        body = static_text(app, ".dialog-body")
+        assert "Skipped (termination protection is on): web-1" in body and web2 in body
+        app.screen.query_one("#typed").value = web2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert moto_state(web2) == "terminated" and moto_state(web1) == "running"
+
+
+async def test_when_the_protection_cannot_be_read_aws_refusal_still_says_the_way_out(app, fleet, ec2, monkeypatch):
+    web = fleet["web-2"]
+    actions.set_termination_protection(ec2, web, True)
+
+    def denied(ec2, instance_id, region):
+        raise AwsError("DescribeInstances: not authorized (UnauthorizedOperation)", "UnauthorizedOperation")
+
+    monkeypatch.setattr(svc, "instance_detail", denied)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        await select(pilot, web)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(app.screen, TypedConfirmScreen), "unknown: ask, as before"
+        app.screen.query_one("#typed").value = web
+        await pilot.press("enter")
+        await settle(pilot)
+        assert moto_state(web) == "running"
+        assert any("Turn termination protection off' (ctrl+p) first" in n for n in notifications(app))

@@ -75,7 +75,7 @@ async def test_terminate_needs_the_typed_id(app, fleet):
         await open_instances(pilot)
         await select(pilot, web)
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)  # the termination protection is looked up first
         assert isinstance(app.screen, TypedConfirmScreen)
         await pilot.press(*"i-wrong", "enter")
         await pilot.pause()
@@ -86,7 +86,7 @@ async def test_terminate_needs_the_typed_id(app, fleet):
         assert moto_state(web) == "running"
 
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#typed").value = web
         await pilot.press("enter")
         await settle(pilot)
@@ -123,7 +123,7 @@ async def test_batch_terminate_types_the_count_and_skips_terminated(app, fleet):
             await select(pilot, fleet[name])
             await pilot.press("space")
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)  # the termination protection is looked up first
         body = static_text(app, ".dialog-body")
         assert "Terminate 2 instances" in body and "Skipped (already terminated or shutting down): builder" in body
         volume = moto_instance(fleet["web-1"])["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]

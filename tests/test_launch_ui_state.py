@@ -172,7 +172,7 @@ async def test_my_ip_fills_the_rule_or_says_why_not(launch_app, monkeypatch):
         await pilot.press("enter")
         await settle(pilot)
         message = str(form.query_one("#my-ip-message").render())
-        assert "Could not find your public IP (Network is unreachable)" in message
+        assert "Could not get your public IP from checkip.amazonaws.com (Network is unreachable)" in message
         assert form.query_one(".rule-cidr").value == "198.51.100.7/32", "what was there is kept"
 
 

@@ -6,7 +6,7 @@ the regions it touched); the screen is told through :meth:`AmiActions.images_cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -22,7 +22,8 @@ from ec2tui.screens.ami_dialogs import (
     describe_change,
 )
 from ec2tui.screens.confirm import ConfirmScreen
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
+from ec2tui.screens.mutation_guard import IMAGE, guard_of, refusal
 
 if TYPE_CHECKING:
     from ec2tui.app import Ec2App
@@ -89,8 +90,31 @@ class AmiActions:
         title = "Read-only" if isinstance(exc, ReadOnlyError) else "AWS error"
         self.ec2app.notify(str(exc), title=title, severity="error", markup=False, timeout=10)
 
-    def _start(self, flow: Any) -> None:
-        self.run_worker(flow, group="ami-action", exclusive=True, exit_on_error=False)
+    def _refuse_busy(self, image: Image) -> bool:
+        busy = guard_of(self.app).busy(IMAGE, [image.id])
+        if busy is not None:
+            self.ec2app.notify(refusal(busy), severity="warning", markup=False, timeout=8)
+            return True
+        return False
+
+    def _start(self, image: Image, flow: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run the asking part of an action (dialogs, no change yet): a new one replaces one still asking, which is
+        safe because nothing was sent; the change itself is sent by :meth:`_send`, which nothing cancels."""
+        if not self._refuse_busy(image):
+            self.run_worker(flow(), group="ami-ask", exclusive=True, exit_on_error=False)
+
+    async def _send(self, image: Image, what: str, change: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Send one change to ``image`` while holding it: a second one meanwhile is refused, never sent."""
+        hold = guard_of(self.app).acquire(IMAGE, [image.id], what)
+        if hold is None:
+            self._refuse_busy(image)
+            return
+        with hold:
+            await change()
+
+    def _send_later(self, image: Image, what: str, change: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """:meth:`_send` in its own worker (not exclusive): leaving the asking worker never cancels the change."""
+        self.run_worker(self._send(image, what, change), group="ami-send", exit_on_error=False)
 
     # -- launch -----------------------------------------------------------------------------------------------
     def can_launch(self) -> bool:
@@ -114,7 +138,7 @@ class AmiActions:
     def action_copy_to_region(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(COPY_ACTION):
-            self._start(self._copy_flow(image))
+            self._start(image, lambda: self._copy_flow(image))
 
     async def _copy_flow(self, image: Image) -> None:
         app = self.ec2app
@@ -124,8 +148,11 @@ class AmiActions:
             self._error(exc)
             return
         request = await app.push_screen_wait(CopyToRegionDialog(image, regions))
-        if request is None:
-            return
+        if request is not None:
+            self._send_later(image, f"Copying {image.id} to {request.dest_region}", lambda: self._copy(image, request))
+
+    async def _copy(self, image: Image, request: Any) -> None:
+        app = self.ec2app
         app.notify(f"Copying {image.id} to {request.dest_region}…", markup=False)
         try:
             new_id = await app.gateway.images.copy_image(
@@ -135,6 +162,11 @@ class AmiActions:
             self._error(exc)
             return
         self.images_changed({image.region, request.dest_region})
+        # The result dialog runs in its own worker, so the image is free again while it is open.
+        self.run_worker(self._copy_started(image, request, new_id), group="ami-result", exit_on_error=False)
+
+    async def _copy_started(self, image: Image, request: Any, new_id: str) -> None:
+        app = self.ec2app
         body = (
             f"{request.name} is being created in {request.dest_region} from {image.id} ({image.region}). "
             "It stays 'pending' until its snapshots are copied; you can launch it once it is 'available'."
@@ -149,7 +181,7 @@ class AmiActions:
     def action_share(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(SHARE_ACTION) and not self._not_owner(image, "share"):
-            self._start(self._share_flow(image))
+            self._start(image, lambda: self._share_flow(image))
 
     def action_make_public(self) -> None:
         self._quick_sharing(SharingChange(public=True), PUBLIC_ACTION)
@@ -165,7 +197,7 @@ class AmiActions:
             state = "public" if image.public else "private"
             self.ec2app.notify(f"{image.id} is already {state}.", markup=False)
             return
-        self._start(self._confirm_and_apply(image, change))
+        self._start(image, lambda: self._confirm_and_apply(image, change))
 
     async def _share_flow(self, image: Image) -> None:
         app = self.ec2app
@@ -189,6 +221,10 @@ class AmiActions:
         if not confirmed:
             app.notify("Nothing was changed.", markup=False)
             return
+        self._send_later(image, f"Changing who may launch {image.id}", lambda: self._apply_sharing(image, change))
+
+    async def _apply_sharing(self, image: Image, change: SharingChange) -> None:
+        app = self.ec2app
         try:
             permissions = await app.gateway.images.set_launch_permissions(
                 image.id,
@@ -209,7 +245,7 @@ class AmiActions:
     def action_deregister(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(DEREGISTER_ACTION) and not self._not_owner(image, "deregister"):
-            self._start(self._deregister_flow(image))
+            self._start(image, lambda: self._deregister_flow(image))
 
     async def _deregister_flow(self, image: Image) -> None:
         app = self.ec2app
@@ -217,10 +253,13 @@ class AmiActions:
         if not await app.push_screen_wait(dialog):
             app.notify("Nothing was changed.", markup=False)
             return
+        delete_snapshots = dialog.delete_snapshots
+        self._send_later(image, f"Deregistering {image.id}", lambda: self._deregister(image, delete_snapshots))
+
+    async def _deregister(self, image: Image, delete_snapshots: bool) -> None:
+        app = self.ec2app
         try:
-            deleted = await app.gateway.images.deregister(
-                image.id, image.region, delete_snapshots=dialog.delete_snapshots
-            )
+            deleted = await app.gateway.images.deregister(image.id, image.region, delete_snapshots=delete_snapshots)
         except Ec2TuiError as exc:
             self._error(exc)
             # It may be gone even if a snapshot could not be deleted: show the region as it is now.
@@ -232,14 +271,15 @@ class AmiActions:
 
     # -- palette ----------------------------------------------------------------------------------------------
     def ami_palette_commands(self) -> Iterable[PaletteCommand]:
+        # Every entry runs the action its key runs (same checks and messages): see action_command.
+        screen: Any = self
         if self.can_launch():
-            yield PaletteCommand("Launch from AMI", "Open the launch form with this AMI (l)", self.action_launch)
-        yield PaletteCommand(
-            "Copy AMI to region", "Copy this AMI into another region, as a new AMI (r)", self.action_copy_to_region
-        )
-        yield PaletteCommand("Share AMI", "Share with accounts, make public or private (p)", self.action_share)
-        yield PaletteCommand("Make AMI public", "Let every AWS account launch this AMI", self.action_make_public)
-        yield PaletteCommand("Make AMI private", "Remove public launch access", self.action_make_private)
-        yield PaletteCommand(
-            "Deregister AMI", "Deregister it, optionally deleting its snapshots (ctrl+d)", self.action_deregister
-        )
+            yield action_command(screen, "Launch from AMI", "Open the launch form with this AMI (l)", "launch")
+        for title, help, action in (
+            ("Copy AMI to region", "Copy this AMI into another region, as a new AMI (r)", "copy_to_region"),
+            ("Share AMI", "Share with accounts, make public or private (p)", "share"),
+            ("Make AMI public", "Let every AWS account launch this AMI", "make_public"),
+            ("Make AMI private", "Remove public launch access", "make_private"),
+            ("Deregister AMI", "Deregister it, optionally deleting its snapshots (ctrl+d)", "deregister"),
+        ):
+            yield action_command(screen, title, help, action)

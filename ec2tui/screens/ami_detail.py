@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 from ec2tui.aws.models.images import BlockDeviceMapping, Image, ImageDetail, LaunchPermissions
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
 
 
@@ -230,6 +230,11 @@ class AmiDetailScreen(AmiActions, Screen[None]):
         except Ec2TuiError as exc:
             self.error = str(exc)
             self.ec2app.notify(self.error, title="AWS error", severity="error", markup=False, timeout=8)
+        except Exception as exc:
+            # A bug, not AWS: shown in place of "loading…", then reported by the app's handler.
+            self.error = f"unexpected error: {type(exc).__name__}: {exc}"
+            self.render_detail()
+            raise
         else:
             self.error = None
             self.image = merged(self.detail.image, self.image)
@@ -297,9 +302,7 @@ class AmiDetailScreen(AmiActions, Screen[None]):
         self.ec2app.copy_and_notify(self.image_id, "AMI ID")
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Copy AMI ID", "Copy this AMI's ID (c)", self.action_copy_id)
+        yield action_command(self, "Copy AMI ID", "Copy this AMI's ID (c)", "copy_id")
         yield from self.ami_palette_commands()
-        yield PaletteCommand(
-            "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", self.action_refresh
-        )
-        yield PaletteCommand("Back to the list", "Close the details (esc)", self.action_back)
+        yield action_command(self, "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", "refresh")
+        yield action_command(self, "Back to the list", "Close the details (esc)", "back")

@@ -7,6 +7,7 @@ the cursor moves past the last row, or with ``m``. The ``/`` filter only narrows
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs
 
@@ -24,7 +26,7 @@ from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, Image
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
-from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 CATEGORIES = tuple(ImageCategory)
 
@@ -342,16 +344,21 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         try:
             page = await self._page(token, False)
         except Ec2TuiError as exc:
-            self.stop_wait_clock()
-            if generation == self._generation:
-                self.loading_more = False
-                self.update_title()
             self.ec2app.notify(str(exc), title="AWS error", severity="error", markup=False, timeout=8)
             return
+        except Exception as exc:
+            message = f"Unexpected error while loading the next page: {type(exc).__name__}: {exc}"
+            self.ec2app.notify(message, title="Error", severity="error", markup=False, timeout=8)
+            raise
+        finally:
+            # Whatever happened (an error, a cancel, a bug), the title stops saying "loading the next page…".
+            if generation == self._generation:
+                self.loading_more = False
+                self.stop_wait_clock()
+                with contextlib.suppress(NoMatches):
+                    self.update_title()
         if generation != self._generation:
             return  # the category, search or region changed meanwhile
-        self.stop_wait_clock()
-        self.loading_more = False
         self.next_token = page.next_token
         self.add_items(page.images)
 
@@ -556,13 +563,13 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             self.open_item(item)
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Show AMI details", "Everything about the selected AMI (enter)", self.action_open_selected)
+        yield action_command(self, "Show AMI details", "Everything about the selected AMI (enter)", "open_selected")
         yield from self.ami_palette_commands()
         if self.category.paged:
-            yield PaletteCommand("Search AWS for AMIs", "Server-side search of this category (s)", self.action_search)
-            yield PaletteCommand("Load more AMIs", "Read the next page from AWS (m)", self.action_load_more)
-        yield PaletteCommand("Next AMI category", "The next tab (])", lambda: self.action_cycle(1))
-        yield PaletteCommand("Previous AMI category", "The previous tab ([)", lambda: self.action_cycle(-1))
+            yield action_command(self, "Search AWS for AMIs", "Server-side search of this category (s)", "search")
+            yield action_command(self, "Load more AMIs", "Read the next page from AWS (m)", "load_more")
+        yield action_command(self, "Next AMI category", "The next tab (])", "cycle(1)")
+        yield action_command(self, "Previous AMI category", "The previous tab ([)", "cycle(-1)")
         yield from super().palette_commands()
 
 

@@ -38,7 +38,7 @@ from ec2tui.aws.models.instances import (
 from ec2tui.aws.models.launch import METADATA_LABELS
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.user_data import UserDataScreen
 from ec2tui.widgets.app_header import AppHeader
 
@@ -149,10 +149,11 @@ def network_section(instance: Instance) -> RenderableType:
     return Group(*parts)
 
 
-def security_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
+def security_section(instance: Instance, detail: InstanceDetail | None, loading: bool = True) -> RenderableType:
+    """``loading`` is False once a load failed: the rules are then unavailable, not on their way."""
     parts: list[RenderableType] = [_heading("Security groups (inbound rules)")]
     if detail is None or (not detail.security_groups and instance.security_groups):
-        note = "loading rules…" if detail is None else "rules unavailable (see the warnings above)"
+        note = "loading rules…" if detail is None and loading else "rules unavailable (see the warnings above)"
         for group_id, name in instance.security_groups:
             parts.append(Text.assemble((group_id, "bold"), f"  {name}  ", (note, "dim")))
         if not instance.security_groups:
@@ -179,7 +180,7 @@ def security_section(instance: Instance, detail: InstanceDetail | None) -> Rende
     return Group(*parts)
 
 
-def storage_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
+def storage_section(instance: Instance, detail: InstanceDetail | None, loading: bool = True) -> RenderableType:
     parts: list[RenderableType] = [_heading("Storage (EBS)")]
     if detail is not None and detail.volumes:
         table = _table("Device", "Volume", "Size", "Type", "IOPS", "Encrypted", "On termination", "State")
@@ -201,7 +202,7 @@ def storage_section(instance: Instance, detail: InstanceDetail | None) -> Render
         for device in instance.block_devices:
             table.add_row(device.device, device.volume_id, "deleted" if device.delete_on_termination else "kept")
         parts.append(table)
-        parts.append(_dim("loading sizes…" if detail is None else "sizes and types unavailable"))
+        parts.append(_dim("loading sizes…" if detail is None and loading else "sizes and types unavailable"))
     else:
         parts.append(_dim("no EBS volumes attached"))
     return Group(*parts)
@@ -320,6 +321,16 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
             api.user_data(instance.id, instance.region, refresh=refresh),
             return_exceptions=True,
         )
+        unexpected = next(
+            (r for r in (detail, user_data) if isinstance(r, BaseException) and not isinstance(r, Ec2TuiError)), None
+        )
+        if unexpected is not None:
+            # A bug, not AWS: shown in place of "loading…", then reported by the app's handler.
+            self.error = f"unexpected error: {type(unexpected).__name__}: {unexpected}"
+            if self.user_data is _NOT_LOADED:
+                self.user_data = f"<could not read the user data: {self.error}>"
+            self.render_detail()
+            raise unexpected
         if isinstance(detail, Ec2TuiError):
             self.error = str(detail)
             self.ec2app.notify(self.error, title="AWS error", severity="error", markup=False, timeout=8)
@@ -360,8 +371,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         warning_box.display = bool(warnings)
         self.query_one("#detail-summary", Static).update(summary_section(instance, detail))
         self.query_one("#detail-network", Static).update(network_section(instance))
-        self.query_one("#detail-security", Static).update(security_section(instance, detail))
-        self.query_one("#detail-storage", Static).update(storage_section(instance, detail))
+        loading = self.error is None
+        self.query_one("#detail-security", Static).update(security_section(instance, detail, loading))
+        self.query_one("#detail-storage", Static).update(storage_section(instance, detail, loading))
         self.query_one("#detail-tags", Static).update(tags_section(instance))
         self.query_one("#detail-user-data", Static).update(user_data_section(self.user_data))
 
@@ -388,6 +400,11 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
 
     def cursor_instance(self) -> Instance | None:
         return self.shown_instance()
+
+    def known_protection(self, instance: Instance) -> bool | None:
+        if self.detail is not None and instance.id == self.instance.id:
+            return self.detail.termination_protection
+        return None
 
     def instances_changed(self, changes: Sequence[StateChange], regions: set[str]) -> None:
         for change in changes:
@@ -438,13 +455,11 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         )
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Show user data", "The decoded user data in a read-only viewer (u)", self.action_user_data)
-        yield PaletteCommand("Go to AMI", "The AMI this instance was launched from (m)", self.action_open_ami)
+        yield action_command(self, "Show user data", "The decoded user data in a read-only viewer (u)", "user_data")
+        yield action_command(self, "Go to AMI", "The AMI this instance was launched from (m)", "open_ami")
         yield from self.instance_palette_commands()
-        yield PaletteCommand(
-            "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", self.action_refresh
-        )
-        yield PaletteCommand("Back to the list", "Close the details (esc)", self.action_back)
+        yield action_command(self, "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", "refresh")
+        yield action_command(self, "Back to the list", "Close the details (esc)", "back")
 
 
 def ami_detail_screen() -> Any | None:

@@ -6,6 +6,7 @@ instances a batch action applies to) and ``cursor_instance`` (the one a single-i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,8 @@ from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.list_screen import PaletteCommand, action_command
+from ec2tui.screens.mutation_guard import INSTANCE, Hold, guard_of, refusal
 
 if TYPE_CHECKING:
     from ec2tui.app import Ec2App
@@ -136,7 +138,22 @@ def label(instance: Instance) -> str:
     return f"{instance.name} ({instance.id})" if instance.name else instance.id
 
 
-def confirmation_body(action: StateAction, targets: Sequence[Instance], skipped: Sequence[Instance]) -> str:
+def names_of(instances: Sequence[Instance]) -> str:
+    """``web-1, web-2 and 3 more`` for messages."""
+    names = ", ".join(label(i) for i in instances[:LISTED_IN_CONFIRMATION])
+    more = len(instances) - LISTED_IN_CONFIRMATION
+    return f"{names} and {more} more" if more > 0 else names
+
+
+PROTECTION_WAY_OUT = "Turn it off first: 'Turn termination protection off' in the palette (ctrl+p), then ctrl+d again."
+
+
+def confirmation_body(
+    action: StateAction,
+    targets: Sequence[Instance],
+    skipped: Sequence[Instance],
+    protected: Sequence[Instance] = (),
+) -> str:
     regions = sorted({i.region for i in targets})
     lines = [f"{action.verb} {len(targets)} instance{'s' if len(targets) != 1 else ''}:"]
     for instance in targets[:LISTED_IN_CONFIRMATION]:
@@ -149,6 +166,8 @@ def confirmation_body(action: StateAction, targets: Sequence[Instance], skipped:
         names = ", ".join(i.name or i.id for i in skipped[:LISTED_IN_CONFIRMATION])
         more = f" and {len(skipped) - LISTED_IN_CONFIRMATION} more" if len(skipped) > LISTED_IN_CONFIRMATION else ""
         lines.append(f"Skipped ({action.not_applicable}): {names}{more}")
+    if protected:
+        lines.append(f"Skipped (termination protection is on): {names_of(protected)}")
     lines.append("")
     lines.append(action.consequences)
     if action.key == "terminate":
@@ -205,6 +224,10 @@ class InstanceActions:
     def action_finished(self) -> None:
         """Called on the screen a state change was started from, once it went through (e.g. to clear marks)."""
 
+    def known_protection(self, instance: Instance) -> bool | None:
+        """Whether termination protection is on, when this screen knows it already (the detail does), else None."""
+        return None
+
     # -- helpers ----------------------------------------------------------------------------------------------
     @property
     def ec2app(self) -> Ec2App:
@@ -226,46 +249,61 @@ class InstanceActions:
                 screen.instances_changed(changes, regions)
 
     def instance_palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Start", "Start the marked or selected instances (s)", lambda: self.request("start"))
-        yield PaletteCommand("Stop", "Stop the marked or selected instances (o)", lambda: self.request("stop"))
-        yield PaletteCommand(
-            "Force stop", "Stop without a clean OS shutdown (for instances stuck stopping)", self._force_stop
-        )
-        yield PaletteCommand("Reboot", "Reboot the marked or selected instances (b)", lambda: self.request("reboot"))
-        yield PaletteCommand(
-            "Terminate", "Terminate the marked or selected instances (ctrl+d)", lambda: self.request("terminate")
-        )
-        yield PaletteCommand(
-            "Turn termination protection on",
-            "Make AWS refuse to terminate the selected instance until it is turned off",
-            lambda: self.set_termination_protection(True),
-        )
-        yield PaletteCommand(
-            "Turn termination protection off",
-            "Allow the selected instance to be terminated again (asks first)",
-            lambda: self.set_termination_protection(False),
-        )
-        yield PaletteCommand(
-            "Create image from instance", "Make an AMI of the selected instance (i)", self.action_create_image
-        )
-        yield PaletteCommand("Copy instance ID", "Copy the selected instance's ID (c)", self.copy_instance_id)
-        yield PaletteCommand(
-            "Copy public IP", "Copy the selected instance's public IPv4 (p)", self.action_copy_public_ip
-        )
-        yield PaletteCommand(
-            "Copy private IP", "Copy the selected instance's private IPv4 (P)", self.action_copy_private_ip
-        )
-        yield PaletteCommand(
-            "Show SSH command", "The ssh command line for the selected instance (h)", self.action_ssh_command
-        )
-        yield PaletteCommand(
-            "Show SSM session command",
-            "The Session Manager command for a shell on the selected instance, no SSH key needed (x)",
-            self.action_ssm_command,
-        )
+        # Every entry runs the action its key runs (same checks and messages): see action_command.
+        screen: Any = self
+        for title, help, action in (
+            ("Start", "Start the marked or selected instances (s)", "state_change('start')"),
+            ("Stop", "Stop the marked or selected instances (o)", "state_change('stop')"),
+            (
+                "Force stop",
+                "Stop without a clean OS shutdown (for instances stuck stopping)",
+                "state_change('force_stop')",
+            ),
+            ("Reboot", "Reboot the marked or selected instances (b)", "state_change('reboot')"),
+            ("Terminate", "Terminate the marked or selected instances (ctrl+d)", "state_change('terminate')"),
+            (
+                "Turn termination protection on",
+                "Make AWS refuse to terminate the selected instance until it is turned off",
+                "termination_protection(True)",
+            ),
+            (
+                "Turn termination protection off",
+                "Allow the selected instance to be terminated again (asks first)",
+                "termination_protection(False)",
+            ),
+            ("Create image from instance", "Make an AMI of the selected instance (i)", "create_image"),
+            ("Copy instance ID", "Copy the selected instance's ID (c)", "copy_instance_id"),
+            ("Copy public IP", "Copy the selected instance's public IPv4 (p)", "copy_public_ip"),
+            ("Copy private IP", "Copy the selected instance's private IPv4 (P)", "copy_private_ip"),
+            ("Show SSH command", "The ssh command line for the selected instance (h)", "ssh_command"),
+            (
+                "Show SSM session command",
+                "The Session Manager command for a shell on the selected instance, no SSH key needed (x)",
+                "ssm_command",
+            ),
+        ):
+            yield action_command(screen, title, help, action)
 
-    def _force_stop(self) -> None:
-        self.request("force_stop")
+    def action_termination_protection(self, enabled: bool) -> None:
+        self.set_termination_protection(enabled)
+
+    def action_copy_instance_id(self) -> None:
+        self.copy_instance_id()
+
+    # -- one mutation at a time per instance --------------------------------------------------------------------
+    def _hold(self, instances: Sequence[Instance], what: str) -> Hold | None:
+        """Hold these instances for one mutation; ``None`` (and a message) when one of them has one out already."""
+        hold = guard_of(self.app).acquire(INSTANCE, [i.id for i in instances], what)
+        if hold is None:
+            self._refuse_busy(instances)
+        return hold
+
+    def _refuse_busy(self, instances: Sequence[Instance]) -> bool:
+        busy = guard_of(self.app).busy(INSTANCE, [i.id for i in instances])
+        if busy is not None:
+            self.ec2app.notify(refusal(busy), severity="warning", markup=False, timeout=8)
+            return True
+        return False
 
     # -- state changes ----------------------------------------------------------------------------------------
     def action_state_change(self, key: str) -> None:
@@ -290,7 +328,75 @@ class InstanceActions:
                 markup=False,
             )
             return
-        body = confirmation_body(action, applicable, skipped)
+        if self._refuse_busy(applicable):
+            return
+        if key == "terminate":
+            known = {i.id: self.known_protection(i) for i in applicable}
+            if any(value is None for value in known.values()):
+                # Ask AWS before asking for the typed ID: a protected instance can't be terminated anyway.
+                hold = self._hold(applicable, f"Checking the termination protection of {names_of(applicable)}")
+                if hold is not None:
+                    self.run_worker(
+                        self._check_protection_then_ask(action, applicable, skipped, known, hold),
+                        group="instance-protection",
+                        exit_on_error=False,
+                    )
+                return
+            self._ask_terminate(action, applicable, skipped, known)
+            return
+        self._ask(action, applicable, skipped)
+
+    async def _check_protection_then_ask(
+        self,
+        action: StateAction,
+        applicable: list[Instance],
+        skipped: list[Instance],
+        known: dict[str, bool | None],
+        hold: Hold,
+    ) -> None:
+        with hold:
+            unknown = [i for i in applicable if known[i.id] is None]
+            api = self.ec2app.gateway.instances
+            details = await asyncio.gather(*(api.detail(i.id, i.region) for i in unknown), return_exceptions=True)
+            for instance, detail in zip(unknown, details, strict=True):
+                if isinstance(detail, Ec2TuiError):
+                    continue  # unknown: ask; AWS's refusal then says what to do
+                if isinstance(detail, BaseException):
+                    raise detail
+                known[instance.id] = detail.termination_protection
+        self._ask_terminate(action, applicable, skipped, known)
+
+    def _ask_terminate(
+        self,
+        action: StateAction,
+        applicable: list[Instance],
+        skipped: list[Instance],
+        known: dict[str, bool | None],
+    ) -> None:
+        protected = [i for i in applicable if known.get(i.id)]
+        if protected:
+            what = label(protected[0]) if len(protected) == 1 else f"{len(protected)} of them"
+            if len(protected) == len(applicable):
+                self.ec2app.notify(
+                    f"Termination protection is on for {names_of(protected)}: AWS refuses to terminate "
+                    f"{'it' if len(protected) == 1 else 'them'}. {PROTECTION_WAY_OUT}",
+                    title="Not terminated",
+                    severity="warning",
+                    markup=False,
+                    timeout=15,
+                )
+                return
+            self.ec2app.notify(f"Termination protection is on for {what}: skipped.", markup=False)
+        self._ask(action, [i for i in applicable if i not in protected], skipped, protected)
+
+    def _ask(
+        self,
+        action: StateAction,
+        applicable: list[Instance],
+        skipped: list[Instance],
+        protected: Sequence[Instance] = (),
+    ) -> None:
+        body = confirmation_body(action, applicable, skipped, protected)
         ids = [i.id for i in applicable]
 
         def confirmed(answer: bool | None) -> None:
@@ -301,7 +407,7 @@ class InstanceActions:
             else:
                 self.ec2app.notify("Cancelled: nothing was changed.", markup=False)
 
-        if key == "terminate":
+        if action.key == "terminate":
             phrase = terminate_confirmation_phrase(ids)
             screen: Any = TypedConfirmScreen(
                 action.title, body, phrase, check=lambda typed: terminate_confirmation_ok(typed, ids)
@@ -311,6 +417,13 @@ class InstanceActions:
         self.ec2app.push_screen(screen, confirmed)
 
     async def _run_state_change(self, action: StateAction, targets: list[Instance]) -> None:
+        hold = self._hold(targets, f"{action.done} {names_of(targets)}")
+        if hold is None:
+            return
+        with hold:
+            await self._send_state_change(action, targets)
+
+    async def _send_state_change(self, action: StateAction, targets: list[Instance]) -> None:
         api = self.ec2app.gateway.instances
         changes: list[StateChange] = []
         regions: set[str] = set()
@@ -345,7 +458,7 @@ class InstanceActions:
             self.ec2app.notify("No instance selected.", severity="warning")
             return
         title = f"Turn termination protection {'on' if enabled else 'off'}"
-        if self._refused_read_only(title):
+        if self._refused_read_only(title) or self._refuse_busy([instance]):
             return
         if enabled:
             self.run_worker(self._set_protection(instance, True), group="instance-action", exit_on_error=False)
@@ -361,6 +474,15 @@ class InstanceActions:
         self.ec2app.push_screen(ConfirmScreen(f"{title}?", body, yes_label="Turn off (y)", danger=True), confirmed)
 
     async def _set_protection(self, instance: Instance, enabled: bool) -> None:
+        hold = self._hold(
+            [instance], f"Turning termination protection {'on' if enabled else 'off'} for {label(instance)}"
+        )
+        if hold is None:
+            return
+        with hold:
+            await self._send_protection(instance, enabled)
+
+    async def _send_protection(self, instance: Instance, enabled: bool) -> None:
         try:
             await self.ec2app.gateway.instances.set_termination_protection(instance.id, enabled, instance.region)
         except Ec2TuiError as exc:
@@ -379,7 +501,7 @@ class InstanceActions:
         if instance is None:
             self.ec2app.notify("No instance selected.", severity="warning")
             return
-        if self._refused_read_only("Create image"):
+        if self._refused_read_only("Create image") or self._refuse_busy([instance]):
             return
         if instance.state not in (InstanceState.RUNNING, InstanceState.STOPPED):
             self.ec2app.notify(
@@ -396,6 +518,13 @@ class InstanceActions:
         self.ec2app.push_screen(CreateImageDialog(instance), submitted)
 
     async def _create_image(self, instance: Instance, request: CreateImageRequest) -> None:
+        hold = self._hold([instance], f"Creating an image of {label(instance)}")
+        if hold is None:
+            return
+        with hold:
+            await self._send_create_image(instance, request)
+
+    async def _send_create_image(self, instance: Instance, request: CreateImageRequest) -> None:
         how = " Stopping the instance first and waiting until it is stopped…" if request.stop_first else ""
         self.ec2app.notify(f"Creating image '{request.name}' from {describe(instance)}.{how}", markup=False)
         try:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
-from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 MARK = "●"
 MARK_STYLE = "bold magenta"
@@ -320,18 +320,14 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         self.reload()
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand(
-            "Open instance details", "Everything about the selected instance (enter)", self.action_open_selected
+        yield action_command(
+            self, "Open instance details", "Everything about the selected instance (enter)", "open_selected"
         )
-        yield PaletteCommand(
-            "Toggle all regions",
-            "List the instances of every enabled region at once (a)",
-            self.action_toggle_all_regions,
+        yield action_command(
+            self, "Toggle all regions", "List the instances of every enabled region at once (a)", "toggle_all_regions"
         )
-        yield PaletteCommand(
-            "Mark or unmark instance", "Select rows for a batch action (space)", self.action_toggle_mark
-        )
-        yield PaletteCommand("Clear marks", "Unmark every row (esc)", self.action_clear_marks)
+        yield action_command(self, "Mark or unmark instance", "Select rows for a batch action (space)", "toggle_mark")
+        yield action_command(self, "Clear marks", "Unmark every row (esc)", "clear_marks")
         yield from self.instance_palette_commands()
-        yield PaletteCommand("Filter list", "Filter the rows as you type (/)", self.action_start_filter)
-        yield PaletteCommand("Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", self.action_refresh)
+        yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
+        yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")

@@ -4,9 +4,10 @@ field as you type, the form kept while you are elsewhere and saved as a draft; c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -31,8 +32,17 @@ from ec2tui.aws.models.launch_validation import validate
 from ec2tui.errors import AwsError, Ec2TuiError
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
-from ec2tui.screens.launch_state import LaunchFormState, draft_copy, is_untouched_default_rules, new_group
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.launch_state import (
+    KEYS_LOAD_ERROR,
+    SUBNETS_LOAD_ERROR,
+    VPCS_LOAD_ERROR,
+    LaunchFormState,
+    draft_copy,
+    is_untouched_default_rules,
+    new_group,
+    no_quit_message,
+)
+from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.launch_advanced import PROFILES_LOAD_ERROR, AdvancedSection
 from ec2tui.widgets.launch_fields import (
@@ -60,9 +70,15 @@ if TYPE_CHECKING:
 DRAFT_DELAY = 1.0
 """Seconds of quiet before the draft is written (typing doesn't write a file per key)."""
 
+NO_QUIT_BINDING = Binding("q", "no_quit", "Quit", show=False, id="launch.no_quit")
+"""`q` never quits from the launch form or its dialogs, whatever has the focus (letters are typing there)."""
+
 DRAFT_TOUCHED = frozenset({"instance_type", "root_volume", "key_pair.choice", "key_pair.key_type", "security_groups"})
 _FULL_AMI_ID = re.compile(r"^ami-([0-9a-f]{8}|[0-9a-f]{17})$")
 _NOT_FOUND = ("NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable")
+
+TYPED_WHEN_UNLISTED = frozenset({VPCS_LOAD_ERROR, SUBNETS_LOAD_ERROR, KEYS_LOAD_ERROR})
+"""Lists whose picker turns into a text field when they can't be read."""
 
 SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
     ("sec-name", NameSection),
@@ -105,6 +121,7 @@ class LaunchScreen(Screen[None]):
         Binding("ctrl+r", "refresh", "Refresh", id="launch.refresh"),
         Binding("ctrl+down", "next_section", "Next section", show=False, id="launch.next_section"),
         Binding("ctrl+up", "previous_section", "Previous section", show=False, id="launch.previous_section"),
+        NO_QUIT_BINDING,
     ]
 
     draft_delay: ClassVar[float] = DRAFT_DELAY
@@ -117,6 +134,10 @@ class LaunchScreen(Screen[None]):
         self._pending_image: str | None = None
         self._draft_warning_shown = False
         self._status_shown: tuple[Text, Text] | None = None
+        self.applying_defaults = False
+        """True while the form fills in defaults itself (sections mark their edits as not the user's)."""
+        self._unlaunched = False
+        """The user changed the form (or a draft was restored) since it was fresh or last launched."""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -147,6 +168,9 @@ class LaunchScreen(Screen[None]):
         return self.query_one(kind)
 
     def on_mount(self) -> None:
+        groups = self.section(SecurityGroupSection)
+        assert isinstance(groups, SecurityGroupSection)
+        groups.use_demo(bool(getattr(self.app, "demo", False)))  # the demo's "my IP" contacts nothing
         self.state.region = self.ec2app.region
         restored = drafts.load_draft(on_problem=self._draft_problem) if self.drafts_enabled else None
         if restored is not None:
@@ -162,6 +186,7 @@ class LaunchScreen(Screen[None]):
         self.ec2app.notify(message, title="Launch draft", severity="warning", markup=False, timeout=10)
 
     def _restore(self, request: LaunchRequest, *, announce: bool) -> None:
+        self._unlaunched = True  # a draft from an earlier session is an unlaunched request
         self.state.request = request
         # Everything in a draft was the user's choice: defaults that follow the AMI must not overwrite it.
         self.state.touched |= DRAFT_TOUCHED
@@ -211,14 +236,33 @@ class LaunchScreen(Screen[None]):
         self.run_worker(self._load_keys(refresh), group="keys", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_profiles(refresh), group="profiles", exclusive=True, exit_on_error=False)
 
+    @contextlib.contextmanager
+    def defaults(self) -> Iterator[None]:
+        """Edits made inside are the form's own defaults, not the user's (see has_unlaunched_changes)."""
+        previous, self.applying_defaults = self.applying_defaults, True
+        try:
+            yield
+        finally:
+            self.applying_defaults = previous
+
+    def has_unlaunched_changes(self) -> bool:
+        """Whether quitting would drop a request the user made: they changed the form since it was fresh or since
+        the last launch, or it holds a draft restored from an earlier session. For the app's quit confirmation."""
+        return self._unlaunched
+
+    def action_no_quit(self) -> None:
+        self.ec2app.notify(no_quit_message(self.drafts_enabled), markup=False)
+
     def facts_changed(self) -> None:
-        for section in self.sections:
-            section.facts_changed()
+        with self.defaults():
+            for section in self.sections:
+                section.facts_changed()
         self.revalidate()
 
     def _failed(self, what: str, exc: Ec2TuiError) -> None:
         self.state.load_errors[what] = str(exc)
-        self.ec2app.notify(f"Could not load {what}: {exc}", title="Launch form", severity="error", markup=False)
+        typed = " Type it in the form instead." if what in TYPED_WHEN_UNLISTED else ""
+        self.ec2app.notify(f"Could not load {what}: {exc}.{typed}", title="Launch form", severity="error", markup=False)
 
     async def _load_quickstart(self, refresh: bool) -> None:
         try:
@@ -229,7 +273,8 @@ class LaunchScreen(Screen[None]):
         else:
             self.state.quickstart = tuple(images)
             if not self.request.image_id and images:
-                self.section(ImageSection).choose(images[0].id)  # the console's default: the first Quick Start AMI
+                with self.defaults():  # the console's default: the first Quick Start AMI
+                    self.section(ImageSection).choose(images[0].id)
         self.facts_changed()
 
     async def _load_types(self, refresh: bool) -> None:
@@ -263,14 +308,19 @@ class LaunchScreen(Screen[None]):
         if name and name != self.request.instance_type:
             type_section = self.section(TypeSection)
             assert isinstance(type_section, TypeSection)
-            type_section.set_type(name, by_user=False)
+            with self.defaults():
+                type_section.set_type(name, by_user=False)
 
     async def _load_network(self, refresh: bool) -> None:
         launch = self.ec2app.gateway.launch
+        self.state.load_errors.pop(VPCS_LOAD_ERROR, None)
         try:
             self.state.vpcs = await launch.vpcs(refresh=refresh)
         except Ec2TuiError as exc:
-            self._failed("VPCs", exc)
+            self.state.vpcs = None
+            self._failed(VPCS_LOAD_ERROR, exc)
+            self.facts_changed()  # the VPC picker becomes a text field
+            await self._load_vpc_children(refresh)  # the subnets may still be listable (DescribeSubnets allowed)
             return
         network = self.request.network
         default = self.state.default_vpc()
@@ -282,11 +332,13 @@ class LaunchScreen(Screen[None]):
     async def _load_vpc_children(self, refresh: bool = False) -> None:
         launch = self.ec2app.gateway.launch
         vpc_id = self.request.network.vpc_id or None
+        self.state.load_errors.pop(SUBNETS_LOAD_ERROR, None)
         try:
             self.state.subnets = await launch.subnets(vpc_id, refresh=refresh)
             self.state.groups = await launch.security_groups(vpc_id, refresh=refresh) if vpc_id else []
         except Ec2TuiError as exc:
-            self._failed("subnets and security groups", exc)
+            self._failed(SUBNETS_LOAD_ERROR, exc)
+            self.facts_changed()  # the subnet picker becomes a text field
             return
         spec = self.request.security_groups
         if "security_groups" not in self.state.touched and spec.new_group is None and not spec.existing_ids:
@@ -295,10 +347,12 @@ class LaunchScreen(Screen[None]):
         self.facts_changed()
 
     async def _load_keys(self, refresh: bool) -> None:
+        self.state.load_errors.pop(KEYS_LOAD_ERROR, None)
         try:
             self.state.key_pairs = await self.ec2app.gateway.launch.key_pairs(refresh=refresh)
         except Ec2TuiError as exc:
-            self._failed("key pairs", exc)
+            self.state.key_pairs = None
+            self._failed(KEYS_LOAD_ERROR, exc)  # the key pair picker becomes a text field
         self.facts_changed()
 
     async def _load_profiles(self, refresh: bool) -> None:
@@ -336,6 +390,10 @@ class LaunchScreen(Screen[None]):
 
     def use_facts(self, facts: ImageFacts) -> None:
         """The AMI is known: its root device and size, its architecture's default type, Windows defaults."""
+        with self.defaults():
+            self._use_facts(facts)
+
+    def _use_facts(self, facts: ImageFacts) -> None:
         state = self.state
         state.facts = facts
         state.reset_root_for(facts)
@@ -355,6 +413,7 @@ class LaunchScreen(Screen[None]):
     def _edited(self, event: FormEdited) -> None:
         event.stop()
         what = event.what
+        self._unlaunched |= event.by_user
         if what == "image_id":
             self.state.image_error = ""
             image_id = self.request.image_id
@@ -465,6 +524,7 @@ class LaunchScreen(Screen[None]):
             request.security_groups.new_group = None
             self.state.remembered_group = None
         self.state.touched |= {"key_pair.choice", "security_groups"}
+        self._unlaunched = False
         self.discard_draft()
         self.load_sections()
         self.run_worker(self._load_keys(False), group="keys", exclusive=True, exit_on_error=False)
@@ -531,6 +591,9 @@ class LaunchScreen(Screen[None]):
                 return index
         return -1
 
+    def action_focus_section(self, index: int) -> None:
+        self._focus_section(index)
+
     def action_next_section(self) -> None:
         self._focus_section(self._current_section() + 1)
 
@@ -541,6 +604,7 @@ class LaunchScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.discard_draft()
+                self._unlaunched = False
                 self.state = LaunchFormState(region=self.ec2app.region)
                 self.load_sections()
                 self.reload_facts()
@@ -563,18 +627,19 @@ class LaunchScreen(Screen[None]):
         self.run_worker(self.section(StorageSection).add_volume(), exit_on_error=False)  # type: ignore[attr-defined]
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Review launch", "Summary, AWS CLI command and launch (ctrl+s)", self.action_review)
-        yield PaletteCommand("Choose instance type", "Filter types by vCPU, memory, family", self.action_pick_type)
-        yield PaletteCommand("Add tag", "Add a key=value tag row", self.action_add_tag)
-        yield PaletteCommand("Add inbound rule", "Add a rule to the new security group", self.action_add_rule)
-        yield PaletteCommand("Add EBS volume", "Add an extra EBS volume", self.action_add_volume)
-        yield PaletteCommand(
-            "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", self.action_refresh
+        yield action_command(self, "Review launch", "Summary, AWS CLI command and launch (ctrl+s)", "review")
+        yield action_command(self, "Choose instance type", "Filter types by vCPU, memory, family", "pick_type")
+        yield action_command(self, "Add tag", "Add a key=value tag row", "add_tag")
+        yield action_command(self, "Add inbound rule", "Add a rule to the new security group", "add_rule")
+        yield action_command(self, "Add EBS volume", "Add an extra EBS volume", "add_volume")
+        yield action_command(
+            self, "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", "refresh"
         )
-        yield PaletteCommand("Start a new launch", "Clear the form and discard the draft", self.action_new_launch)
+        yield action_command(self, "Start a new launch", "Clear the form and discard the draft", "new_launch")
         for index, section in enumerate(self.sections):
-            yield PaletteCommand(
+            yield action_command(
+                self,
                 f"Go to section: {section.TITLE}",
                 f"Section {section.number} of the launch form",
-                lambda i=index: self._focus_section(i),
+                f"focus_section({index})",
             )

@@ -33,7 +33,9 @@ from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.instance_type_picker import format_memory, format_storage
-from ec2tui.screens.list_screen import PaletteCommand
+from ec2tui.screens.launch_state import no_quit_message
+from ec2tui.screens.list_screen import PaletteCommand, action_command
+from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.launch_sections import user_data_summary
 
@@ -44,6 +46,26 @@ if TYPE_CHECKING:
 READ_ONLY_MESSAGE = (
     "Read-only mode (--read-only): launching is refused. The review, the dry run (v) and the exports (c, j) still work."
 )
+
+
+def local_failure(exc: Ec2TuiError, request: LaunchRequest) -> str | None:
+    """What failed on this machine (a key file, its directory) when the launch stopped there, else ``None``.
+
+    The gateway turns every exception of a call into an AwsError; a local one keeps the OSError as its cause. The
+    launch creates the key pair first and deletes it again when saving its private key fails, so no instance, group
+    or key pair is left in AWS.
+    """
+    cause = exc.__cause__
+    if not isinstance(cause, OSError) or type(cause).__module__ != "builtins":
+        return None
+    key = request.key_pair
+    path = cause.filename or (key_file_path(key.name, key.directory) if key.choice == "new" and key.name else "?")
+    reason = cause.strerror or str(cause) or type(cause).__name__
+    created = " (a key pair AWS had already created for it is deleted again)" if key.choice == "new" else ""
+    return (
+        f"Not launched: a local file operation failed, not AWS: {path}: {reason}. No instance was started"
+        f"{created}. Choose another folder for the private key (or fix its permissions) and launch again."
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -109,6 +131,7 @@ class LaunchReviewScreen(Screen[None]):
         Binding("c", "copy_cli", "Copy CLI", id="launch_review.copy_cli"),
         Binding("j", "copy_json", "Copy JSON", id="launch_review.copy_json"),
         Binding("escape", "back", "Back to form", id="launch_review.back"),
+        Binding("q", "no_quit", "Quit", show=False, id="launch_review.no_quit"),
     ]
 
     def __init__(self, form: LaunchScreen) -> None:
@@ -271,9 +294,23 @@ class LaunchReviewScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "launch" and (self.errors or self.launching or self.result is not None):
+        # While a launch is out `y` stays enabled so that a second press is refused with a message, not ignored.
+        if action == "launch" and self.unavailable_reason(action):
             return None  # shown greyed out; the banner says why
         return True
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why ``action`` is disabled (the palette says it; the key is greyed out), or ``None``."""
+        if action != "launch":
+            return None
+        if self.result is not None:
+            return f"Already launched ({', '.join(self.result.instance_ids)}): escape returns to the form."
+        if self.errors:
+            return f"Launch disabled: fix {_plural(len(self.errors), 'problem')} first (escape returns to the form)."
+        return None
+
+    def action_no_quit(self) -> None:
+        self.ec2app.notify(no_quit_message(self.form.drafts_enabled), markup=False)
 
     def action_back(self) -> None:
         if not self.launching:
@@ -308,33 +345,55 @@ class LaunchReviewScreen(Screen[None]):
             code = f" [{result.code}]" if result.code else ""
             widget.update(Text(f"Dry run ✗ {result.message}{code}", style="red"))
 
-    @work(exclusive=True, group="launch", exit_on_error=False)
-    async def action_launch(self) -> None:
-        if self.errors or self.launching or self.result is not None:
+    @property
+    def launch_target(self) -> str:
+        """What a launch holds in the app's mutation guard: the form (one launch of it at a time)."""
+        return f"form-{id(self.form)}"
+
+    def action_launch(self) -> None:
+        why = self.unavailable_reason("launch")
+        if why is not None:
+            self.ec2app.notify(why, title="Launch", severity="warning", markup=False)
+            return
+        hold = guard_of(self.app).acquire(LAUNCH, [self.launch_target], "A launch")
+        if hold is None:  # a second y / click / palette "Launch" while the first is out
+            self.ec2app.notify(refusal("A launch"), title="Launch", severity="warning", markup=False)
             return
         self.launching = True
         self.refresh_bindings()
         self.update_banner("Launching…", style="bold")
-        try:
-            result = await self.ec2app.gateway.launch.launch(self.request)
-        except ReadOnlyError:
-            self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
-            self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
-            return
-        except ValidationError as exc:
-            where = f" ({field_label(exc.field)})" if getattr(exc, "field", None) else ""
-            self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style="bold red")
-            self.ec2app.notify(str(exc), title="Not launched", severity="error", markup=False)
-            return
-        except Ec2TuiError as exc:
-            self.update_banner(
-                f"AWS refused the launch: {exc}\nNothing in the form was lost: escape returns to it.", style="bold red"
-            )
-            self.ec2app.notify(str(exc), title="Launch failed", severity="error", markup=False, timeout=15)
-            return
-        finally:
-            self.launching = False
-            self.refresh_bindings()
+        # Not exclusive: nothing may cancel a launch half-way (AWS may have created the instances already).
+        self.run_worker(self._launch(hold), group="launch", exit_on_error=False)
+
+    async def _launch(self, hold: Hold) -> None:
+        with hold:
+            try:
+                result = await self.ec2app.gateway.launch.launch(self.request)
+            except ReadOnlyError:
+                self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
+                self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
+                return
+            except ValidationError as exc:
+                where = f" ({field_label(exc.field)})" if getattr(exc, "field", None) else ""
+                self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style="bold red")
+                self.ec2app.notify(str(exc), title="Not launched", severity="error", markup=False)
+                return
+            except Ec2TuiError as exc:
+                local = local_failure(exc, self.request)
+                if local is not None:
+                    kept = "Nothing in the form was lost: escape returns to it."
+                    self.update_banner(f"{local}\n{kept}", style="bold red")
+                    self.ec2app.notify(local, title="Not launched", severity="error", markup=False, timeout=15)
+                    return
+                self.update_banner(
+                    f"AWS refused the launch: {exc}\nNothing in the form was lost: escape returns to it.",
+                    style="bold red",
+                )
+                self.ec2app.notify(str(exc), title="Launch failed", severity="error", markup=False, timeout=15)
+                return
+            finally:
+                self.launching = False
+                self.refresh_bindings()
         self.result = result
         self.refresh_bindings()
         self.form.launched(result)
@@ -349,11 +408,11 @@ class LaunchReviewScreen(Screen[None]):
             self.ec2app.navigate("instances")
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Launch", "Launch the instances now (y)", self.action_launch)
-        yield PaletteCommand("Dry run", "Ask AWS whether the launch would succeed (v)", self.action_dry_run)
-        yield PaletteCommand("Copy AWS CLI command", "The run-instances command or script (c)", self.action_copy_cli)
-        yield PaletteCommand("Copy run_instances JSON", "The parameters as JSON (j)", self.action_copy_json)
-        yield PaletteCommand("Back to the form", "Everything is kept (escape)", self.action_back)
+        yield action_command(self, "Launch", "Launch the instances now (y)", "launch")
+        yield action_command(self, "Dry run", "Ask AWS whether the launch would succeed (v)", "dry_run")
+        yield action_command(self, "Copy AWS CLI command", "The run-instances command or script (c)", "copy_cli")
+        yield action_command(self, "Copy run_instances JSON", "The parameters as JSON (j)", "copy_json")
+        yield action_command(self, "Back to the form", "Everything is kept (escape)", "back")
 
 
 class LaunchedScreen(ModalScreen[bool]):
@@ -363,6 +422,7 @@ class LaunchedScreen(ModalScreen[bool]):
         Binding("enter", "done(True)", "Go to instances", id="launched.instances"),
         Binding("c", "copy", "Copy instance IDs", id="launched.copy"),
         Binding("escape", "done(False)", "Back to the form", id="launched.back"),
+        Binding("q", "no_quit", "Quit", show=False, id="launched.no_quit"),
     ]
 
     def __init__(self, result: LaunchResult, region: str) -> None:
@@ -391,6 +451,9 @@ class LaunchedScreen(ModalScreen[bool]):
 
     def action_copy(self) -> None:
         self.app.copy_and_notify(" ".join(self.result.instance_ids), "instance IDs")  # type: ignore[attr-defined]
+
+    def action_no_quit(self) -> None:
+        self.app.notify(no_quit_message(None), markup=False)
 
     def action_done(self, go: bool) -> None:
         self.dismiss(go)

@@ -20,6 +20,7 @@ from ec2tui.aws.models.launch import (
     NewSecurityGroup,
     VolumeSpec,
 )
+from ec2tui.aws.models.launch_validation import key_name_problem
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet, Vpc
 from ec2tui.aws.user_data import guess_distro
 
@@ -43,6 +44,12 @@ DEFAULT_TYPES: dict[str, tuple[str, ...]] = {
 
 EXTRA_DEVICE_NAMES = tuple(f"/dev/sd{letter}" for letter in "fghijklmnop")
 """The device names the console suggests for added EBS volumes."""
+
+VPCS_LOAD_ERROR = "VPCs"
+SUBNETS_LOAD_ERROR = "subnets and security groups"
+KEYS_LOAD_ERROR = "key pairs"
+"""Keys of ``LaunchFormState.load_errors``: when one of these lists can't be read (no ec2:DescribeVpcs…), its
+picker becomes a text field where the id or name is typed."""
 
 SSH_RULE = IngressRule("tcp", 22, 22, "0.0.0.0/0", "SSH")
 RDP_RULE = IngressRule("tcp", 3389, 3389, "0.0.0.0/0", "RDP")
@@ -197,6 +204,7 @@ class LaunchFormState:
     def context(self) -> LaunchContext:
         """What validation checks the request against: only what is loaded (the rest is skipped)."""
         remote = (FieldError("image_id", self.image_error),) if self.image_error else ()
+        remote += self.typed_key_errors()
         facts = self.facts if self.facts and self.facts.image_id == self.request.image_id else None
         return LaunchContext(
             image=facts,
@@ -210,10 +218,24 @@ class LaunchFormState:
             remote_errors=remote,
         )
 
+    def typed_key_errors(self) -> tuple[FieldError, ...]:
+        """A key pair name typed because the key pairs couldn't be listed: its shape is all that can be checked."""
+        key = self.request.key_pair
+        if self.key_pairs is not None or KEYS_LOAD_ERROR not in self.load_errors or key.choice != "existing":
+            return ()
+        problem = key_name_problem(key.name) if key.name else ""
+        return (FieldError("key_pair.name", problem),) if problem else ()
+
     def reset_root_for(self, facts: ImageFacts) -> None:
         """Follow a new AMI: the root volume starts from the AMI's own unless the user changed it."""
         if "root_volume" not in self.touched:
             self.request.root_volume = VolumeSpec()
+
+
+def no_quit_message(draft_kept: bool | None) -> str:
+    """What `q` says in the launch form and its dialogs, where it never quits (``None``: no draft to speak of)."""
+    kept = {True: " (your draft is kept)", False: " (the demo keeps no draft)", None: ""}[draft_kept]
+    return f"q doesn't quit from the launch form: ctrl+q quits{kept}."
 
 
 def summary_of(value: Any) -> str:

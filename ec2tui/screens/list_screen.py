@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -10,8 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from rich.markup import escape
 from rich.text import Text
 from textual import on
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+LOAD_CANCELLED = "Loading was cancelled: ctrl+r loads again."
+
 
 @dataclass(frozen=True)
 class Column:
@@ -34,11 +40,29 @@ class Column:
 
 @dataclass(frozen=True)
 class PaletteCommand:
-    """A command-palette entry contributed by a screen: plain name, help line, callback."""
+    """A command-palette entry contributed by a screen: plain name, help line, callback.
+
+    Build entries for a screen's actions with :func:`action_command`, so they pass the same check as the key.
+    """
 
     title: str
     help: str
     callback: Callable[[], Any]
+
+
+def action_command(screen: Screen[Any], title: str, help: str, action: str) -> PaletteCommand:
+    """A palette entry that runs ``action`` (``"state_change('stop')"``) as its key would: through the screen's
+    ``check_action``; when that disables it, nothing runs and a message says so (a key would be greyed out)."""
+
+    async def run() -> None:
+        _, name, parameters = parse_action(action)
+        if not screen.check_action(name, parameters):
+            why = getattr(screen, "unavailable_reason", lambda _name: None)(name)
+            screen.app.notify(why or f"'{title}' is not available here now.", severity="warning", markup=False)
+            return
+        await screen.run_action(action)
+
+    return PaletteCommand(title, help, run)
 
 
 class FilterInput(Input):
@@ -77,6 +101,8 @@ class ListScreen(Screen[None], Generic[T]):
         self.loading_data = False
         self._waiting_since = 0.0
         self._wait_clock: Timer | None = None
+        self._load_generation = 0
+        """Counts loads: only the latest one may end the loading state (an older one was cancelled or replaced)."""
         self.refreshing = False
         """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
 
@@ -105,9 +131,9 @@ class ListScreen(Screen[None], Generic[T]):
         """`enter` on a row."""
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Filter list", "Filter the rows as you type (/)", self.action_start_filter)
-        yield PaletteCommand(f"Copy {self.COPY_WHAT}", "Copy the selected row's ID (c)", self.action_copy)
-        yield PaletteCommand("Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", self.action_refresh)
+        yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
+        yield action_command(self, f"Copy {self.COPY_WHAT}", "Copy the selected row's ID (c)", "copy")
+        yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")
 
     def compose_top(self) -> Iterable[Any]:
         """Extra widgets between the title and the table (e.g. category tabs)."""
@@ -151,6 +177,10 @@ class ListScreen(Screen[None], Generic[T]):
         self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
+        self._load_generation += 1
+        generation = self._load_generation
+        if self.error == LOAD_CANCELLED:
+            self.error = None
         self.refreshing = refresh
         self.loaded_region = self.ec2app.region
         self.loading_data = True
@@ -160,12 +190,25 @@ class ListScreen(Screen[None], Generic[T]):
         try:
             items = await self.fetch(refresh)
         except Ec2TuiError as exc:
-            self.show_error(str(exc))
+            if generation == self._load_generation:
+                self.show_error(str(exc))
             return
+        except asyncio.CancelledError:
+            if generation == self._load_generation:  # cancelled, not replaced by a newer load
+                self.error = LOAD_CANCELLED
+            raise
+        except Exception as exc:
+            # A bug, not AWS: say so on screen (never a "loading…" for good) and let it reach the app's handler.
+            if generation == self._load_generation:
+                self.show_error(f"Unexpected error while loading: {type(exc).__name__}: {exc}", title="Error")
+            raise
         finally:
-            self.loading_data = False
-            self.table.loading = False
-            self.stop_wait_clock()
+            if generation == self._load_generation:
+                self.loading_data = False
+                self.stop_wait_clock()
+                with contextlib.suppress(NoMatches):  # the screen may be going away (its workers are cancelled)
+                    self.table.loading = False
+                    self.update_title()
         self.error = None
         self.set_items(items)
 
@@ -185,11 +228,11 @@ class ListScreen(Screen[None], Generic[T]):
         waited = time.monotonic() - self._waiting_since
         return f"{what}… {waited:.0f} s" if waited >= 2 else f"{what}…"
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, title: str = "AWS error") -> None:
         self.error = message
         self.items, self._by_key = [], {}
         self.table.clear()
-        self.ec2app.notify(message, title="AWS error", severity="error", markup=False, timeout=8)
+        self.ec2app.notify(message, title=title, severity="error", markup=False, timeout=8)
         self.update_title()
 
     def set_items(self, items: list[T]) -> None:

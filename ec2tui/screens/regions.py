@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from ec2tui.aws.models.regions import InstanceCounts, Region
-from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand
+from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 OPT_IN_STYLE = {"opt-in-not-required": "green", "opted-in": "cyan", "not-opted-in": "dim"}
 
@@ -52,11 +52,22 @@ class RegionsScreen(ListScreen[Region]):
     async def _load_counts(self, refresh: bool) -> None:
         """Counts arrive concurrently; each row fills in as its region answers."""
         enabled = [r.name for r in self.items if r.enabled and r.name not in self.counts]
-        async for result in self.ec2app.gateway.regions.instance_counts_all(enabled, refresh=refresh):
-            self.counts[result.region] = result.value if result.value is not None else f"error: {result.error}"
-            region = self._by_key.get(result.region)
-            if region is not None:
-                self.update_item(region)
+        try:
+            async for result in self.ec2app.gateway.regions.instance_counts_all(enabled, refresh=refresh):
+                self.counts[result.region] = result.value if result.value is not None else f"error: {result.error}"
+                self._show_counts(result.region)
+        except Exception as exc:
+            # A bug, not AWS: the rows still waiting say "error" rather than "…" for good; the app reports it.
+            for name in enabled:
+                if name not in self.counts:
+                    self.counts[name] = f"error: {type(exc).__name__}: {exc}"
+                    self._show_counts(name)
+            raise
+
+    def _show_counts(self, name: str) -> None:
+        region = self._by_key.get(name)
+        if region is not None:
+            self.update_item(region)
 
     def key_of(self, item: Region) -> str:
         return item.name
@@ -107,5 +118,5 @@ class RegionsScreen(ListScreen[Region]):
                 self.update_item(self._by_key[name])
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("Use region", "Make the selected region current (enter)", self.action_use_region)
+        yield action_command(self, "Use region", "Make the selected region current (enter)", "use_region")
         yield from super().palette_commands()

@@ -147,11 +147,13 @@ def last_component(path: str) -> str:
 
 class FormEdited(Message):
     """A section changed the request. ``what`` names the field (``image_id``, ``network.vpc_id``…) so the screen
-    knows which AWS facts to fetch again."""
+    knows which AWS facts to fetch again. ``by_user`` is False for a default the form filled in itself (the first
+    Quick Start AMI, a type for its architecture, the first key pair)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, by_user: bool = True) -> None:
         super().__init__()
         self.what = what
+        self.by_user = by_user
 
 
 class FormSection(Vertical):
@@ -170,7 +172,8 @@ class FormSection(Vertical):
         return self.state.request
 
     def edited(self, what: str) -> None:
-        self.post_message(FormEdited(what))
+        # Decided now, not when handled: the screen marks the stretches where it fills in defaults itself.
+        self.post_message(FormEdited(what, by_user=not getattr(self.screen, "applying_defaults", False)))
 
     def load(self) -> None:
         """Show the request's values (after a draft restore, an AMI change, a launch)."""
@@ -224,7 +227,7 @@ class RowList(Vertical):
             rows = make_rows()
             if rows:
                 await self.mount_all(rows)
-        self.post_message(FormEdited("rows"))  # new rows bring new message lines: show their issues
+        self.post_message(FormEdited("rows", by_user=False))  # new rows bring new message lines: show their issues
         return True
 
 

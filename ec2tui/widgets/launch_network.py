@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import ipaddress
+import re
 import urllib.request
 from collections.abc import Callable
 
@@ -16,7 +17,14 @@ from textual.widgets.selection_list import Selection
 
 from ec2tui.aws.models.launch import PROTOCOLS, IngressRule, NetworkSpec
 from ec2tui.aws.models.network import SecurityGroup, Subnet
-from ec2tui.screens.launch_state import RULE_PRESETS, int_text, new_group, parse_int
+from ec2tui.screens.launch_state import (
+    RULE_PRESETS,
+    SUBNETS_LOAD_ERROR,
+    VPCS_LOAD_ERROR,
+    int_text,
+    new_group,
+    parse_int,
+)
 from ec2tui.widgets.check import Check, CheckList
 from ec2tui.widgets.launch_fields import (
     FieldMessage,
@@ -33,8 +41,17 @@ from ec2tui.widgets.launch_fields import (
 )
 from ec2tui.widgets.launch_sections import ancestor
 
+FULL_VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+FULL_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+"""A typed id complete enough to ask AWS about (validation says what is wrong with the others)."""
+
 MY_IP_URL = "https://checkip.amazonaws.com"
+MY_IP_HOST = "checkip.amazonaws.com"
 MY_IP_TIMEOUT = 3.0
+DEMO_IP = "203.0.113.10"
+"""What "my IP" answers in the demo, which contacts nothing: an address of TEST-NET-3 (RFC 5737, documentation
+only), so a demo rule can't open a real machine's port."""
+MY_IP_TOOLTIP = f"Use your public IP address (/32): asks {MY_IP_HOST} (an AWS web service) for it"
 
 
 def lookup_public_ip(timeout: float = MY_IP_TIMEOUT) -> str:
@@ -65,16 +82,50 @@ class NetworkSection(FormSection):
     TITLE = "Network"
 
     def compose(self) -> ComposeResult:
-        yield row("VPC", Select([], prompt="loading VPCs…", id="vpc", compact=True))
+        network = self.request.network
+        yield row("VPC", Select([], prompt="loading VPCs…", id="vpc", compact=True), id="vpc-row")
+        yield row(
+            "VPC id",
+            Input(network.vpc_id, placeholder="vpc-… (empty: the default VPC)", id="vpc-typed", compact=True),
+            id="vpc-typed-row",
+        )
         yield FieldMessage("network.vpc_id")
-        yield row("Subnet", Select([], prompt="loading subnets…", id="subnet", compact=True))
+        yield row("Subnet", Select([], prompt="loading subnets…", id="subnet", compact=True), id="subnet-row")
+        yield row(
+            "Subnet id",
+            Input(network.subnet_id, placeholder="subnet-… (empty: a default subnet)", id="subnet-typed", compact=True),
+            id="subnet-typed-row",
+        )
         yield FieldMessage("network.subnet_id")
+        yield Hint(id="network-hint")
         yield row(
             "Auto-assign public IP",
             Select(self._public_ip_options(), allow_blank=False, id="public-ip", compact=True),
         )
         yield FieldMessage("network.public_ip")
         yield FieldMessage("network")
+
+    def on_mount(self) -> None:
+        self._show_typed()
+
+    def _show_typed(self) -> tuple[bool, bool]:
+        """Text fields instead of the pickers for what couldn't be listed (e.g. no ec2:DescribeVpcs), with a hint."""
+        errors = self.state.load_errors
+        vpc_typed = VPCS_LOAD_ERROR in errors
+        subnet_typed = SUBNETS_LOAD_ERROR in errors or (vpc_typed and self.state.subnets is None)
+        self.query_one("#vpc-row").display = not vpc_typed
+        self.query_one("#vpc-typed-row").display = vpc_typed
+        self.query_one("#subnet-row").display = not subnet_typed
+        self.query_one("#subnet-typed-row").display = subnet_typed
+        hints = []
+        if vpc_typed:
+            hints.append(f"Couldn't list VPCs ({errors[VPCS_LOAD_ERROR]}): type a VPC id, or leave it empty.")
+        if SUBNETS_LOAD_ERROR in errors:
+            hints.append(f"Couldn't list subnets ({errors[SUBNETS_LOAD_ERROR]}): type a subnet id, or leave it empty.")
+        if hints:
+            hints.append("ctrl+r tries the lists again.")
+        self.query_one("#network-hint", Hint).update(" ".join(hints))
+        return vpc_typed, subnet_typed
 
     @property
     def network(self) -> NetworkSpec:
@@ -89,6 +140,7 @@ class NetworkSection(FormSection):
         return [(default, "default"), ("Enable", "enable"), ("Disable", "disable")]
 
     def facts_changed(self) -> None:
+        self._show_typed()
         vpc_select = self.query_one("#vpc", Select)
         if self.state.vpcs is not None:
             options = [(v.label, v.vpc_id) for v in self.state.vpcs]
@@ -107,6 +159,8 @@ class NetworkSection(FormSection):
     def load(self) -> None:
         set_select(self.query_one("#vpc", Select), self.network.vpc_id)
         set_select(self.query_one("#subnet", Select), self.network.subnet_id)
+        set_input(self.query_one("#vpc-typed", Input), self.network.vpc_id)
+        set_input(self.query_one("#subnet-typed", Input), self.network.subnet_id)
         public = self.query_one("#public-ip", Select)
         options = self._public_ip_options()
         if options[0][0] != public._options[0][0]:
@@ -133,6 +187,28 @@ class NetworkSection(FormSection):
             self.load()
             self.edited("network.subnet_id")
 
+    @on(Input.Changed, "#vpc-typed")
+    def _vpc_typed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if value == self.network.vpc_id:
+            return
+        self.network.vpc_id = value
+        if value and not FULL_VPC_ID.match(value):
+            self.edited("network.vpc_id.typing")  # validated as typed; its subnets are read once it is complete
+            return
+        self.request.security_groups.existing_ids = []  # groups belong to a VPC
+        self.state.subnets = None
+        self.state.groups = None
+        self.edited("network.vpc_id")
+
+    @on(Input.Changed, "#subnet-typed")
+    def _subnet_typed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if value != self.network.subnet_id:
+            self.network.subnet_id = value
+            complete = not value or FULL_SUBNET_ID.match(value)
+            self.edited("network.subnet_id" if complete else "network.subnet_id.typing")
+
     @on(Select.Changed, "#public-ip")
     def _public_ip(self, event: Select.Changed) -> None:
         choice = {"default": None, "enable": True, "disable": False}.get(str(event.value))
@@ -153,10 +229,13 @@ def group_label(group: SecurityGroup) -> str:
     return f"{group.name} ({group.group_id}) · {inbound}"
 
 
+DEMO_MY_IP_TOOLTIP = "demo: fills in a documentation address, contacts nothing"
+
+
 class RuleRow(Vertical):
-    def __init__(self, index: int, rule: IngressRule) -> None:
+    def __init__(self, index: int, rule: IngressRule, *, demo: bool = False) -> None:
         super().__init__(classes="rule-row list-row")
-        self.index, self.rule = index, rule
+        self.index, self.rule, self.demo = index, rule, demo
 
     def compose(self) -> ComposeResult:
         rule = self.rule
@@ -167,7 +246,8 @@ class RuleRow(Vertical):
             yield Input(int_text(rule.from_port), placeholder="from", classes="rule-from", compact=True)
             yield Input(int_text(rule.to_port), placeholder="to", classes="rule-to", compact=True)
             yield Input(rule.cidr, placeholder="source CIDR", classes="rule-cidr", compact=True)
-            yield Button("my IP", classes="rule-my-ip", compact=True, tooltip="Use your public IP address (/32)")
+            tooltip = DEMO_MY_IP_TOOLTIP if self.demo else MY_IP_TOOLTIP
+            yield Button("my IP", classes="rule-my-ip", compact=True, tooltip=tooltip)
             yield Input(rule.description, placeholder="description", classes="rule-description", compact=True)
             yield Button("✕", classes="remove-row", compact=True, tooltip="Remove this rule")
         yield FieldMessage(f"security_groups.new_group.rules[{self.index}]")
@@ -189,6 +269,22 @@ class SecurityGroupSection(FormSection):
     TITLE = "Security groups (firewall)"
 
     my_ip_lookup: Callable[[], str] = staticmethod(lookup_public_ip)
+    demo = False
+    """Set by the launch screen from the app (this widget doesn't import it): the demo answers "my IP" locally."""
+
+    def use_demo(self, demo: bool) -> None:
+        self.demo = demo
+        self._show_my_ip_note()
+
+    def _show_my_ip_note(self) -> None:
+        """Say before any press what "my IP" does: whom it asks, or that the demo asks no one."""
+        if self.demo:
+            note = f"demo: 'my IP' fills in {DEMO_IP}/32, a documentation address; no lookup is made."
+        else:
+            note = f"'my IP' asks {MY_IP_HOST} (an AWS web service) for your public address."
+        self.query_one("#my-ip-message", Hint).update(note)
+        for button in self.query(".rule-my-ip"):
+            button.tooltip = DEMO_MY_IP_TOOLTIP if self.demo else MY_IP_TOOLTIP
 
     def compose(self) -> ComposeResult:
         spec = self.request.security_groups
@@ -219,10 +315,11 @@ class SecurityGroupSection(FormSection):
 
     def on_mount(self) -> None:
         self.query_one("#sg-new").display = self.request.security_groups.new_group is not None
+        self._show_my_ip_note()
 
     def _rows(self) -> list[RuleRow]:
         group = self.request.security_groups.new_group
-        return [RuleRow(i, rule) for i, rule in enumerate(group.rules)] if group else []
+        return [RuleRow(i, rule, demo=self.demo) for i, rule in enumerate(group.rules)] if group else []
 
     async def sync_rows(self) -> None:
         group = self.request.security_groups.new_group
@@ -378,16 +475,24 @@ class SecurityGroupSection(FormSection):
             return
         rule_row, rule = found
         message = self.query_one("#my-ip-message", Hint)
-        message.update("looking up your public IP address…")
-        lookup = type(self).my_ip_lookup
-        try:
-            address = await asyncio.wait_for(asyncio.to_thread(lookup), timeout=MY_IP_TIMEOUT + 1)
-            network = ipaddress.ip_network(address)
-        except (OSError, ValueError, TimeoutError) as exc:
-            reason = str(exc) or type(exc).__name__
-            message.update(f"Could not find your public IP ({reason}). Type it as a CIDR, e.g. 203.0.113.7/32.")
-            return
+        if self.demo:
+            address, network = DEMO_IP, ipaddress.ip_network(DEMO_IP)
+            done = f"demo: no lookup made; {DEMO_IP} is a documentation address"
+        else:
+            message.update(f"asking {MY_IP_HOST} for your public IP address…")
+            lookup = type(self).my_ip_lookup
+            try:
+                address = await asyncio.wait_for(asyncio.to_thread(lookup), timeout=MY_IP_TIMEOUT + 1)
+                network = ipaddress.ip_network(address)
+            except (OSError, ValueError, TimeoutError) as exc:
+                reason = str(exc) or type(exc).__name__
+                message.update(
+                    f"Could not get your public IP from {MY_IP_HOST} ({reason}). "
+                    "Type it as a CIDR, e.g. 203.0.113.7/32."
+                )
+                return
+            done = f"Your public IP is {address} (from {MY_IP_HOST})"
         rule.cidr = str(network)
         set_input(rule_row.query_one(".rule-cidr", Input), rule.cidr)
-        message.update(f"Your public IP is {address}: rule {rule_row.index + 1} now allows {rule.cidr} only.")
+        message.update(f"{done}: rule {rule_row.index + 1} now allows {rule.cidr} only.")
         self.edited("security_groups.new_group.rules")

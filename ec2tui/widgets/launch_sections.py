@@ -19,6 +19,7 @@ from ec2tui.aws.user_data import USER_DATA_LIMIT, user_data_size
 from ec2tui.screens.instance_type_picker import format_memory, format_storage
 from ec2tui.screens.launch_state import (
     FAMILY_LABELS,
+    KEYS_LOAD_ERROR,
     families,
     image_family,
     image_label,
@@ -326,8 +327,21 @@ class KeySection(FormSection):
             Select(KEY_CHOICE_OPTIONS, allow_blank=False, value=key.choice, id="key-choice", compact=True),
         )
         with Vertical(id="key-existing", classes="sub-form"):
-            yield row("Key pair name", Select([], prompt="loading key pairs…", id="key-name", compact=True))
+            yield row(
+                "Key pair name", Select([], prompt="loading key pairs…", id="key-name", compact=True), id="key-name-row"
+            )
+            yield row(
+                "Key pair name",
+                Input(
+                    key.name if key.choice == "existing" else "",
+                    placeholder="the name of a key pair in this region",
+                    id="key-name-typed",
+                    compact=True,
+                ),
+                id="key-name-typed-row",
+            )
             yield FieldMessage("key_pair.name")
+            yield Hint(id="key-name-hint")
         with Vertical(id="key-new", classes="sub-form"):
             yield row(
                 "New key name",
@@ -352,6 +366,17 @@ class KeySection(FormSection):
 
     def on_mount(self) -> None:
         self._show_choice()
+        self._show_typed()
+
+    def _show_typed(self) -> bool:
+        """A text field instead of the picker when the key pairs couldn't be listed (no ec2:DescribeKeyPairs)."""
+        error = self.state.load_errors.get(KEYS_LOAD_ERROR) if self.state.key_pairs is None else None
+        typed = error is not None
+        self.query_one("#key-name-row").display = not typed
+        self.query_one("#key-name-typed-row").display = typed
+        hint = f"Couldn't list key pairs ({error}): type the name of one, or create a new one. ctrl+r tries again."
+        self.query_one("#key-name-hint", Hint).update(hint if typed else "")
+        return typed
 
     @property
     def key(self) -> KeyPairSpec:
@@ -373,6 +398,7 @@ class KeySection(FormSection):
         set_select(self.query_one("#key-choice", Select), key.choice)
         set_select(self.query_one("#key-name", Select), key.name if key.choice == "existing" else Select.NULL)
         set_input(self.query_one("#key-new-name", Input), key.name if key.choice == "new" else "")
+        set_input(self.query_one("#key-name-typed", Input), key.name if key.choice == "existing" else "")
         set_select(self.query_one("#key-type", Select), key.key_type)
         set_input(self.query_one("#key-directory", Input), key.directory)
         self._show_choice()
@@ -380,6 +406,7 @@ class KeySection(FormSection):
     def facts_changed(self) -> None:
         pairs = self.state.key_pairs
         select = self.query_one("#key-name", Select)
+        self._show_typed()
         if pairs is None:
             return
         options = [(f"{k.name} ({k.key_type})", k.name) for k in pairs]
@@ -416,6 +443,14 @@ class KeySection(FormSection):
     def _existing(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL and self.key.choice == "existing" and event.value != self.key.name:
             self.key.name = str(event.value)
+            self.state.touched.add("key_pair.choice")
+            self.edited("key_pair.name")
+
+    @on(Input.Changed, "#key-name-typed")
+    def _existing_typed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if self.key.choice == "existing" and value != self.key.name:
+            self.key.name = value
             self.state.touched.add("key_pair.choice")
             self.edited("key_pair.name")
 
