@@ -220,3 +220,18 @@ def test_type_row_formats():
         "2 x 1,900 GB SSD",
         "",
     ]
+
+
+async def test_q_types_in_the_search_and_closes_the_picker_from_the_table():
+    app = PickerApp(picker())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, InstanceTypePicker) and app.results == [], "q typed into the search"
+        await pilot.press("backspace", "tab")
+        await pilot.pause()
+        while not isinstance(app.focused, DataTable):
+            await pilot.press("tab")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.results == [None], "q closed the picker like escape, and never reached the app's quit"

@@ -17,7 +17,7 @@ from ec2tui.aws.image_parsing import check_account_ids, check_description, check
 from ec2tui.aws.models.images import Image, LaunchPermissions
 from ec2tui.aws.models.regions import Region
 from ec2tui.errors import ValidationError
-from ec2tui.screens.confirm import TypedConfirmScreen
+from ec2tui.screens.confirm import FreshKeysOnly, TypedConfirmScreen
 from ec2tui.widgets.check import Check
 
 
@@ -100,10 +100,11 @@ def default_copy_name(image: Image) -> str:
         return f"copy-of-{image.id}"
 
 
-class CopyToRegionDialog(ModalScreen[CopyRequest | None]):
+class CopyToRegionDialog(FreshKeysOnly, ModalScreen[CopyRequest | None]):
     """Destination region (enabled ones only), name and description; enter or the button submits."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ami_copy.cancel")]
+    ANSWER_KEYS = frozenset({"enter"})  # text typed in the burst that opened it still reaches the field
     AUTO_FOCUS = "#copy-region"
 
     def __init__(self, image: Image, regions: Sequence[Region]) -> None:
@@ -217,10 +218,11 @@ def describe_change(image: Image, change: SharingChange) -> str:
     return "\n".join(lines)
 
 
-class ShareDialog(ModalScreen[SharingChange | None]):
+class ShareDialog(FreshKeysOnly, ModalScreen[SharingChange | None]):
     """Public access, the accounts it is shared with (uncheck to remove) and accounts to add."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ami_share.cancel")]
+    ANSWER_KEYS = frozenset({"enter"})  # text typed in the burst that opened it still reaches the field
     AUTO_FOCUS = "#share-add"
 
     def __init__(self, image: Image, permissions: LaunchPermissions) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,6 +23,10 @@ class FreshKeysOnly:
     """Mixed into a dialog that acts on AWS: it ignores every key typed before it was shown, so only a deliberate
     key answers it. (The app asks ``refuses_key`` before dispatching, so not even a focused Input sees such a key.)"""
 
+    ANSWER_KEYS: ClassVar[frozenset[str] | None] = None
+    """The keys that could answer the dialog, dropped when stale; None: every key. A dialog with text fields names
+    only ``enter``, so that text typed in the burst that opened it still lands in its field."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.opened_at = time.monotonic()
@@ -33,7 +37,8 @@ class FreshKeysOnly:
     def refuses_key(self, event: events.Key) -> bool:
         """Asked by the app before it dispatches a key while this dialog is on top (so before any widget of it, an
         Input included, sees the key): True drops it."""
-        if event.time < self.opened_at:
+        answers = self.ANSWER_KEYS is None or event.key in self.ANSWER_KEYS
+        if answers and event.time < self.opened_at:
             self.stale_keys += 1
             return True
         return False

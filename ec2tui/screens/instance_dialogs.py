@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from ec2tui.aws.image_parsing import check_description, check_image_name
 from ec2tui.aws.models.instances import Instance, InstanceState
 from ec2tui.errors import ValidationError
+from ec2tui.screens.confirm import FreshKeysOnly
 from ec2tui.widgets.check import Check
 
 
@@ -59,10 +60,11 @@ def default_image_name(instance: Instance, now: datetime | None = None) -> str:
     return f"{base[: 128 - len(stamp) - 1]}-{stamp}"
 
 
-class CreateImageDialog(ModalScreen[CreateImageRequest | None]):
+class CreateImageDialog(FreshKeysOnly, ModalScreen[CreateImageRequest | None]):
     """Name (validated like AWS does), description, and the reboot/stop choices; enter or the button submits."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="create_image.cancel")]
+    ANSWER_KEYS = frozenset({"enter"})  # text typed in the burst that opened it still reaches the field
 
     def __init__(self, instance: Instance) -> None:
         super().__init__(classes="confirm")

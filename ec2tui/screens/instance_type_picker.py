@@ -98,7 +98,7 @@ class InstanceTypePicker(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="instance_type_picker.cancel"),
+        Binding("escape,q", "cancel", "Cancel", id="instance_type_picker.cancel"),  # q closes, as in every dialog
         Binding("enter", "pick", "Pick", id="instance_type_picker.pick", show=True),
         # While a filter input has focus, the arrows still move the table's cursor.
         Binding("down", "move(1)", "Next type", show=False, id="instance_type_picker.down"),

@@ -172,15 +172,31 @@ class LaunchScreen(Screen[None]):
         assert isinstance(groups, SecurityGroupSection)
         groups.use_demo(bool(getattr(self.app, "demo", False)))  # the demo's "my IP" contacts nothing
         self.state.region = self.ec2app.region
-        restored = drafts.load_draft(on_problem=self._draft_problem) if self.drafts_enabled else None
+        self.ec2app.quit_checks.append(self._quit_warning)
+        first = self.query_one("#name")
+        first.focus()
+        if self.drafts_enabled:
+            # Read in a thread: the draft is a file the UI thread must never wait on (a slow disk, an odd file).
+            self.run_worker(self._start_from_draft(), group="draft", exit_on_error=False)
+        else:
+            self._start(None)
+
+    async def _start_from_draft(self) -> None:
+        self._start(await drafts.load_draft_async(on_problem=self._draft_problem))
+
+    def _start(self, restored: LaunchRequest | None) -> None:
         if restored is not None:
             self._restore(restored, announce=True)
         if self._pending_image:
             self._use_image(self._pending_image)
         self.reload_facts()
         self.revalidate()
-        first = self.query_one("#name")
-        first.focus()
+
+    def _quit_warning(self) -> str | None:
+        if not self.has_unlaunched_changes():
+            return None
+        kept = "its draft is kept for next time" if self.drafts_enabled else "the demo keeps no draft"
+        return f"The launch form holds a request you have not launched ({kept})."
 
     def _draft_problem(self, message: str) -> None:
         self.ec2app.notify(message, title="Launch draft", severity="warning", markup=False, timeout=10)
