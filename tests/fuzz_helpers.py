@@ -21,6 +21,7 @@ What is checked:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -73,8 +74,25 @@ SPECIAL = [
 ]
 ALPHABET = LETTERS + DIGITS + PUNCTUATION + SPECIAL
 
-NAVIGATION = [":instances", ":amis mine", ":amis quickstart", ":amis community", ":launch", ":regions", ":help"]
-"""Typed as a burst of single keys, then enter: how every screen gets reached."""
+NAVIGATION = [":instances", ":amis mine", ":amis", ":amis community", ":launch", ":regions", ":help"]
+"""Typed as a burst of single keys, then enter: how every screen gets reached (no "quickstart": it has a q; the
+AMI catalog's `1` shows that tab)."""
+
+TOURS: list[tuple[str, list[str]]] = [
+    (":regions", ["down", "enter"]),
+    (":amis", ["1", "down", "enter"]),  # the AMI detail
+    (":instances", ["down", "enter"]),  # the instance detail
+    (":amis mine", ["]"]),
+    (":instances", ["a"]),  # all regions
+    (":launch", ["ctrl+s"]),  # the review
+    (":instances", ["down", "o"]),  # a yes/no dialog
+    (":launch", ["tab", "tab", "tab"]),
+    (":amis marketplace", ["?"]),  # help
+    (":amis custom", ["down", "r"]),  # a form dialog
+]
+"""Every few bursts, one of these in turn, paced (escapes, `:`, the command, then the keys): every screen is reached
+whatever the random keys did before."""
+TOUR_EVERY = 5
 
 
 def _keys_of(text: str) -> list[str]:
@@ -89,7 +107,15 @@ def bursts(seed: int, count: int) -> Iterator[list[str]]:
     """
     rng = random.Random(seed)
     sent = 0
-    while sent < count:
+    for round_ in itertools.count():
+        if sent >= count:
+            return
+        if round_ % TOUR_EVERY == TOUR_EVERY - 1:
+            command, then = TOURS[(round_ // TOUR_EVERY) % len(TOURS)]
+            for paced in (["escape", "escape"], [":"], [*_keys_of(command[1:]), "enter"], then):
+                yield paced
+                sent += len(paced)
+            continue
         roll = rng.random()
         if roll < 0.16:
             word = _keys_of(rng.choice(NAVIGATION))
@@ -206,11 +232,10 @@ class Ledger:
         with self.lock:
             self.calls[operation] += 1
             pool = next((name for name, (ops, _) in POOLS.items() if operation in ops), None)
-            capacity = 0
-            if pool is not None:
-                capacity = sum(self.tokens[kind] * per for kind, per in POOLS[pool][1].items())
-                self.used[pool] += 1
-            if pool is None or self.used[pool] > capacity:
+            capacity = 0 if pool is None else sum(self.tokens[k] * per for k, per in POOLS[pool][1].items())
+            if pool is not None and self.used[pool] < capacity:
+                self.used[pool] += 1  # an unconfirmed call is reported, and uses up no later confirmation
+            else:
                 self.unconfirmed.append(
                     {
                         "operation": operation,

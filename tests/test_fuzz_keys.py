@@ -66,3 +66,45 @@ def test_random_keys_never_crash_never_change_aws_unconfirmed_and_leave_the_app_
     assert report["keys_sent"] >= report["keys_wanted"], again
     missing = MAIN_SCREENS - set(report["screens"])
     assert not missing, f"{again}: the run never reached {sorted(missing)}; it saw {report['screens']}"
+
+
+def test_the_key_plan_is_seeded_bounded_and_never_asks_to_quit():
+    from tests.fuzz_helpers import NEVER_SENT, TOURS, bursts
+
+    plan = list(bursts(7, 3000))
+    assert plan == list(bursts(7, 3000)), "the same seed gives the same keys"
+    assert plan != list(bursts(8, 3000))
+    keys = [key for burst in plan for key in burst]
+    assert 3000 <= len(keys) < 3000 + 40 and not NEVER_SENT & set(keys)
+    typed = "".join(k if len(k) == 1 else " " for k in keys)
+    assert "quit" not in typed and all(command[1:] in typed for command, _ in TOURS)
+    assert max(len(burst) for burst in plan) > 5, "bursts of several keys, sent in one go"
+
+
+def test_the_ledger_covers_each_mutating_call_by_a_confirmation_given_before_it():
+    from tests.fuzz_helpers import Ledger
+
+    ledger = Ledger()
+    ledger.call("DescribeInstances", {}, {})
+    ledger.call("RunInstances", {"DryRun": True}, {})
+    ledger.call("ModifyInstanceAttribute", {"DisableApiTermination": {"Value": True}}, {})
+    assert not ledger.calls, "reads, dry runs and turning protection on change nothing worth a confirmation"
+    ledger.call("StopInstances", {"InstanceIds": ["i-1"]}, {"last_keys": "o enter"})
+    assert [u["operation"] for u in ledger.unconfirmed] == ["StopInstances"]
+    ledger.confirm("dialog", "y on 'Stop instances?'")
+    ledger.call("StopInstances", {"InstanceIds": ["i-2"]}, {})
+    assert len(ledger.unconfirmed) == 1, "the y covers the call after it (the unconfirmed one used up nothing)"
+    ledger.call("RebootInstances", {}, {})
+    ledger.call("ModifyInstanceAttribute", {"DisableApiTermination": {"Value": False}}, {})
+    ledger.call("CreateImage", {}, {})
+    ledger.call("RunInstances", {}, {})
+    assert [u["operation"] for u in ledger.unconfirmed][1:] == [
+        "RebootInstances",
+        "ModifyInstanceAttribute",
+        "CreateImage",
+        "RunInstances",
+    ], "one call per y; no y covers a launch, and nothing covers CreateImage"
+    ledger.confirm("launch", "y on the launch review")
+    for operation in ("CreateKeyPair", "CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "RunInstances"):
+        ledger.call(operation, {}, {})
+    assert len(ledger.unconfirmed) == 5
