@@ -264,7 +264,6 @@ class Run:
     worker_errors: list[str] = field(default_factory=list)
     expected_worker_errors: list[str] = field(default_factory=list)
     exits: list[str] = field(default_factory=list)
-    slow_settles: int = 0
     stalls: list[str] = field(default_factory=list)
     answers_colon: str = "not checked"
     seconds: float = 0.0
@@ -413,8 +412,11 @@ async def settle(pilot: Any, gateway: Any, run: Run, ceiling: float = 30.0) -> N
             await asyncio.sleep(0.005)  # let the gateway's threads have the GIL
         else:
             quiet += 1
-        if time.monotonic() > deadline:
-            run.slow_settles += 1  # an auto-refresh that keeps going, say: carry on
+        if time.monotonic() > deadline:  # endless messages or AWS calls (a loop between two handlers, say)
+            run.stalls.append(
+                f"never quiet for {ceiling:g} s (AWS calls or app messages kept coming) after: "
+                f"{' '.join(run.recent[-24:])}"
+            )
             return
 
 
@@ -503,7 +505,6 @@ async def fuzz(seed: int, count: int) -> dict[str, Any]:
         "confirmations": ledger.confirmations,
         "mutating_calls": dict(ledger.calls),
         "unconfirmed": ledger.unconfirmed,
-        "slow_settles": run.slow_settles,
         "stalls": run.stalls,
         "seconds": run.seconds,
     }
