@@ -219,9 +219,55 @@ async def test_detail_auto_refreshes_while_the_instance_is_transitional(app, fle
     monkeypatch.setattr(svc, "get_instance", maybe_pending)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_detail(pilot, fleet["web-2"])
-        assert "pending" in static_text(app, "#title") and "⟳ auto-refresh every 0.2s" in static_text(app, "#title")
+
+        def title() -> str:
+            return static_text(app, "#title")
+
+        await wait_for(
+            pilot,
+            lambda: "pending" in title() and "⟳ auto-refresh every 0.2s" in title(),
+            what="the pending state and the auto-refresh in the title",
+        )
         pending.clear()
-        await wait_for(pilot, lambda: "auto-refresh" not in static_text(app, "#title"), what="the refresh to stop")
+        await wait_for(pilot, lambda: "auto-refresh" not in title(), what="the refresh to stop")
         await settle(pilot)
-        assert "running" in static_text(app, "#title") and "auto-refresh" not in static_text(app, "#title")
+        assert "running" in title() and "auto-refresh" not in title()
         assert screen._timer is None
+
+
+async def test_auto_refresh_lands_when_aws_answers_slower_than_its_interval(app, fleet, monkeypatch):
+    """Each answer comes two ticks after its request: a tick must not cancel the load still out for a new one."""
+    import threading
+    from dataclasses import replace
+
+    monkeypatch.setattr(InstanceDetailScreen, "AUTO_REFRESH_SECONDS", 0.05)
+    ticks = [0]
+    ticked = threading.Condition()
+    real_tick = InstanceDetailScreen._tick
+
+    def counting_tick(self):
+        with ticked:
+            ticks[0] += 1
+            ticked.notify_all()
+        real_tick(self)
+
+    monkeypatch.setattr(InstanceDetailScreen, "_tick", counting_tick)
+    slow = threading.Event()
+    real = svc.get_instance
+
+    def pending_then_slow(ec2, instance_id, region):
+        instance = real(ec2, instance_id, region)
+        if not slow.is_set():
+            return replace(instance, state="pending")
+        with ticked:  # answered only once the auto-refresh has ticked twice since this request
+            asked_at = ticks[0]
+            ticked.wait_for(lambda: ticks[0] >= asked_at + 2, timeout=30)
+        return instance
+
+    monkeypatch.setattr(svc, "get_instance", pending_then_slow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, fleet["web-2"])
+        await wait_for(pilot, lambda: screen._timer is not None, what="the auto-refresh to start")
+        slow.set()
+        await wait_for(pilot, lambda: "running" in static_text(app, "#title"), what="a slow refresh to land")
+        await wait_for(pilot, lambda: screen._timer is None, what="the auto-refresh to stop")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 from ec2tui.app import Ec2App
 
@@ -11,8 +15,21 @@ from ec2tui.app import Ec2App
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
     """Let workers finish and the screen repaint."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
+
+
+async def wait_for_workers(app: App) -> None:
+    """Wait for every worker running now; a failed one raises, as ``app.workers.wait_for_complete()`` does.
+
+    Unlike ``wait_for_complete``, a worker cancelled meanwhile is not an error: an ``exclusive`` worker is cancelled
+    whenever a newer one of its group starts (a refresh replacing a load), which is the app working as designed.
+    The newer worker is waited for by the next round of ``settle``.
+    """
+    outcomes = await asyncio.gather(*(worker.wait() for worker in app.workers), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled | asyncio.CancelledError):
+            raise outcome
 
 
 def table_rows(app: Ec2App, selector: str = "#table") -> list[list[str]]:

@@ -26,6 +26,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from ec2tui.aws.models.instances import (
     AMI_AVAILABLE,
@@ -284,6 +285,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         self.error: str | None = None
         self.rebooting_until = 0.0
         self._timer: Timer | None = None
+        self._loading: Worker[None] | None = None
 
     def compose(self) -> Iterable[Any]:
         yield AppHeader()
@@ -311,7 +313,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         return instance
 
     def load(self, refresh: bool = False) -> None:
-        self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
+        self._loading = self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
         api = self.ec2app.gateway.instances
@@ -391,7 +393,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
     def _tick(self) -> None:
         if not self.shown_instance().is_transitional:
             self._update_auto_refresh()
-        elif self.is_current:
+        elif self.is_current and (self._loading is None or self._loading.is_finished):
+            # A load still out is left to finish: cancelling it for a new one would, with AWS slower than the
+            # interval, never let any load land (and the cancelled loads' calls would still run in the gateway).
             self.load(refresh=True)
 
     # -- instance actions -------------------------------------------------------------------------------------
