@@ -80,8 +80,8 @@ AMI catalog's `1` shows that tab)."""
 
 TOURS: list[tuple[str, list[str]]] = [
     (":regions", ["down", "enter"]),
-    (":amis", ["1", "down", "enter"]),  # the AMI detail
-    (":instances", ["down", "enter"]),  # the instance detail
+    (":amis", ["escape", "1", "down", "enter"]),  # the AMI detail (escape: a filter left by random keys goes)
+    (":instances", ["escape", "down", "enter"]),  # the instance detail
     (":amis mine", ["]"]),
     (":instances", ["a"]),  # all regions
     (":launch", ["ctrl+s"]),  # the review
@@ -182,6 +182,7 @@ POOLS: dict[str, tuple[frozenset[str], dict[str, int]]] = {
         {"dialog": 1},
     ),
     "snapshots of a deregistered AMI": (frozenset({"DeleteSnapshot"}), {"dialog": 16}),
+    "image made from a form": (frozenset({"CreateImage", "CopyImage"}), {"form": 1}),
     "launch": (frozenset({"RunInstances"}), {"launch": 1}),
     "launch set-up and roll-back": (
         frozenset(
@@ -198,8 +199,9 @@ POOLS: dict[str, tuple[frozenset[str], dict[str, int]]] = {
         {"launch": 6},
     ),
 }
-"""Which confirmation covers which calls, and how many per confirmation. A mutating operation in no pool (CreateImage
-and CopyImage: their dialogs submit on enter, without a `y`) is never covered."""
+"""Which confirmation covers which calls, and how many per confirmation; a mutating operation in no pool is never
+covered. CreateImage and CopyImage are covered by their form's submission (enter or its button): the form is the
+confirmation, and an enter typed before it opened never submits it (FreshKeysOnly)."""
 
 
 def is_mutating(operation: str, params: dict[str, Any]) -> bool:
@@ -285,7 +287,9 @@ def install_hooks(app: Any, factory: Any, ledger: Ledger, run: Run) -> None:
     """Watch the confirmations, the AWS calls, exceptions and exits of this app (patches undone by the process end)."""
     from textual.app import App
 
+    from ec2tui.screens.ami_dialogs import CopyToRegionDialog
     from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+    from ec2tui.screens.instance_dialogs import CreateImageDialog
     from ec2tui.screens.launch_review import LaunchReviewScreen
 
     original_check_bindings = App._check_bindings
@@ -321,6 +325,16 @@ def install_hooks(app: Any, factory: Any, ledger: Ledger, run: Run) -> None:
         return original_typed(self, result)
 
     TypedConfirmScreen.dismiss = typed_dismiss  # type: ignore[method-assign]
+
+    for form in (CreateImageDialog, CopyToRegionDialog):
+        original_form_dismiss = form.dismiss
+
+        def form_dismiss(self: Any, result: Any = None, _original: Any = original_form_dismiss) -> Any:
+            if result is not None and self.is_current:
+                ledger.confirm("form", f"{type(self).__name__} submitted")
+            return _original(self, result)
+
+        form.dismiss = form_dismiss  # type: ignore[method-assign]
 
     original_launch = LaunchReviewScreen.action_launch
 
@@ -407,7 +421,7 @@ async def settle(pilot: Any, gateway: Any, run: Run, ceiling: float = 30.0) -> N
                 f"{' '.join(run.recent[-24:])}"
             )
             return
-        if gateway.busy or not app_queue_empty(pilot.app):
+        if gateway.busy or pilot.app.key_gate.busy or not app_queue_empty(pilot.app):
             quiet = 0
             await asyncio.sleep(0.005)  # let the gateway's threads have the GIL
         else:
@@ -421,7 +435,7 @@ async def settle(pilot: Any, gateway: Any, run: Run, ceiling: float = 30.0) -> N
 
 
 def app_queue_empty(app: Any) -> bool:
-    return app._message_queue.empty()
+    return app.message_queue_size == 0
 
 
 async def answers_colon(pilot: Any) -> str:

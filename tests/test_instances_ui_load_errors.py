@@ -12,7 +12,7 @@ from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instances import InstancesScreen
 from tests.instances_ui_helpers import open_instances, screen_text, select
 from tests.test_amis_ui_helpers import wait_for
-from tests.ui_helpers import settle, static_text
+from tests.ui_helpers import acknowledge_unexpected, settle, static_text
 
 pytest_plugins = ["tests.instances_ui_fixtures"]  # the app and fleet fixtures
 
@@ -41,6 +41,8 @@ async def test_a_failed_load_leaves_no_loading_title(app, fleet, error, shown):
         app.gateway.instances.list = failing(error)  # type: ignore[method-assign]
         await pilot.press("ctrl+r")
         await settle(pilot)
+        if isinstance(error, RuntimeError):
+            await acknowledge_unexpected(pilot, RuntimeError, "a bug")
         assert "loading" not in title(app)
         assert shown in static_text(app, "#empty") and screen.error is not None
         assert not screen.table.loading
@@ -76,6 +78,7 @@ async def test_all_regions_mode_ends_its_loading_title_when_listing_regions_fail
         app.gateway.regions.list = failing(RuntimeError("regions broke"))  # type: ignore[method-assign]
         await pilot.press("a")
         await settle(pilot)
+        await acknowledge_unexpected(pilot, RuntimeError, "regions broke")
         assert isinstance(screen, InstancesScreen) and screen.all_regions
         assert "loading" not in title(app)
         assert "regions broke" in static_text(app, "#empty")
@@ -88,6 +91,7 @@ async def test_the_detail_says_unavailable_not_loading_after_an_unexpected_error
         app.gateway.instances.detail = failing(RuntimeError("detail broke"))  # type: ignore[method-assign]
         await pilot.press("enter")
         await settle(pilot)
+        await acknowledge_unexpected(pilot, RuntimeError, "detail broke")
         assert isinstance(app.screen, InstanceDetailScreen)
         assert "loading" not in screen_text(app, "#detail-security")
         assert "detail broke" in screen_text(app, "#detail-warnings")

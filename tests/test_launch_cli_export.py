@@ -236,3 +236,16 @@ def test_termination_protection_is_a_bare_flag():
     command = cli_command(params)
     assert command.endswith(" \\\n    --disable-api-termination")
     assert parse_back(command)[0] == params
+
+
+def test_an_image_never_compares_with_or_replaces_a_size_still_being_typed():
+    """The fuzz found it: text in the size field made apply_image raise TypeError in the form's image worker."""
+    request = LaunchRequest(name="x", instance_type="t3.small")
+    request.root_volume.size_gib = "2x"  # type: ignore[assignment]  # what the storage field holds mid-typing
+    apply_image(request, IMAGE)
+    assert request.root_volume.size_gib == "2x" and request.image_id == IMAGE.image_id
+    request.root_volume.size_gib = 4
+    apply_image(request, IMAGE)
+    assert request.root_volume.size_gib == 8, "a number below the snapshot's size still grows to it"
+    apply_image(request, ImageFacts("ami-0123456789abcdef1"))
+    assert request.root_volume.size_gib == 8, "an image with no known size leaves the size alone"

@@ -49,3 +49,20 @@ def static_text(app: Ec2App, selector: str) -> str:
     widget = app.screen.query_one(selector)
     content = widget.render()
     return str(getattr(content, "plain", content))
+
+
+async def acknowledge_unexpected(pilot: Pilot, kind: type[BaseException], text: str) -> None:
+    """A test that injects a bug: the app shows it on the ErrorScreen (checked here, then closed) and keeps it for
+    run_test to re-raise at the end (checked, then cleared: here it is the point of the test)."""
+    from ec2tui.screens.error_screen import ErrorScreen
+
+    app = pilot.app
+    for _ in range(300):
+        if isinstance(app.screen, ErrorScreen):
+            break
+        await pilot.pause(0.1)
+    assert isinstance(app.screen, ErrorScreen), f"no error screen for the injected {kind.__name__}"
+    assert isinstance(app._exception, kind) and text in str(app._exception), app._exception
+    app._exception = None
+    await pilot.press("escape")
+    await pilot.pause()

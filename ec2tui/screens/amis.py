@@ -298,6 +298,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
 
     @on(Tabs.TabActivated, "#ami-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            return  # stale: another category was chosen since (two tab keys in one burst would otherwise ping-pong)
         if event.tab.id and event.tab.id != self.category.value:
             self.set_category(ImageCategory(event.tab.id))
 

@@ -42,6 +42,8 @@ class CommandPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#prompt")
     def _submitted(self, event: Input.Submitted) -> None:
+        if not self.is_active:
+            return  # a second enter already queued when the first one closed the prompt
         try:
             parse(event.value)
         except CommandError as exc:

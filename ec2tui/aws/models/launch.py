@@ -245,8 +245,10 @@ def apply_image(request: LaunchRequest, image: ImageFacts) -> None:
     request.image_id = image.image_id
     root = request.root_volume
     root.device_name = image.root_device_name if image.root_device_type == "ebs" else ""
-    if image.root_volume_size_gib is not None and (root.size_gib is None or root.size_gib < image.root_volume_size_gib):
-        root.size_gib = image.root_volume_size_gib
+    # A size the user is still typing can be text ("2x"): validation reports it; it is neither compared nor replaced.
+    size, needed = root.size_gib, image.root_volume_size_gib
+    if needed is not None and (size is None or (isinstance(size, int) and size < needed)):
+        root.size_gib = needed
     if image.root_volume_type in VOLUME_TYPES and image.root_volume_type not in ("st1", "sc1"):
         root.volume_type = image.root_volume_type
     if image.root_encrypted:
