@@ -77,6 +77,7 @@ async def test_keys_typed_before_a_confirmation_opened_never_answer_it(app, flee
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen), "the y and enter typed with o did not answer the dialog"
         assert dialog.stale_keys == 2
+        assert any("typed before this dialog opened were ignored" in n for n in notifications(app))
         await settle(pilot)
         assert moto_state(web) == "running"
         await pilot.press("y")  # a deliberate y, typed once the dialog is there

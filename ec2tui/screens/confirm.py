@@ -40,6 +40,8 @@ class FreshKeysOnly:
         answers = self.ANSWER_KEYS is None or event.key in self.ANSWER_KEYS
         if answers and event.time < self.opened_at:
             self.stale_keys += 1
+            if self.stale_keys == 1:
+                self.app.notify("Keys typed before this dialog opened were ignored: answer it now.", timeout=4)
             return True
         return False
 
