@@ -78,10 +78,13 @@ NAVIGATION = [":instances", ":amis mine", ":amis", ":amis community", ":launch",
 """Typed as a burst of single keys, then enter: how every screen gets reached (no "quickstart": it has a q; the
 AMI catalog's `1` shows that tab)."""
 
+PAUSE = "|"
+"""In a tour: end the burst here and let the app settle (the list loads) before the rest."""
+
 TOURS: list[tuple[str, list[str]]] = [
     (":regions", ["down", "enter"]),
-    (":amis", ["escape", "1", "down", "enter"]),  # the AMI detail (escape: a filter left by random keys goes)
-    (":instances", ["escape", "down", "enter"]),  # the instance detail
+    (":amis", ["escape", "1", PAUSE, "down", "enter"]),  # the AMI detail (escape: a filter left by random keys goes)
+    (":instances", ["escape", PAUSE, "down", "enter"]),  # the instance detail
     (":amis mine", ["]"]),
     (":instances", ["a"]),  # all regions
     (":launch", ["ctrl+s"]),  # the review
@@ -93,6 +96,17 @@ TOURS: list[tuple[str, list[str]]] = [
 """Every few bursts, one of these in turn, paced (escapes, `:`, the command, then the keys): every screen is reached
 whatever the random keys did before."""
 TOUR_EVERY = 5
+
+
+def _split(keys: list[str]) -> list[list[str]]:
+    """A tour's keys as bursts, cut at each PAUSE."""
+    bursts: list[list[str]] = [[]]
+    for key in keys:
+        if key == PAUSE:
+            bursts.append([])
+        else:
+            bursts[-1].append(key)
+    return [burst for burst in bursts if burst]
 
 
 def _keys_of(text: str) -> list[str]:
@@ -112,7 +126,7 @@ def bursts(seed: int, count: int) -> Iterator[list[str]]:
             return
         if round_ % TOUR_EVERY == TOUR_EVERY - 1:
             command, then = TOURS[(round_ // TOUR_EVERY) % len(TOURS)]
-            for paced in (["escape", "escape"], [":"], [*_keys_of(command[1:]), "enter"], then):
+            for paced in (["escape", "escape"], [":"], [*_keys_of(command[1:]), "enter"], *_split(then)):
                 yield paced
                 sent += len(paced)
             continue
