@@ -31,11 +31,12 @@ import tempfile
 import threading
 import time
 import traceback
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.key_bursts import key_event  # the Key event a terminal read makes, one helper for every burst test
 
 DEFAULT_SEED = 20261201
 DEFAULT_KEYS = 2000
@@ -160,21 +161,6 @@ def bursts(seed: int, count: int) -> Iterator[list[str]]:
         burst = [key for key in burst if key not in NEVER_SENT][: count - sent]
         sent += len(burst)
         yield burst
-
-
-def key_event(key: str) -> Any:
-    """The Key event Pilot's ``press`` would send (textual.app.App._press_keys)."""
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
-    if len(key) == 1 and not key.isalnum():
-        key = _character_to_key(key)
-    original = REPLACED_KEYS.get(key, key)
-    try:
-        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
-    except KeyError:
-        char = key if len(key) == 1 else None
-    return events.Key(key, char)
 
 
 # -- mutating calls and their confirmations ----------------------------------------------------------------------------
