@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.widgets.data_table import RowKey
 
 from ec2tui.aws.models.instance_types import InstanceTypeInfo, filter_types
+from ec2tui.formatting import format_memory, format_network, format_storage
 from ec2tui.widgets.check import Check
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -26,23 +27,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("storage", "Instance store"),
     ("free_tier", "Free"),
 )
-
-
-def format_memory(gib: float) -> str:
-    """0.5, 1, 3.75, 768: no trailing zeros."""
-    return f"{gib:,.3f}".rstrip("0").rstrip(".")
-
-
-def format_network(performance: str) -> str:
-    """ "Up to 12.5 Gigabit" -> "Up to 12.5 Gbit" (keeps the table narrow enough for 100 columns)."""
-    return performance.replace(" Gigabit", " Gbit")
-
-
-def format_storage(info: InstanceTypeInfo) -> str:
-    if info.storage is None:
-        return "EBS only"
-    storage = info.storage
-    return f"{storage.count} x {storage.size_gb:,} GB {storage.disk_type.upper()}".strip()
 
 
 def type_row(info: InstanceTypeInfo) -> tuple[str | Text, ...]:

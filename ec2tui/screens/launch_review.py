@@ -32,8 +32,8 @@ from ec2tui.aws.models.launch_validation import field_label, key_file_path
 from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.formatting import format_memory, format_storage
 from ec2tui.screens.confirm import FreshKeysOnly
-from ec2tui.screens.instance_type_picker import format_memory, format_storage
 from ec2tui.screens.launch_state import no_quit_message
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select
 from ec2tui.aws.models.launch import KeyPairSpec, Tag
 from ec2tui.aws.models.launch_validation import key_file_path
 from ec2tui.aws.user_data import USER_DATA_LIMIT, user_data_size
-from ec2tui.screens.instance_type_picker import format_memory, format_storage
+from ec2tui.formatting import format_memory, format_storage
 from ec2tui.screens.launch_state import (
     FAMILY_LABELS,
     KEYS_LOAD_ERROR,
