@@ -26,7 +26,7 @@ FORMAT_VERSION = 1
 def default_cache_dir() -> Path:
     """``$EC2TUI_CACHE_DIR``, else the platform's user cache directory (``~/.cache/ec2tui`` on Linux)."""
     override = os.environ.get("EC2TUI_CACHE_DIR", "").strip()
-    return Path(override).expanduser() if override else platformdirs.user_cache_path("ec2tui")
+    return Path(override).expanduser() if override else Path(platformdirs.user_cache_dir("ec2tui", appauthor=False))
 
 
 class Missing:
