@@ -125,3 +125,23 @@ async def test_no_disk_cache_against_a_custom_endpoint_unless_asked(endpoint):
         assert PricingApi(core).disk is None
     finally:
         core.close()
+
+
+def test_demo_spot_prices_replace_motos_placeholder(endpoint):
+    ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=endpoint)
+    linux = svc.spot_prices(ec2, "Linux/UNIX", ["t3.medium", "x2iedn.metal"])
+    zones = {p.zone: p.usd_per_hour for p in linux["t3.medium"]}
+    # synthetic by design: the sample's On-Demand $0.0416 x 0.31 in zone a, x 0.34 in zone b
+    assert zones["us-east-1a"] == 0.0129 and zones["us-east-1b"] == 0.0141
+    assert "x2iedn.metal" not in linux  # no sample price: left out, so the app shows "—"
+    assert all(p.timestamp.year >= 2026 for p in linux["t3.medium"])
+    windows = svc.spot_prices(ec2, "Windows", ["m5.large"])
+    assert {p.zone: p.usd_per_hour for p in windows["m5.large"]}["us-east-1a"] == 0.0583  # 0.188 x 0.31
+    answer = ec2.describe_spot_price_history(InstanceTypes=["t3.medium"], ProductDescriptions=["Windows"])
+    assert {item["ProductDescription"] for item in answer["SpotPriceHistory"]} == {"Windows"}
+
+
+async def test_gateway_spot_prices_in_the_demo(api):
+    spot = await api.spot_prices(["c7g.large"], LINUX, "us-west-2")
+    assert spot is not None and spot["c7g.large"]
+    assert min(p.usd_per_hour for p in spot["c7g.large"]) == round(0.0725 * 0.31, 4)

@@ -123,3 +123,13 @@ def test_ebs_prices_round_trip_through_json_and_refuse_garbage():
 
 def test_linux_is_the_default_platform():
     assert platform_for_image("") is LINUX
+
+
+def test_spot_product_descriptions_name_platforms():
+    from ec2tui.aws.models.pricing import platform_for_spot
+
+    assert platform_for_spot("Linux/UNIX (Amazon VPC)") is LINUX
+    assert platform_for_spot("Windows") is WINDOWS
+    rhel = platform_for_spot("Red Hat Enterprise Linux")
+    assert rhel is not None and rhel.operating_system == "RHEL"
+    assert platform_for_spot("Plan 9") is None

@@ -3,20 +3,30 @@
 moto has no Pricing service. This WSGI middleware sits in front of moto's app: it answers the JSON 1.1 requests
 whose ``X-Amz-Target`` is ``AWSPriceListService.GetProducts`` (filters and NextToken paging as AWS does them) and
 passes everything else to moto, so a pricing client pointed at the demo's endpoint works like one pointed at AWS.
+moto's DescribeSpotPriceHistory answer is rewritten on the way out with the demo's Spot prices
+(:mod:`ec2tui.demo.spot_history`).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
+
+from ec2tui.demo import spot_history
 
 SAMPLE_PATH = Path(__file__).with_name("pricing_sample.json")
 TARGET_PREFIX = "AWSPriceListService."
 DEFAULT_PAGE_SIZE = 100
 JSON_11 = "application/x-amz-json-1.1"
+FORM = "application/x-www-form-urlencoded"
+PEEK_LIMIT = 64 * 1024
+"""Form bodies up to this size are read to spot DescribeSpotPriceHistory (EC2's are a few hundred bytes)."""
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -110,13 +120,20 @@ def _matches(product: Mapping[str, Any], rule: Mapping[str, Any]) -> bool:
 class PricingMiddleware:
     """WSGI: Price List requests to :class:`PriceListApi`, the rest to ``app`` (moto)."""
 
-    def __init__(self, app: WsgiApp, api: PriceListApi | None = None) -> None:
+    def __init__(
+        self, app: WsgiApp, api: PriceListApi | None = None, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self.app = app
         self.api = api or PriceListApi(load_sample())
+        self.spot_prices = spot_history.on_demand_index(self.api.products)
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(TARGET_PREFIX):
+            spot_request = self._spot_request(environ)
+            if spot_request is not None:
+                return self._spot(environ, start_response, spot_request)
             return self.app(environ, start_response)
         operation = target.removeprefix(TARGET_PREFIX)
         try:
@@ -132,6 +149,45 @@ class PricingMiddleware:
         payload = json.dumps(body).encode()
         start_response(status, [("Content-Type", JSON_11), ("Content-Length", str(len(payload)))])
         return [payload]
+
+    def _spot_request(self, environ: dict[str, Any]) -> dict[str, list[str]] | None:
+        """The form of an EC2 DescribeSpotPriceHistory request (None for anything else); the body is put back."""
+        if environ.get("REQUEST_METHOD") != "POST" or not str(environ.get("CONTENT_TYPE", "")).startswith(FORM):
+            return None
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if not 0 < length <= PEEK_LIMIT:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        form = parse_qs(body.decode("utf-8", "replace"))
+        return form if form.get("Action") == ["DescribeSpotPriceHistory"] else None
+
+    def _spot(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], form: Mapping[str, list[str]]
+    ) -> Iterable[bytes]:
+        answered: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+            answered[:] = [status, headers]
+            return lambda _data: None
+
+        chunks = self.app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        status, headers = answered
+        if status.startswith("200"):
+            description = (form.get("ProductDescription.1") or ["Linux/UNIX"])[0]
+            body = spot_history.rewrite(body, description, self.spot_prices, self.clock())
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
 
 
 def install_pricing_api(moto_server: Any) -> None:

@@ -71,6 +71,12 @@ def platform_for_image(platform_details: str | None, usage_operation: str | None
     return _BY_LABEL.get(platform_details.strip().casefold())
 
 
+def platform_for_spot(product_description: str) -> Platform | None:
+    """The platform of a Spot ``ProductDescription`` (``Linux/UNIX``, ``Windows (Amazon VPC)``…)."""
+    wanted = product_description.removesuffix(" (Amazon VPC)").strip().casefold()
+    return next((p for p in _PLATFORMS if p.spot_description and p.spot_description.casefold() == wanted), None)
+
+
 @dataclass(frozen=True)
 class InstancePrice:
     instance_type: str
