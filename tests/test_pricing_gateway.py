@@ -10,7 +10,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
-from ec2tui.aws.models.pricing import LINUX, WINDOWS, platform_for_image
+from ec2tui.aws.models.pricing import LINUX, WINDOWS, fleet_usd_per_hour, platform_for_image
 from ec2tui.gateway.core import GatewayCore
 from ec2tui.gateway.price_cache import PRICE_TTL, PriceDiskCache
 from ec2tui.gateway.pricing import DENIED_PAUSE, PricingApi
@@ -183,3 +183,24 @@ async def test_spot_denied_is_none_with_its_own_permission_in_the_hint(core, tmp
         api = new_api(core, tmp_path, Clock())
         assert await api.spot_prices(["t3.medium"], LINUX) is None
     assert api.hint is not None and "ec2:DescribeSpotPriceHistory" in api.hint
+
+
+async def test_a_type_missing_from_the_region_table_is_not_asked_for(core, stub, tmp_path):
+    stub.add_response("get_products", {"PriceList": [box("t3.micro", "0.0104")]})
+    api = new_api(core, tmp_path, Clock())
+    await api.instance_prices(LINUX)
+    assert await api.instance_price("u-24tb1.metal", LINUX) is None
+    assert core.calls["prices"] == 1 and api.hint is None
+
+
+async def test_hourly_prices_for_a_mixed_fleet(core, stub, tmp_path):
+    # the two queries run concurrently, in either order: each answer holds both products, and each query keeps
+    # the one it asked for
+    both = {"PriceList": [box("t3.medium", "0.0416"), box("m5.large", "0.188")]}
+    stub.add_response("get_products", both)
+    stub.add_response("get_products", both)
+    api = new_api(core, tmp_path, Clock())
+    prices = await api.hourly_prices([("t3.medium", LINUX), ("m5.large", WINDOWS), ("t3.medium", LINUX)])
+    assert prices == {("t3.medium", "Linux/UNIX"): 0.0416, ("m5.large", "Windows"): 0.188}
+    total, unknown = fleet_usd_per_hour([prices["t3.medium", "Linux/UNIX"]] * 2 + [prices["m5.large", "Windows"]])
+    assert total == pytest.approx(0.2712) and unknown == 0  # 2 x 0.0416 + 0.188

@@ -4,6 +4,7 @@ and :attr:`PricingApi.hint` says why, once."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -60,8 +61,9 @@ class PricingApi:
         """The On-Demand price of one type (None: unknown, or not sold there: see :attr:`hint`)."""
         region = self._region(region)
         table = await self._cached_table(region, platform)
-        if table is not None and instance_type in table:
-            return InstancePrice(instance_type, region, platform.label, table[instance_type])
+        if table is not None:  # the whole region's prices: a type missing there is not sold there
+            usd = table.get(instance_type)
+            return None if usd is None else InstancePrice(instance_type, region, platform.label, usd)
         key = f"od:{platform.operation}:{instance_type}"
 
         def load() -> float | None:
@@ -70,6 +72,18 @@ class PricingApi:
 
         usd = await self._price_list(key, region, load, refresh=refresh)
         return None if usd is None else InstancePrice(instance_type, region, platform.label, usd)
+
+    async def hourly_prices(
+        self, wanted: Iterable[tuple[str, Platform]], region: str | None = None
+    ) -> dict[tuple[str, str], float | None]:
+        """USD per hour of each (instance type, platform) pair, asked concurrently, keyed by (type, platform label):
+        for the instances list's "$/h" column and its fleet total, where platforms are mixed."""
+        pairs = list(dict.fromkeys(wanted))
+        found = await asyncio.gather(*(self.instance_price(t, p, region) for t, p in pairs))
+        return {
+            (t, p.label): None if price is None else price.usd_per_hour
+            for (t, p), price in zip(pairs, found, strict=True)
+        }
 
     async def instance_prices(
         self, platform: Platform, region: str | None = None, *, refresh: bool = False
@@ -96,7 +110,8 @@ class PricingApi:
     async def spot_prices(
         self, instance_types: Iterable[str], platform: Platform, region: str | None = None, *, refresh: bool = False
     ) -> dict[str, tuple[SpotPrice, ...]] | None:
-        """The current Spot price per zone of each type (an empty dict where Spot has no such platform)."""
+        """The current Spot price per zone of each type; no types means every type in the region (the picker's
+        case: one paged call, not a list of 800 names). An empty dict where Spot has no such platform."""
         region = self._region(region)
         description = platform.spot_description
         if description is None:
