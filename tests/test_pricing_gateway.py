@@ -204,3 +204,20 @@ async def test_hourly_prices_for_a_mixed_fleet(core, stub, tmp_path):
     assert prices == {("t3.medium", "Linux/UNIX"): 0.0416, ("m5.large", "Windows"): 0.188}
     total, unknown = fleet_usd_per_hour([prices["t3.medium", "Linux/UNIX"]] * 2 + [prices["m5.large", "Windows"]])
     assert total == pytest.approx(0.2712) and unknown == 0  # 2 x 0.0416 + 0.188
+
+
+async def test_stored_values_that_do_not_decode_are_asked_for_again(core, stub, tmp_path):
+    clock = Clock()
+    disk = PriceDiskCache(tmp_path, clock=clock)
+    disk.put("us-east-1", "od-all:RunInstances", ["not", "a", "table"])
+    disk.put("us-east-1", "od:RunInstances:t3.small", "twenty cents")
+    disk.put("us-east-1", "ebs", {"region": "us-east-1"})
+    stub.add_response("get_products", {"PriceList": [box("t3.small", "0.0208")]})
+    for _ in range(3):  # the EBS families
+        stub.add_response("get_products", {"PriceList": []})
+    api = new_api(core, tmp_path, clock)
+    price = await api.instance_price("t3.small", LINUX)
+    assert price is not None and price.usd_per_hour == 0.0208
+    ebs = await api.ebs_prices()
+    assert ebs is not None and ebs.gb_month == {} and api.hint is None
+    stub.assert_no_pending_responses()

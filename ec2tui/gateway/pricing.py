@@ -5,6 +5,7 @@ and :attr:`PricingApi.hint` says why, once."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from ec2tui.gateway.core import GatewayCore
 from ec2tui.gateway.price_cache import MISSING, PRICE_TTL, PriceDiskCache, default_cache_dir
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 SPOT_TTL = 300.0
 """Spot prices move through the day: minutes in memory, never on disk."""
@@ -70,7 +72,7 @@ class PricingApi:
             found = svc.instance_price(self._pricing(), region, instance_type, platform)
             return None if found is None else found.usd_per_hour
 
-        usd = await self._price_list(key, region, load, refresh=refresh)
+        usd = await self._price_list(key, region, load, _decode_hourly, refresh=refresh)
         return None if usd is None else InstancePrice(instance_type, region, platform.label, usd)
 
     async def hourly_prices(
@@ -94,6 +96,7 @@ class PricingApi:
             f"od-all:{platform.operation}",
             region,
             lambda: svc.instance_prices(self._pricing(), region, platform),
+            _decode_table,
             refresh=refresh,
         )
         if table is not None:
@@ -102,10 +105,14 @@ class PricingApi:
 
     async def ebs_prices(self, region: str | None = None, *, refresh: bool = False) -> EbsPrices | None:
         region = self._region(region)
-        raw = await self._price_list(
-            "ebs", region, lambda: svc.ebs_prices(self._pricing(), region).to_json(), refresh=refresh
+        return await self._price_list(
+            "ebs",
+            region,
+            lambda: svc.ebs_prices(self._pricing(), region),
+            EbsPrices.from_json,
+            encode=EbsPrices.to_json,
+            refresh=refresh,
         )
-        return None if raw is None else EbsPrices.from_json(raw)
 
     async def spot_prices(
         self, instance_types: Iterable[str], platform: Platform, region: str | None = None, *, refresh: bool = False
@@ -145,23 +152,34 @@ class PricingApi:
         loaded = self._tables.get((region, platform.operation))
         if loaded is not None and self.clock() - loaded[0] < PRICE_TTL:
             return loaded[1]
-        if self.disk is None:
+        disk = self.disk
+        if disk is None:
             return None
-        value = await self.core.run(self.disk.get, region, f"od-all:{platform.operation}")
-        return value if isinstance(value, dict) else None
+        table = await self.core.run(_stored, disk, region, f"od-all:{platform.operation}", _decode_table)
+        return table if isinstance(table, dict) else None
 
-    async def _price_list(self, key: str, region: str, load: Callable[[], Any], *, refresh: bool) -> Any:
-        """A Price List answer, from memory, else disk, else AWS (then saved to both)."""
+    async def _price_list(
+        self,
+        key: str,
+        region: str,
+        load: Callable[[], T],
+        decode: Callable[[Any], T],
+        *,
+        encode: Callable[[T], Any] = lambda value: value,
+        refresh: bool,
+    ) -> T | None:
+        """A Price List answer, from memory, else disk, else AWS (then saved to both). ``decode`` turns what the
+        disk holds back into the value and raises on anything else (a hand-edited or foreign file)."""
         disk = self.disk
 
-        def from_disk_or_aws() -> Any:
+        def from_disk_or_aws() -> T:
             if disk is not None and not refresh:
-                value = disk.get(region, key)
-                if value is not MISSING:
-                    return value
+                stored = _stored(disk, region, key, decode)
+                if stored is not MISSING:
+                    return stored
             value = load()
             if disk is not None:
-                disk.put(region, key, value)
+                disk.put(region, key, encode(value))
             return value
 
         return await self._guarded(
@@ -181,6 +199,28 @@ class PricingApi:
             if pause:
                 self._paused_until[source] = self.clock() + pause
             return None
+
+
+def _stored(disk: PriceDiskCache, region: str, key: str, decode: Callable[[Any], T]) -> Any:
+    """The decoded value on disk, or MISSING (also for a value that does not decode)."""
+    value = disk.get(region, key)
+    if value is MISSING:
+        return MISSING
+    try:
+        return decode(value)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.debug("Ignoring the stored prices %s/%s: %s", region, key, exc)
+        return MISSING
+
+
+def _decode_table(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise TypeError("not a table")
+    return {str(name): float(usd) for name, usd in raw.items()}
+
+
+def _decode_hourly(raw: Any) -> float | None:
+    return None if raw is None else float(raw)
 
 
 def _denied(exc: AwsError) -> bool:
