@@ -145,3 +145,14 @@ async def test_gateway_spot_prices_in_the_demo(api):
     spot = await api.spot_prices(["c7g.large"], LINUX, "us-west-2")
     assert spot is not None and spot["c7g.large"]
     assert min(p.usd_per_hour for p in spot["c7g.large"]) == round(0.0725 * 0.31, 4)
+
+
+async def test_prices_are_reads_allowed_in_read_only_mode(endpoint, tmp_path):
+    core = GatewayCore(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint)), read_only=True)
+    try:
+        api = PricingApi(core, cache_dir=tmp_path)
+        price = await api.instance_price("m7g.large", LINUX)
+        assert price is not None and price.usd_per_hour == 0.0816
+        assert await api.spot_prices(["m7g.large"], LINUX) and api.hint is None
+    finally:
+        core.close()

@@ -36,6 +36,8 @@ EBS = EbsPrices(
         ("Windows", "RunInstances:0006", "Windows", "Windows with SQL Server Standard"),
         ("whatever", "RunInstances:0010", "RHEL", "Red Hat Enterprise Linux"),
         ("Windows BYOL", "RunInstances:0800", "Windows", "Windows BYOL"),
+        # moto reports SUSE images with the default operation: the details say what it is
+        ("SUSE Linux", "RunInstances", "SUSE", "SUSE Linux"),
     ],
 )
 def test_platform_from_what_the_ami_reports(details, operation, os_name, label):

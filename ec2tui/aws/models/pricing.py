@@ -61,14 +61,21 @@ WINDOWS = _PLATFORMS[1]
 
 
 def platform_for_image(platform_details: str | None, usage_operation: str | None = None) -> Platform | None:
-    """The billing platform of an AMI from what DescribeImages reports: ``UsageOperation`` is exact, else
-    ``PlatformDetails`` by name; an AMI that reports neither is Linux/UNIX (``Platform`` is only set for Windows).
-    None for a platform the Price List query cannot name (a Marketplace product's own charges, say)."""
+    """The billing platform of an AMI (or instance) from what EC2 reports: ``UsageOperation`` is exact, else
+    ``PlatformDetails`` by name; one that reports neither is Linux/UNIX (``Platform`` is only set for Windows).
+    None for a platform the Price List query cannot name (a Marketplace product's own charges, say).
+
+    Where ``UsageOperation`` is plain ``RunInstances`` but ``PlatformDetails`` names another platform, the details
+    win: AWS never reports that pair, emulators (moto) leave the operation at its default."""
+    by_label = _BY_LABEL.get(platform_details.strip().casefold()) if platform_details else None
     if usage_operation:
-        return _BY_OPERATION.get(usage_operation.strip())
+        by_operation = _BY_OPERATION.get(usage_operation.strip())
+        if by_operation is LINUX and by_label is not None:
+            return by_label
+        return by_operation
     if not platform_details:
         return LINUX
-    return _BY_LABEL.get(platform_details.strip().casefold())
+    return by_label
 
 
 def platform_for_spot(product_description: str) -> Platform | None:
