@@ -5,11 +5,11 @@ request on a second, identically seeded server.
 The CLI is ``$EC2TUI_AWS_CLI`` or ``.ci-awscli/bin/aws`` (``.ci/run`` builds that venv: awscli pins its own
 botocore, so it can't share the project's). Compared per instance: type, AMI, key, security groups (name,
 description, inbound rules), subnet, public IP, volumes (device, type, size, IOPS, encryption, delete on
-termination, tags), user data bytes, tags, metadata options, market (lifecycle), monitoring, IAM profile, count;
+termination, tags), user data bytes, tags, metadata options, market (lifecycle), monitoring, IAM profile, shutdown
+behaviour, termination protection, count;
 and the key pair and its ``.pem``. Not comparable on moto: the Spot max price (moto keeps only the lifecycle),
 the client token's de-duplication (moto launches again; the test checks the token is the same), IOPS and gp3
-throughput (moto drops both from run_instances: gp3 gets its default 3000 IOPS, io1/io2 are refused), the shutdown
-behaviour (not returned).
+throughput (moto drops both from run_instances: gp3 gets its default 3000 IOPS, io1/io2 are refused).
 """
 
 from __future__ import annotations
@@ -140,6 +140,11 @@ def instance_facts(server: MotoServer, instance_ids: list[str]) -> list[dict[str
             groups += [g["GroupId"] for g in interface.get("Groups", []) if g["GroupId"] not in groups]
         subnet = ec2.describe_subnets(SubnetIds=[instance["SubnetId"]])["Subnets"][0]
         metadata = instance.get("MetadataOptions", {})
+
+        def attribute(name: str, iid: str = iid) -> Any:
+            answer = ec2.describe_instance_attribute(InstanceId=iid, Attribute=name)
+            return answer[name[0].upper() + name[1:]]["Value"]
+
         out.append(
             {
                 "type": instance["InstanceType"],
@@ -155,6 +160,8 @@ def instance_facts(server: MotoServer, instance_ids: list[str]) -> list[dict[str
                 "lifecycle": instance.get("InstanceLifecycle", "on-demand"),
                 "monitoring": instance.get("Monitoring", {}).get("State"),
                 "profile": instance.get("IamInstanceProfile", {}).get("Arn", "").rpartition("/")[2],
+                "shutdown": attribute("instanceInitiatedShutdownBehavior"),
+                "protected": attribute("disableApiTermination"),
             }
         )
     return sorted(out, key=str)
@@ -246,7 +253,11 @@ def existing_key_and_group(s: Seed, case: str) -> LaunchRequest:
     ]
     request.min_count, request.max_count = 2, 3
     request.advanced = AdvancedSpec(
-        iam_instance_profile="web-role", metadata="required", shutdown_behavior="terminate", detailed_monitoring=True
+        iam_instance_profile="web-role",
+        metadata="required",
+        shutdown_behavior="terminate",
+        termination_protection=True,
+        detailed_monitoring=True,
     )
     return request
 

@@ -34,6 +34,7 @@ from ec2tui.aws.models.launch import (
     apply_image,
     to_run_instances_params,
 )
+from tests.moto_servers import find_aws_cli
 
 IMAGE = ImageFacts("ami-0123456789abcdef0", root_device_name="/dev/xvda", root_volume_size_gib=8)
 USER_DATA = '#!/bin/bash\necho "it\'s $HOME" `date` \\ done\n'
@@ -241,22 +242,46 @@ def test_placeholder_survives_shlex_when_not_run():
     assert parsed["SecurityGroupIds"][-1] == NEW_GROUP_PLACEHOLDER
 
 
-def test_awscli_parses_the_command_into_the_same_params():
-    """awscli's own parser (with its --count customisation) turns our command into the same API params."""
-    clidriver = pytest.importorskip("awscli.clidriver")
-    captured: list[dict] = []
+# Runs in the AWS CLI's own venv: hands each command line to awscli's driver and prints the API params it built.
+CAPTURE = """
+import json, sys
+from awscli import clidriver
 
-    def capture(params, **_):
-        captured.append(dict(params))
-        raise RuntimeError("captured: stop before sending")
+def capture(params, **_):
+    print(json.dumps(params))
+    raise SystemExit(0)  # stop before sending
 
-    for public_ip in (None, True, False):
-        params = to_run_instances_params(full_request(public_ip))
-        captured.clear()
-        driver = clidriver.create_clidriver()
-        driver.session.register("provide-client-params.ec2.RunInstances", capture)
-        driver.main(shell_words(cli_command(params, region="us-east-1"))[1:])
-        assert captured == [params]
+for line in sys.stdin:
+    driver = clidriver.create_clidriver()
+    driver.session.register("provide-client-params.ec2.RunInstances", capture)
+    try:
+        driver.main(json.loads(line))
+    except SystemExit:
+        pass
+"""
+
+
+def test_awscli_parses_the_command_into_the_same_params(tmp_path):
+    """awscli's own parser (with its --count customisation and its file/URL loading) turns our command into the
+    same API params. Uses the AWS CLI of the round-trip tests (.ci-awscli or $EC2TUI_AWS_CLI)."""
+    aws = find_aws_cli(Path(__file__).resolve().parent.parent)
+    if aws is None:
+        pytest.skip("The AWS CLI is not installed: set EC2TUI_AWS_CLI=/path/to/aws, or run .ci/run.")
+    python = Path(aws).with_name("python")
+    requests = [to_run_instances_params(full_request(public_ip)) for public_ip in (None, True, False)]
+    odd = {"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1, "KeyName": "-dash", "UserData": "https://example.com/x"}
+    requests.append(odd)
+    lines = "".join(json.dumps(shell_words(cli_command(p, region="us-east-1"))[1:]) + "\n" for p in requests)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run([str(python), "-c", CAPTURE], input=lines, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line) for line in done.stdout.splitlines()] == requests
 
 
 def test_termination_protection_is_a_bare_flag():
