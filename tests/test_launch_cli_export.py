@@ -449,3 +449,53 @@ def test_json_lists_every_call_when_the_launch_creates_a_key_pair_and_group():
     assert run_instances_json(request, "sg-9") == cli_input_json(to_run_instances_params(request, new_group_id="sg-9"))
     with pytest.raises(ValueError):
         run_instances_json(request)
+
+
+LOSSY_AWS = """#!{python}
+import json, os, sys
+state = os.environ["AWS_STATE"]
+made = open(state).read().split() if os.path.exists(state) else []
+with open(os.environ["AWS_CALLS"], "a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+op = sys.argv[2]
+if op in ("create-key-pair", "create-security-group"):
+    open(state, "a").write(op + "\\n")
+    if os.environ["LOSE"] == op:
+        sys.exit(255)  # AWS did it, but the answer never arrived
+print({
+    "describe-key-pairs": "1" if "create-key-pair" in made else "0",
+    "describe-vpcs": "vpc-0d0d0d0d0d0d0d0d0",
+    "describe-security-groups": "sg-0lost" if "create-security-group" in made else "None",
+    "create-key-pair": "-----BEGIN K-----",
+    "create-security-group": "sg-0lost",
+}.get(op, "{}"))
+"""
+
+
+@pytest.mark.parametrize("lose", ["create-key-pair", "create-security-group"])
+def test_a_create_whose_answer_was_lost_is_still_rolled_back(tmp_path, lose):
+    """The CLI failed after AWS created the key pair / group: the rollback looks it up and deletes it, so nothing is
+    orphaned (and the key file, never written for a lost key, is not touched)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aws").write_text(LOSSY_AWS.replace("{python}", sys.executable))
+    (bin_dir / "aws").chmod(0o755)
+    request = LaunchRequest(image_id="ami-1", instance_type="t3.micro")
+    request.key_pair.choice, request.key_pair.name, request.key_pair.directory = "new", "k", str(tmp_path / "keys")
+    request.security_groups.new_group = NewSecurityGroup("g", "d", [])
+    (tmp_path / "launch.sh").write_text(cli_script(request, region="us-east-1"))
+    calls = tmp_path / "calls.jsonl"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "AWS_CALLS": str(calls),
+        "AWS_STATE": str(tmp_path / "state"),
+        "LOSE": lose,
+    }
+    done = subprocess.run(["bash", str(tmp_path / "launch.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode != 0
+    made = [json.loads(line)[1] for line in calls.read_text().splitlines()]
+    assert "run-instances" not in made and "delete-key-pair" in made
+    assert ("delete-security-group" in made) == (lose == "create-security-group")
+    assert "Rolled back: deleted the key pair" in done.stderr
+    assert not (tmp_path / "keys" / "k.pem").exists()

@@ -69,9 +69,9 @@ def cli_script(request: LaunchRequest, *, region: str | None = None, client_toke
         _PRELUDE,
         f"CLIENT_TOKEN={quote(token)}",
         f"{GROUP_VAR}=''",
-        "created_key='' created_group=''",
+        "key_state='' group_state=''  # creating, then created: what the rollback deletes",
         "",
-        *_rollback(request, region_args, group_var),
+        *_rollback(request, region_args, group_var, vpc_var),
         "",
     ]
     key = request.key_pair
@@ -87,23 +87,20 @@ def cli_script(request: LaunchRequest, *, region: str | None = None, client_toke
             describe = call_args(["aws", "ec2", "describe-vpcs"], {"Filters": [_filter("is-default", "true")]})
             describe += ["--query", "Vpcs[0].VpcId", "--output", "text", *region_args]
             lines.append(f"vpc_id=$({sh(describe)})  # the default VPC, where the group is created")
-        # Matched exactly by the query: filter values would treat * and ? in the name as wildcards.
-        lookup = call_args(["aws", "ec2", "describe-security-groups"], {"Filters": [_filter("vpc-id", vpc_var.token)]})
-        query = f"SecurityGroups[?GroupName=={_literal(name)}].GroupId | [0]"
-        lookup += ["--query", query, "--output", "text", *region_args]
         create_params = {"GroupName": name, "Description": description}
         if request.network.vpc_id:
             create_params["VpcId"] = request.network.vpc_id
         create = call_args(["aws", "ec2", "create-security-group"], create_params)
         create += ["--query", "GroupId", "--output", "text", *region_args]
         lines += [
-            f"{GROUP_VAR}=$({sh(lookup, vpc_var)})",
+            f"{GROUP_VAR}=$({_group_lookup(name, region_args, vpc_var)})",
             f'if [ -n "${GROUP_VAR}" ] && [ "${GROUP_VAR}" != None ]; then',
             f"  say 'Security group %s already exists (%s): using it as it is (its rules are not changed).' "
             f'{quote(name)} "${GROUP_VAR}"',
             "else",
+            "  group_state=creating",
             f"  {GROUP_VAR}=$({sh(create)})",
-            "  created_group=1",
+            "  group_state=created",
         ]
         if group.rules:
             authorize = call_args(
@@ -121,6 +118,21 @@ def cli_script(request: LaunchRequest, *, region: str | None = None, client_toke
     return "\n".join(lines) + "\n"
 
 
+def _group_lookup(name: str, region_args: list[str], vpc_var: ShellVar) -> str:
+    """The command printing the id of the group named ``name`` in ``$vpc_id`` (``None`` if there is none)."""
+    # Matched exactly by the query: filter values would treat * and ? in the name as wildcards.
+    lookup = call_args(["aws", "ec2", "describe-security-groups"], {"Filters": [_filter("vpc-id", vpc_var.token)]})
+    query = f"SecurityGroups[?GroupName=={_literal(name)}].GroupId | [0]"
+    lookup += ["--query", query, "--output", "text", *region_args]
+    return join_command(lookup, [vpc_var], multiline=False)
+
+
+def _key_count(name: str, region_args: list[str]) -> str:
+    """The command printing how many key pairs are named ``name`` (0 or 1)."""
+    exists = ["aws", "ec2", "describe-key-pairs", "--query", f"length(KeyPairs[?KeyName=={_literal(name)}])"]
+    return join_command([*exists, "--output", "text", *region_args], multiline=False)
+
+
 def _literal(value: str) -> str:
     """A JMESPath literal for a user value (JSON, with backticks escaped)."""
     return "`" + json.dumps(value, ensure_ascii=False).replace("`", "\\`") + "`"
@@ -130,8 +142,9 @@ def _filter(name: str, value: str) -> dict[str, object]:
     return {"Name": name, "Values": [value]}
 
 
-def _rollback(request: LaunchRequest, region_args: list[str], group_var: ShellVar) -> list[str]:
-    """The EXIT trap: after a failure, delete what this run created (the key file only once its key pair is gone)."""
+def _rollback(request: LaunchRequest, region_args: list[str], group_var: ShellVar, vpc_var: ShellVar) -> list[str]:
+    """The EXIT trap: after a failure, delete what this run created (the key file only once its key pair is gone).
+    A create whose answer was lost (the CLI failed or was interrupted) may still have created it: looked up first."""
     key, group = request.key_pair, request.security_groups.new_group
     body = ["  local status=$?", "  trap - EXIT", '  [ "$status" -eq 0 ] && exit 0']
     if group is not None:
@@ -140,8 +153,13 @@ def _rollback(request: LaunchRequest, region_args: list[str], group_var: ShellVa
             [group_var],
             multiline=False,
         )
+        lookup = _group_lookup(group.name.strip(), region_args, vpc_var)
         body += [
-            '  if [ -n "$created_group" ]; then',
+            '  if [ "$group_state" = creating ]; then',
+            f"    {GROUP_VAR}=$({lookup} 2> /dev/null || true)",
+            f'    [ -n "${GROUP_VAR}" ] && [ "${GROUP_VAR}" != None ] && group_state=created',
+            "  fi",
+            '  if [ "$group_state" = created ]; then',
             f"    if {delete} > /dev/null; then say 'Rolled back: deleted the security group %s.' \"${GROUP_VAR}\"",
             f"    else say 'Could not delete the security group %s (%s): it is left behind.' \"${GROUP_VAR}\" "
             f"{quote(group.name.strip())}; fi",
@@ -150,8 +168,13 @@ def _rollback(request: LaunchRequest, region_args: list[str], group_var: ShellVa
     if key.choice == "new":
         delete = join_command(["aws", "ec2", "delete-key-pair", "--key-name", key.name, *region_args], multiline=False)
         body += [
-            '  if [ -n "$created_key" ]; then',
-            f'    if {delete} > /dev/null; then rm -f -- "$key_file"; '
+            '  if [ "$key_state" = creating ] && [ "$('
+            + _key_count(key.name, region_args)
+            + ' 2> /dev/null)" = 1 ]; then',
+            "    key_state=created",
+            "  fi",
+            '  if [ "$key_state" = created ]; then',
+            f'    if {delete} > /dev/null; then [ -z "$key_written" ] || rm -f -- "$key_file"; '
             f"say 'Rolled back: deleted the key pair %s and %s.' {quote(key.name)} \"$key_file\"",
             "    else say 'Could not delete the key pair %s: it is left behind, and its private key stays in %s.' "
             f'{quote(key.name)} "$key_file"; fi',
@@ -167,8 +190,6 @@ def _key_steps(request: LaunchRequest, region_args: list[str]) -> list[str]:
     file_name = os.path.basename(key_file_path(name, ""))
     # The app always asks for PEM (ec2tui.aws.network.create_key_pair); a future key_format field is honoured.
     key_format = getattr(key, "key_format", "pem") or "pem"
-    exists = ["aws", "ec2", "describe-key-pairs", "--query", f"length(KeyPairs[?KeyName=={_literal(name)}])"]
-    exists += ["--output", "text", *region_args]
     create = call_args(["aws", "ec2", "create-key-pair"], {"KeyName": name, "KeyType": key.key_type})
     create += ["--key-format", key_format, "--query", "KeyMaterial", "--output", "text", *region_args]
     q = quote(name)
@@ -180,7 +201,7 @@ def _key_steps(request: LaunchRequest, region_args: list[str]) -> list[str]:
         f"# Key pair {name!r}: its private key goes to {file_name} in the key folder, readable only by you.",
         f"key_dir={key_folder_word(key.directory)}",
         f'key_file="$key_dir"/{shell_word(file_name)}',
-        f'if [ "$({cmd(exists)})" != 0 ]; then',
+        f'if [ "$({_key_count(name, region_args)})" != 0 ]; then',
         '  if [ -f "$key_file" ]; then',
         f"    say 'Key pair %s already exists and its private key is in %s: using them.' {q} \"$key_file\"",
         "  else",
@@ -205,9 +226,11 @@ def _key_steps(request: LaunchRequest, region_args: list[str]) -> list[str]:
         "  fi",
         "  # The file is written only from a successful answer. The CLI prints the key and a newline; $(...) drops",
         "  # trailing newlines and printf puts one back: the bytes ec2tui writes.",
+        "  key_state=creating key_written=''",
         f"  key_material=$({cmd(create)})",
-        "  created_key=1",
+        "  key_state=created",
         '  (umask 077 && set -o noclobber && printf \'%s\\n\' "$key_material" > "$key_file")',
+        "  key_written=1",
         "  unset key_material",
         f"  say 'Created the key pair %s; its private key is in %s (mode 0600).' {q} \"$key_file\"",
         "fi",
