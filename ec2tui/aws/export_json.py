@@ -126,8 +126,8 @@ def json_export(request: LaunchRequest, region: str | None = None) -> JsonExport
     return JsonExport(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         "Launch steps (JSON)",
-        f"This launch creates {creates} first, so run_instances alone can't be run: this JSON holds every call in "
-        f"order (each Input works with aws ec2 <Command> --cli-input-json; put the new group's id at NewGroupIdAt). "
-        f"The CLI script (c) does all of it.",
+        f"This launch creates {creates} first, so run_instances alone can't run: j copies every call in order "
+        f"(run each Input with aws ec2 <Command> --cli-input-json, the new group's id put at NewGroupIdAt). "
+        f"The script (c) does it all.",
         runnable=False,
     )

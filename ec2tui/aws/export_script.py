@@ -174,10 +174,12 @@ def _rollback(request: LaunchRequest, region_args: list[str], group_var: ShellVa
             "    key_state=created",
             "  fi",
             '  if [ "$key_state" = created ]; then',
-            f'    if {delete} > /dev/null; then [ -z "$key_written" ] || rm -f -- "$key_file"; '
-            f"say 'Rolled back: deleted the key pair %s and %s.' {quote(key.name)} \"$key_file\"",
-            "    else say 'Could not delete the key pair %s: it is left behind, and its private key stays in %s.' "
-            f'{quote(key.name)} "$key_file"; fi',
+            f"    if {delete} > /dev/null; then say 'Rolled back: deleted the key pair %s.' {quote(key.name)}",
+            '      [ -z "$key_written" ] || { rm -f -- "$key_file" && say \'Removed %s.\' "$key_file"; }',
+            '    elif [ -n "$key_written" ]; then',
+            "      say 'Could not delete the key pair %s: it is left behind; its private key stays in %s.' "
+            f'{quote(key.name)} "$key_file"',
+            f"    else say 'Could not delete the key pair %s: it is left behind.' {quote(key.name)}; fi",
             "  fi",
         ]
     body.append('  exit "$status"')
