@@ -83,7 +83,10 @@ class LaunchRollbackError(AwsError):
     The message is meant to be shown as is: the cause, each leftover with its name / ID, and what to do next.
     """
 
-    REUSE_ADVICE = "Launching the same request again reuses them; or delete them in the console / with the AWS CLI."
+    REUSE_ADVICE = (
+        "Launching the same request again reuses them (once the form has reloaded them: ctrl+r); or delete them in "
+        "the console / with the AWS CLI."
+    )
 
     def __init__(
         self, cause: str, leftovers: tuple[Leftover, ...], region: str = "", code: str = "", advice: str = ""

@@ -220,3 +220,47 @@ def test_a_create_key_pair_that_never_answered_deletes_the_key_it_may_have_made(
         svc.launch(ec2, request_)
     assert leftovers.describe_key(ec2, "k1") is None, "the key pair without its private key was deleted"
     assert not os.path.exists(os.path.join(request_.key_pair.directory, "k1.pem"))
+
+
+def test_validation_lets_a_leftover_through_as_a_warning_and_names_a_free_name_otherwise(tmp_path):
+    from ec2tui.aws.models.launch import LaunchContext
+    from ec2tui.aws.models.launch_validation import validate
+    from ec2tui.aws.models.network import SecurityGroup, SecurityGroupRule
+
+    request = LaunchRequest(name="v", instance_type="t3.micro", image_id="ami-12345678")
+    request.key_pair.choice, request.key_pair.name, request.key_pair.directory = "new", "k1", str(tmp_path)
+    rules = [IngressRule("tcp", 22, 22, "203.0.113.7/32", "admin"), IngressRule("all", None, None, "::/0")]
+    request.security_groups.new_group = NewSecurityGroup("web", "web tier", rules)
+    left = SecurityGroup(
+        "sg-1",
+        "web",
+        "web tier",
+        "vpc-1",
+        (SecurityGroupRule("all", None, None, "::/0"), SecurityGroupRule("tcp", 22, 22, "203.0.113.7/32", "admin")),
+    )
+    context = LaunchContext(key_pair_names=frozenset({"k1", "k1-2"}), security_groups=(left,))
+
+    def issues() -> dict[str, tuple[str, str]]:
+        return {
+            i.field: (i.level, i.message)
+            for i in validate(request, context)
+            if i.field.startswith(("key_pair", "security_groups.new_group.name"))
+        }
+
+    found = issues()
+    assert found["key_pair.name"][0] == "error" and "(e.g. 'k1-3')" in found["key_pair.name"][1]
+    assert (
+        found["security_groups.new_group.name"][0] == "warning" and "sg-1" in found["security_groups.new_group.name"][1]
+    )
+
+    (tmp_path / "k1.pem").write_text("kept by a failed launch")
+    found = issues()
+    assert found["key_pair.name"][0] == "warning" and "reused" in found["key_pair.name"][1]
+    assert "key_pair.directory" not in found, "the kept file is not an error when its key pair exists"
+
+    request.security_groups.new_group.rules[0].to_port = 23
+    found = issues()
+    assert found["security_groups.new_group.name"] == (
+        "error",
+        "A security group named 'web' already exists in this VPC (e.g. 'web-2' is free).",
+    )

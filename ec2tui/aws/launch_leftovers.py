@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ec2tui.aws import network
 from ec2tui.aws.errors import translate
 from ec2tui.aws.models.launch import KeyPairSpec, LaunchRequest, NewSecurityGroup, SecurityGroupsSpec
+from ec2tui.aws.models.launch_reuse import free_name
 from ec2tui.aws.models.launch_validation import key_file_path, key_name_problem
 from ec2tui.errors import AwsError, LaunchRollbackError, Leftover, ValidationError
 
@@ -35,11 +36,6 @@ def was_retried(exc: ClientError) -> bool:
     """Whether botocore sent the call more than once (after a timeout or a dropped connection): the first attempt
     may have done its work although its answer never arrived."""
     return int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0) > 0
-
-
-def free_name(name: str, taken: Callable[[str], bool]) -> str:
-    """``name-2``, ``name-3``… : the first one ``taken`` says is free (``""`` when none of the first 99 is)."""
-    return next((f"{name}-{n}" for n in range(2, 100) if not taken(f"{name}-{n}")), "")
 
 
 # -- key pairs -------------------------------------------------------------------------------------------------
