@@ -104,6 +104,8 @@ def test_the_next_attempt_reuses_what_the_failed_one_left(ec2, request_):
     key_text = open(key_file).read()  # noqa: SIM115
     groups = _groups(ec2)
 
+    dry = svc.dry_run_request(ec2, request_)  # checks the launch as it will run: with what was left
+    assert dry.ok, dry.message
     result = svc.launch(ec2, request_)  # the same request, as the form still holds it
 
     instance = ec2.describe_instances(InstanceIds=list(result.instance_ids))["Reservations"][0]["Instances"][0]
@@ -264,3 +266,42 @@ def test_validation_lets_a_leftover_through_as_a_warning_and_names_a_free_name_o
         "error",
         "A security group named 'web' already exists in this VPC (e.g. 'web-2' is free).",
     )
+
+
+def test_a_refused_rule_leaves_a_group_the_rollback_knows_of(ec2, request_):
+    groups = _groups(ec2)
+    hooks = [
+        ("before-call.ec2.AuthorizeSecurityGroupIngress", _denied("AuthorizeSecurityGroupIngress")),
+        ("before-call.ec2.DeleteSecurityGroup", _denied("DeleteSecurityGroup")),
+    ]
+    for event, hook in hooks:
+        ec2.meta.events.register(event, hook)
+    with pytest.raises(LaunchRollbackError) as info:
+        svc.launch(ec2, request_)
+    _unhook(ec2, hooks)
+    (left,) = info.value.leftovers
+    assert (left.kind, left.name) == ("security group", "web") and left.resource_id in _groups(ec2)
+    assert set(_groups(ec2)) - set(groups) == {left.resource_id}
+    assert "AuthorizeSecurityGroupIngress" in str(info.value)
+    assert leftovers.describe_key(ec2, "k1") is None, "the key pair it made was deleted, with its file"
+    assert not os.path.exists(os.path.join(request_.key_pair.directory, "k1.pem"))
+
+
+def test_a_lost_authorize_answer_keeps_the_rules_once(ec2, request_):
+    ec2.meta.events.register("needs-retry.ec2.AuthorizeSecurityGroupIngress", _retry_first_attempt([]))
+    result = svc.launch(ec2, request_)
+    group = next(g for g in net.list_security_groups(ec2) if g.group_id == result.security_group_id)
+    assert len(group.inbound) == 2
+
+
+def test_a_key_that_could_not_be_saved_nor_deleted_is_reported(ec2, request_):
+    def disk_full(**_):
+        raise OSError(28, "No space left on device")
+
+    ec2.meta.events.register("after-call.ec2.CreateKeyPair", disk_full)
+    ec2.meta.events.register("before-call.ec2.DeleteKeyPair", _denied("DeleteKeyPair"))
+    with pytest.raises(LaunchRollbackError) as info:
+        svc.launch(ec2, request_)
+    assert info.value.code == "KeyMaterialLost" and "may have been created" in str(info.value)
+    assert [x.name for x in info.value.leftovers] == ["k1"]
+    assert leftovers.describe_key(ec2, "k1") is not None

@@ -149,6 +149,7 @@ def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = Non
             key_file = leftovers.create_key_pair(ec2, key)
         if group is not None:
             group_id = leftovers.create_security_group(ec2, request.network.vpc_id or None, group)
+            leftovers.add_rules(ec2, group_id, group.rules)
         # One token for this launch: a retry after a lost answer cannot start the instances twice.
         params = to_run_instances_params(request, new_group_id=group_id)
         response = ec2.run_instances(**params, ClientToken=str(uuid.uuid4()))

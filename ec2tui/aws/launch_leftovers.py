@@ -18,14 +18,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ec2tui.aws import network
 from ec2tui.aws.errors import translate
-from ec2tui.aws.models.launch import KeyPairSpec, LaunchRequest, NewSecurityGroup, SecurityGroupsSpec
+from ec2tui.aws.models.launch import IngressRule, KeyPairSpec, LaunchRequest, NewSecurityGroup, SecurityGroupsSpec
 from ec2tui.aws.models.launch_reuse import free_name
-from ec2tui.aws.models.launch_validation import key_file_path, key_name_problem
+from ec2tui.aws.models.launch_validation import key_file_path, key_name_problem, new_group_problems
 from ec2tui.errors import AwsError, LaunchRollbackError, Leftover, ValidationError
 
 KEY_DUPLICATE = "InvalidKeyPair.Duplicate"
 KEY_NOT_FOUND = "InvalidKeyPair.NotFound"
 GROUP_DUPLICATE = "InvalidGroup.Duplicate"
+RULE_DUPLICATE = "InvalidPermission.Duplicate"
 
 
 def _code(exc: BaseException) -> str:
@@ -101,7 +102,8 @@ def create_key_pair(ec2: Any, key: KeyPairSpec, *, tries: int = 3) -> str:
                     "KeyMaterialLost",
                     "CreateKeyPair",
                 ) from exc
-        except BotoCoreError as exc:  # retries exhausted: the key pair may exist all the same
+        except (BotoCoreError, OSError) as exc:  # no answer (retries exhausted), or the key could not be saved:
+            # the key pair may exist all the same, without its private key
             _discard_unanswered_key(ec2, key.name, exc)
             raise
     raise AssertionError("unreachable")  # pragma: no cover
@@ -110,7 +112,8 @@ def create_key_pair(ec2: Any, key: KeyPairSpec, *, tries: int = 3) -> str:
 def _discard_unanswered_key(ec2: Any, name: str, cause: BaseException, *, known_to_exist: bool = False) -> None:
     """Delete the key pair a ``CreateKeyPair`` without an answer may have created (its private key is lost)."""
     region = ec2.meta.region_name
-    lost = f"Creating key pair '{name}': AWS's answer was lost ({translate(cause)})"
+    what = "its private key could not be saved" if isinstance(cause, OSError) else "AWS's answer was lost"
+    lost = f"Creating key pair '{name}': {what} ({translate(cause)})"
     try:
         if not known_to_exist and describe_key(ec2, name) is None:
             return
@@ -178,10 +181,18 @@ def group_difference(ec2: Any, raw: dict[str, Any], group: NewSecurityGroup) -> 
 
 
 def create_security_group(ec2: Any, vpc_id: str | None, group: NewSecurityGroup) -> str:
-    """:func:`network.create_security_group`, safe when ``CreateSecurityGroup``'s answer is lost: the retry's
-    "duplicate" then names the group the first attempt created, which gets its rules here."""
+    """Create the group, without its rules (:func:`add_rules` adds them, so that a refused rule leaves a group the
+    launch's rollback knows of). Safe when ``CreateSecurityGroup``'s answer is lost: the retry's "duplicate" then
+    names the group the first attempt created."""
+    problems = new_group_problems(group)
+    if problems:
+        sub, message = problems[0]
+        raise ValidationError(message, f"security_groups.new_group.{sub}")
+    kwargs: dict[str, Any] = {"GroupName": group.name.strip(), "Description": group.description.strip()}
+    if vpc_id:
+        kwargs["VpcId"] = vpc_id
     try:
-        return network.create_security_group(ec2, vpc_id, group.name, group.description, group.rules)
+        return str(ec2.create_security_group(**kwargs)["GroupId"])
     except ClientError as exc:
         if _code(exc) != GROUP_DUPLICATE or not was_retried(exc):
             raise
@@ -191,17 +202,18 @@ def create_security_group(ec2: Any, vpc_id: str | None, group: NewSecurityGroup)
             f"A security group named '{group.name}' appeared while it was being created: choose another name.",
             "security_groups.new_group.name",
         )
-    group_id = str(raw["GroupId"])
-    if group.rules:
-        try:
-            ec2.authorize_security_group_ingress(
-                GroupId=group_id, IpPermissions=[network.ip_permission(r) for r in group.rules]
-            )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                ec2.delete_security_group(GroupId=group_id)
+    return str(raw["GroupId"])
+
+
+def add_rules(ec2: Any, group_id: str, rules: list[IngressRule]) -> None:
+    """Authorize the entered inbound rules; a retry that finds them there already (lost answer) is a success."""
+    if not rules:
+        return
+    try:
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[network.ip_permission(r) for r in rules])
+    except ClientError as exc:
+        if _code(exc) != RULE_DUPLICATE or not was_retried(exc):
             raise
-    return group_id
 
 
 # -- reuse and rollback -----------------------------------------------------------------------------------------
