@@ -247,7 +247,7 @@ def line_ending_problem(text: str) -> str:
     if lone:
         problems.append(f"{lone} lone CR{'s' if lone > 1 else ''}")
     if problems:
-        problems[-1] += " (shown as \u240d): '#!/bin/bash\\r' is not found at boot"
+        problems[-1] += " (shown as \u240d): a '#!/bin/bash\\r' line fails at boot (bad interpreter)"
     if text.startswith(BOM):
         problems.append("it starts with a byte-order mark (BOM): cloud-init won't see '#!' or '#cloud-config'")
     return "; ".join(problems)
