@@ -136,7 +136,8 @@ async def test_an_aws_error_keeps_the_form_as_it_is(launch_app, launch_env):
         review = pilot.app.screen
         await pilot.press("y")
         await settle(pilot)
-        assert "AWS refused the launch" in str(review.query_one("#review-banner").render())
+        banner = str(review.query_one("#review-banner").render())  # found before anything is created
+        assert "Not launched" in banner and "'rk' already exists" in banner and "'rk-2'" in banner
         assert any("rk" in n and "exist" in n.lower() for n in notifications(app))
         await pilot.press("escape")
         await settle(pilot)

@@ -275,3 +275,93 @@ def test_read_user_data_file_limit_is_inclusive(tmp_path):
     assert path == exact and len(text.encode()) == USER_DATA_LIMIT
     with pytest.raises(UserDataFileError, match="No such file"):
         read_user_data_file(str(tmp_path / "nope"))
+
+
+# -- bytes as given: line endings and BOM (issue 11 point 7) ----------------------------------------------------
+
+ONE_CRLF = "".join(f"echo line {n}\n" for n in range(2, 13)).replace("echo line 5\n", "echo line 5\r\n")
+ONE_CRLF = "#!/bin/bash\n" + ONE_CRLF + "exit 0"  # 13 lines, the fifth one ending in CRLF
+
+
+def offered(app: App[None]) -> set[str]:
+    return {b.binding.action for b in app.active_bindings.values() if b.enabled}
+
+
+def test_the_sample_has_one_crlf_line_in_thirteen():
+    assert ONE_CRLF.count("\n") == 12 and ONE_CRLF.count("\r\n") == 1
+
+
+async def test_one_crlf_line_survives_open_edit_and_set():
+    app = EditorApp(ONE_CRLF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await focus_editor(app, pilot)
+        assert editor.text == ONE_CRLF, "opening the editor must not rewrite line endings"
+        assert "echo line 5\u240d" in editor.text_area.text, "the CR is shown, not hidden"
+        warning = app.query_one("#ud-line-endings", Static)
+        assert warning.display and "1 line ends in CRLF" in shown(app, "#ud-line-endings")
+        assert "ctrl+l converts to LF" in shown(app, "#ud-line-endings")
+        assert "fix_line_endings" in offered(app)
+        assert shown(app, "#ud-size") == f"{len(ONE_CRLF.encode())} / 16,384 bytes", "the CR counts one byte"
+        # Typing elsewhere keeps the other lines' endings as they are.
+        editor.text_area.move_cursor(editor.text_area.document.end)
+        await pilot.press("enter", *"true")
+        await pilot.pause()
+        assert editor.text == ONE_CRLF + "\ntrue" and app.changes[-1].text == editor.text
+        # Set back as a draft restore does: still one CRLF.
+        editor.text = ONE_CRLF
+        await pilot.pause()
+        assert editor.text == ONE_CRLF and app.changes[-1].text == ONE_CRLF
+
+
+async def test_ctrl_l_converts_to_lf_and_strips_the_bom_and_undo_restores_the_bytes():
+    given = "\ufeff" + ONE_CRLF + "\rtail"
+    app = EditorApp(given)
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await focus_editor(app, pilot)
+        assert editor.text == given
+        text = shown(app, "#ud-line-endings")
+        assert "1 line ends in CRLF; 1 lone CR" in text and "byte-order mark" in text
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        fixed = ONE_CRLF.replace("\r\n", "\n") + "\ntail"
+        assert editor.text == fixed and app.changes[-1].text == fixed
+        assert not app.query_one("#ud-line-endings", Static).display
+        assert "Converted the line endings to LF and removed the byte-order mark" in shown(app, "#ud-message")
+        assert editor.text_area.language == "bash", "without the BOM the script is recognised"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert editor.text == given, "ctrl+z gives back the exact bytes"
+
+
+async def test_ctrl_l_is_offered_only_when_there_is_something_to_fix():
+    app = EditorApp("#!/bin/bash\necho hi\n")
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await focus_editor(app, pilot)
+        assert not app.query_one("#ud-line-endings", Static).display
+        assert "fix_line_endings" not in offered(app)
+        before = len(app.changes)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert editor.text == "#!/bin/bash\necho hi\n" and len(app.changes) == before
+
+
+async def test_a_file_with_one_crlf_line_loads_byte_for_byte(tmp_path):
+    path = tmp_path / "mixed.sh"
+    path.write_bytes(ONE_CRLF.encode())
+    app = EditorApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await focus_editor(app, pilot)
+        await pilot.press("ctrl+o")
+        await pilot.press(*str(path), "enter")
+        await pilot.pause()
+        assert editor.text.encode() == path.read_bytes()
+        assert "1 line ends in CRLF" in shown(app, "#ud-line-endings")
+
+
+async def test_other_line_separators_are_kept_too():
+    given = "#!/bin/sh\nprintf 'a\x0cb'\nc\x85d\u2028e\n"
+    app = EditorApp(given)
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await focus_editor(app, pilot)
+        assert editor.text == given
+        assert not app.query_one("#ud-line-endings", Static).display, "only CR and the BOM are warned about"

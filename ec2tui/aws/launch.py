@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import uuid
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ec2tui.aws import network
+from ec2tui.aws import launch_leftovers as leftovers
 from ec2tui.aws.errors import CREDENTIAL_CODES, translate
 from ec2tui.aws.models.launch import (
     DryRunResult,
@@ -22,7 +20,7 @@ from ec2tui.aws.models.launch import (
     to_run_instances_params,
 )
 from ec2tui.aws.models.launch_validation import validate
-from ec2tui.errors import AwsError, DryRunIgnoredError, ReadOnlyError, ValidationError
+from ec2tui.errors import AwsError, DryRunIgnoredError, LaunchRollbackError, ReadOnlyError, ValidationError
 
 __all__ = [
     "describe_image_facts",
@@ -100,7 +98,12 @@ def dry_run(ec2: Any, params: dict[str, Any]) -> DryRunResult:
 
 def dry_run_request(ec2: Any, request: LaunchRequest) -> DryRunResult:
     """Dry-run every call the launch would make: creating the new key pair and security group, then
-    ``run_instances`` (without the resources that don't exist yet)."""
+    ``run_instances`` (without the resources that don't exist yet). A key pair / group an earlier attempt left is
+    checked as the launch would reuse it."""
+    try:
+        request = leftovers.plan_reuse(ec2, request).request
+    except ValidationError as exc:
+        return DryRunResult(False, str(exc), "AlreadyExists")
     key = request.key_pair
     if key.choice == "new" and key.name:
         result = _dry_run_call(ec2.create_key_pair, KeyName=key.name, KeyType=key.key_type)
@@ -128,34 +131,41 @@ def _raise_if_invalid(request: LaunchRequest, context: LaunchContext | None) -> 
 def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = None) -> LaunchResult:
     """Validate, create the new key pair and security group if asked, then ``run_instances``.
 
-    Nothing is sent to AWS when validation finds an error (ValidationError). If ``run_instances`` fails, the key
-    pair and security group created for it are deleted again (and the key file removed), so the form can be
-    corrected and submitted again.
+    A new key pair / group that an earlier failed attempt left in AWS is reused when it is exactly what would be
+    created (see :func:`launch_leftovers.plan_reuse`); another clash is a ValidationError naming a free name.
+    Nothing is created when validation finds an error (ValidationError). If ``run_instances`` fails, the key pair
+    and security group created for it are deleted again (the key file only once its key pair is gone); whatever
+    can't be deleted is named in a :class:`LaunchRollbackError`, so the form can be corrected and submitted again.
     """
+    plan = leftovers.plan_reuse(ec2, request)
+    request = plan.request
     _raise_if_invalid(request, context)
+    key = request.key_pair
+    group = request.security_groups.new_group
     key_file: str | None = None
     group_id: str | None = None
-    key = request.key_pair
     try:
         if key.choice == "new":
-            key_file = network.create_key_pair(ec2, key.name, key.key_type, key.directory)
-        group = request.security_groups.new_group
+            key_file = leftovers.create_key_pair(ec2, key)
         if group is not None:
-            group_id = network.create_security_group(
-                ec2, request.network.vpc_id or None, group.name, group.description, group.rules
-            )
+            group_id = leftovers.create_security_group(ec2, request.network.vpc_id or None, group)
+            leftovers.add_rules(ec2, group_id, group.rules)
         # One token for this launch: a retry after a lost answer cannot start the instances twice.
         params = to_run_instances_params(request, new_group_id=group_id)
         response = ec2.run_instances(**params, ClientToken=str(uuid.uuid4()))
-    except BaseException:
-        if group_id is not None:
-            with contextlib.suppress(Exception):
-                ec2.delete_security_group(GroupId=group_id)
-        if key_file is not None:
-            with contextlib.suppress(Exception):
-                ec2.delete_key_pair(KeyName=key.name)
-            with contextlib.suppress(OSError):
-                os.unlink(key_file)
+    except BaseException as exc:
+        left = leftovers.roll_back(
+            ec2,
+            key_name=key.name if key_file is not None else None,
+            key_file=key_file,
+            group_id=group_id,
+            group_name=group.name.strip() if group is not None else "",
+        )
+        if left and isinstance(exc, Exception):
+            cause = translate(exc)
+            raise LaunchRollbackError(str(cause), tuple(left), ec2.meta.region_name, cause.code) from exc
         raise
     ids = tuple(i["InstanceId"] for i in response.get("Instances", []))
-    return LaunchResult(instance_ids=ids, key_file=key_file, security_group_id=group_id)
+    return LaunchResult(
+        instance_ids=ids, key_file=key_file or plan.key_file, security_group_id=group_id or plan.group_id
+    )

@@ -195,3 +195,64 @@ def looks_like(text: str) -> str:
     if lower.startswith("content-type: multipart") or lower.startswith("mime-version:"):
         return "mime"
     return "text"
+
+
+# -- line endings and BOM --------------------------------------------------------------------------------------
+# A text editor keeps lines, not their separators: Textual's TextArea splits on every separator str.splitlines()
+# knows and joins the lines back with one newline, so one CRLF line came back as CRLF on every line. The editor
+# shows these characters as visible symbols instead, and turns them back into the bytes the user gave.
+
+LINE_BREAK_SYMBOLS: dict[str, str] = {
+    "\r": "\u240d",  # ␍ (CR; CRLF shows as ␍ at the end of its line)
+    "\x0b": "\u240b",  # ␋ vertical tab
+    "\x0c": "\u240c",  # ␌ form feed
+    "\x1c": "\u241c",
+    "\x1d": "\u241d",
+    "\x1e": "\u241e",
+    "\x85": "\u2424",  # ␤ next line (NEL)
+    "\u2028": "\u23ce",  # ⏎ line separator
+    "\u2029": "\u204b",  # ⁋ paragraph separator
+}
+"""Line separators other than LF (every one ``str.splitlines`` splits on) -> the symbol the editor shows."""
+
+BOM = "\ufeff"
+
+
+def hidden_line_breaks(text: str) -> frozenset[str]:
+    """The separators of :data:`LINE_BREAK_SYMBOLS` present in ``text``."""
+    return frozenset(ch for ch in LINE_BREAK_SYMBOLS if ch in text)
+
+
+def to_editor(text: str) -> str:
+    """``text`` with every non-LF line separator replaced by its visible symbol: an editor can hold it unchanged."""
+    for separator in hidden_line_breaks(text):
+        text = text.replace(separator, LINE_BREAK_SYMBOLS[separator])
+    return text
+
+
+def from_editor(shown: str, separators: frozenset[str]) -> str:
+    """Undo :func:`to_editor` for the ``separators`` the text had (other symbols may be the user's own text)."""
+    for separator in separators:
+        shown = shown.replace(LINE_BREAK_SYMBOLS[separator], separator)
+    return shown
+
+
+def line_ending_problem(text: str) -> str:
+    """Why these bytes may not run at boot (CR characters, a byte-order mark), or ``""``."""
+    problems = []
+    crlf = text.count("\r\n")
+    lone = text.count("\r") - crlf
+    if crlf:
+        problems.append(f"{crlf} line{'s end' if crlf > 1 else ' ends'} in CRLF")
+    if lone:
+        problems.append(f"{lone} lone CR{'s' if lone > 1 else ''}")
+    if problems:
+        problems[-1] += " (shown as \u240d): a '#!/bin/bash\\r' line fails at boot (bad interpreter)"
+    if text.startswith(BOM):
+        problems.append("it starts with a byte-order mark (BOM): cloud-init won't see '#!' or '#cloud-config'")
+    return "; ".join(problems)
+
+
+def fix_line_endings(text: str) -> str:
+    """CRLF and lone CR become LF; a leading byte-order mark is removed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").removeprefix(BOM)

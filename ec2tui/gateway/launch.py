@@ -11,6 +11,7 @@ from ec2tui.aws import cli_export
 from ec2tui.aws import iam as iam_svc
 from ec2tui.aws import instance_types as types_svc
 from ec2tui.aws import launch as svc
+from ec2tui.aws import launch_leftovers as svc_leftovers
 from ec2tui.aws import network as net_svc
 from ec2tui.aws.models.iam import InstanceProfile, profile_names
 from ec2tui.aws.models.instance_types import InstanceTypeInfo
@@ -27,7 +28,7 @@ from ec2tui.aws.models.launch import (
 )
 from ec2tui.aws.models.launch_validation import validate
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet, Vpc
-from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError
+from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.gateway.core import GatewayCore
 
 T = TypeVar("T")
@@ -210,8 +211,22 @@ class LaunchApi:
         )
 
     async def validate(self, request: LaunchRequest, region: str | None = None) -> list[FieldError]:
-        """Local validation against the region's facts (no dry run)."""
-        return validate(request, await self.context(request, region))
+        """Local validation against the region's facts (no dry run). A new key pair / group whose name exists is
+        checked the way the launch will: reused (a warning says so) when an earlier attempt left exactly it, else
+        an error naming a free name."""
+        region = self._region(region)
+        context = await self.context(request, region)
+        issues = validate(request, context)
+        if not _creates_existing(request, context):
+            return issues
+        try:
+            plan = await self.core.run(svc_leftovers.plan_reuse, self.core.factory.ec2(region), request)
+        except ValidationError as exc:
+            return [i for i in issues if i.field != exc.field] + [FieldError(exc.field, str(exc))]
+        except Ec2TuiError:
+            return issues
+        notes = [FieldError(where, note, "warning") for where, note in plan.notes.items()]
+        return validate(plan.request, context) + notes
 
     async def validate_remote(self, request: LaunchRequest, region: str | None = None) -> list[FieldError]:
         """Validation, then, if nothing blocks, a dry run whose refusal is reported as a form-level error
@@ -282,6 +297,16 @@ class LaunchApi:
             rules,
             invalidate=[region],
         )
+
+
+def _creates_existing(request: LaunchRequest, context: LaunchContext) -> bool:
+    """Whether the request creates a key pair or group whose name the region's facts show taken already."""
+    key = request.key_pair
+    if key.choice == "new" and context.key_pair_names is not None and key.name in context.key_pair_names:
+        return True
+    group = request.security_groups.new_group
+    name = group.name.strip().lower() if group is not None else ""
+    return bool(name) and any(g.name.lower() == name for g in context.security_groups or ())
 
 
 async def _none() -> None:

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from ec2tui.aws.user_data import line_ending_problem, to_editor
 from ec2tui.clipboard import copy_text
 
 
@@ -35,7 +36,10 @@ class UserDataScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="user-data-box"):
             yield Label(f"User data of {self.instance_label}", classes="dialog-title", markup=False)
-            yield TextArea(self.text, read_only=True, show_line_numbers=True, soft_wrap=False, id="user-data-text")
+            # CRs and other separators as symbols: a TextArea would show every line break alike.
+            yield TextArea(
+                to_editor(self.text), read_only=True, show_line_numbers=True, soft_wrap=False, id="user-data-text"
+            )
             yield Label("", id="user-data-hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -52,6 +56,8 @@ class UserDataScreen(ModalScreen[None]):
                 if self.showing_inner
                 else "base64-encoded twice: d decodes it again"
             )
+        if problem := line_ending_problem(shown):
+            parts.append(f"⚠ {problem}")
         parts.append("c copies · esc closes")
         self.query_one("#user-data-hint", Label).update(" · ".join(parts))
 
@@ -63,7 +69,7 @@ class UserDataScreen(ModalScreen[None]):
             self.app.notify("This user data is not base64-encoded a second time.", markup=False)
             return
         self.showing_inner = not self.showing_inner
-        self.query_one(TextArea).load_text(self.shown)
+        self.query_one(TextArea).load_text(to_editor(self.shown))
         self._update_hint()
 
     def action_copy(self) -> None:

@@ -13,7 +13,19 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from ec2tui.aws.user_data import SYNTAX_LANGUAGES, TEMPLATES, USER_DATA_LIMIT, looks_like, templates_for, user_data_size
+from ec2tui.aws.user_data import (
+    SYNTAX_LANGUAGES,
+    TEMPLATES,
+    USER_DATA_LIMIT,
+    fix_line_endings,
+    from_editor,
+    hidden_line_breaks,
+    line_ending_problem,
+    looks_like,
+    templates_for,
+    to_editor,
+    user_data_size,
+)
 from ec2tui.state_files import NotRegularFileError, open_regular_file
 
 HELP_LINE = "Runs once, as root, at the first boot (cloud-init). Limit: 16 KB before base64."
@@ -120,11 +132,23 @@ class UndoSafeTextArea(TextArea):
 
 
 class UserDataEditor(Vertical):
-    """Edits the launch request's user data. Posts :class:`UserDataEditor.Changed` on every edit."""
+    """Edits the launch request's user data. Posts :class:`UserDataEditor.Changed` on every edit.
+
+    The bytes given are kept as they are: CR and the other line separators a TextArea would rewrite are shown as
+    symbols (␍…) and given back as they were; CR characters or a BOM get a warning and a one-key fix (ctrl+l).
+    """
+
+    DEFAULT_CSS = """
+    UserDataEditor #ud-line-endings {
+        height: auto;
+        color: $text-warning;
+    }
+    """
 
     BINDINGS = [
         Binding("ctrl+t", "templates", "Insert template", id="user_data_editor.templates"),
         Binding("ctrl+o", "load_file", "Load file", id="user_data_editor.load_file"),
+        Binding("ctrl+l", "fix_line_endings", "Convert to LF", id="user_data_editor.fix_line_endings"),
     ]
 
     class Changed(Message):
@@ -142,20 +166,25 @@ class UserDataEditor(Vertical):
     def __init__(self, text: str = "", *, distro: str | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self._distro = distro
+        self._separators = hidden_line_breaks(text)
+        """Line separators other than LF the text had: the editor shows them as symbols (see ``to_editor``)."""
         # tab leaves the editor (the form stays navigable by keyboard); the "css" theme follows the app's theme.
-        self._area = UndoSafeTextArea.code_editor(text, theme="css", tab_behavior="focus", id="ud-text")
+        self._area = UndoSafeTextArea.code_editor(to_editor(text), theme="css", tab_behavior="focus", id="ud-text")
         self._kind = looks_like(text)
         self._area.language = self._language_for(self._kind)
+        self._problem = ""
 
     # -- public API ---------------------------------------------------------------------------------------------
     @property
     def text(self) -> str:
-        return self._area.text
+        """The user data exactly as given (line endings and BOM included)."""
+        return from_editor(self._area.text, self._separators)
 
     @text.setter
     def text(self, value: str) -> None:
         """Replace the text (e.g. restoring a draft); clears the undo history and posts Changed."""
-        self._area.load_text(value)
+        self._separators = hidden_line_breaks(value)
+        self._area.load_text(to_editor(value))
         self._refresh_status()
 
     @property
@@ -188,6 +217,7 @@ class UserDataEditor(Vertical):
         with Horizontal(id="ud-status"):
             yield Static("", id="ud-kind", markup=False)
             yield Static("", id="ud-size", markup=False)
+        yield Static("", id="ud-line-endings", classes="-warning", markup=False)
         with Horizontal(id="ud-tools"):
             yield Select(self._template_options(), prompt="Insert template (ctrl+t)…", id="ud-template", compact=True)
             yield Input(placeholder="Load from file (ctrl+o): path, then enter", id="ud-path", compact=True)
@@ -204,7 +234,7 @@ class UserDataEditor(Vertical):
         return language if language in self._area.available_languages else None
 
     def _refresh_status(self) -> tuple[str, int, bool]:
-        text = self._area.text
+        text = self.text
         size = user_data_size(text)
         over = size > USER_DATA_LIMIT
         kind = looks_like(text)
@@ -225,6 +255,13 @@ class UserDataEditor(Vertical):
         for kind_widget in self.query("#ud-kind").results(Static):
             kind_widget.update(KIND_LABELS.get(kind, kind))
             kind_widget.set_class(kind == "text", "-warning")
+        problem = line_ending_problem(text)
+        for warning in self.query("#ud-line-endings").results(Static):
+            warning.update(f"⚠ {problem[0].upper()}{problem[1:]}. ctrl+l converts to LF." if problem else "")
+            warning.display = bool(problem)
+        if problem != self._problem:
+            self._problem = problem
+            self.refresh_bindings()
         return text, size, over
 
     def _say(self, message: str, *, error: bool = False) -> None:
@@ -283,6 +320,8 @@ class UserDataEditor(Vertical):
     def _apply(self, choice: str, new_text: str, done: str) -> None:
         area = self._area
         end = area.document.end
+        self._separators |= hidden_line_breaks(new_text)
+        new_text = to_editor(new_text)
         if choice == "append":
             current = area.text
             separator = "" if not current or current.endswith("\n\n") else ("\n" if current.endswith("\n") else "\n\n")
@@ -302,3 +341,21 @@ class UserDataEditor(Vertical):
 
     def action_load_file(self) -> None:
         self.query_one("#ud-path", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fix_line_endings":
+            return bool(self._problem)  # offered (and in the footer) only when there is something to fix
+        return True
+
+    def action_fix_line_endings(self) -> None:
+        """CRLF / CR -> LF and no BOM, as one edit (ctrl+z undoes it)."""
+        text = self.text
+        fixed = fix_line_endings(text)
+        if fixed == text:
+            return
+        area = self._area
+        cursor = area.cursor_location
+        area.replace(to_editor(fixed), (0, 0), area.document.end, maintain_selection_offset=False)
+        area.move_cursor(area.clamp_visitable(cursor))
+        bom = " and removed the byte-order mark" if text.startswith("\ufeff") else ""
+        self._say(f"Converted the line endings to LF{bom}. ctrl+z undoes it.")

@@ -26,6 +26,7 @@ from ec2tui.aws.models.launch import (
     NewSecurityGroup,
     VolumeSpec,
 )
+from ec2tui.aws.models.launch_reuse import free_name, group_named, same_group
 from ec2tui.aws.user_data import USER_DATA_LIMIT, user_data_size
 
 # Valid sizes per volume type, GiB (EC2 API reference, CreateVolume "Size").
@@ -306,10 +307,20 @@ def _check_key_pair(request: LaunchRequest, ctx: LaunchContext, out: _Collector)
             out.error("key_pair.name", f"There is no key pair named '{key.name}' in this region.")
         return
     problem = key_name_problem(key.name)
+    names = ctx.key_pair_names
+    path = key_file_path(key.name, key.directory) if not problem and key.directory.strip() else ""
+    # In AWS and on disk: what a failed launch leaves; the launch reuses it if the file is its private key.
+    left = bool(path) and names is not None and key.name in names and os.path.isfile(path)
     if problem:
         out.error("key_pair.name", problem)
-    elif ctx.key_pair_names is not None and key.name in ctx.key_pair_names:
-        out.error("key_pair.name", f"A key pair named '{key.name}' already exists: choose it or another name.")
+    elif left:
+        out.warn("key_pair.name", f"Key pair '{key.name}' exists and {path} is kept: reused if it is its private key.")
+    elif names is not None and key.name in names:
+        other = free_name(key.name, lambda n: n in names or os.path.lexists(key_file_path(n, key.directory)))
+        out.error(
+            "key_pair.name",
+            f"A key pair named '{key.name}' already exists: choose it or another name (e.g. '{other}').",
+        )
     if key.key_type not in KEY_TYPES:
         out.error("key_pair.key_type", f"Key type must be rsa or ed25519, not '{key.key_type}'.")
     elif key.key_type == "ed25519" and ctx.image is not None and ctx.image.is_windows:
@@ -318,7 +329,7 @@ def _check_key_pair(request: LaunchRequest, ctx: LaunchContext, out: _Collector)
         out.error("key_pair.directory", "Choose a directory to save the private key in.")
     elif not problem:
         path = key_file_path(key.name, key.directory)
-        if os.path.lexists(path):
+        if os.path.lexists(path) and not left:
             out.error("key_pair.directory", f"{path} already exists; ec2tui never overwrites a private key file.")
         parent = os.path.dirname(path)
         if os.path.exists(parent) and not os.path.isdir(parent):
@@ -485,10 +496,16 @@ def _check_security_groups(request: LaunchRequest, ctx: LaunchContext, out: _Col
     base = "security_groups.new_group"
     for sub, message in new_group_problems(group):
         out.error(f"{base}.{sub}", message)
-    if ctx.security_groups is not None and any(
-        g.name.lower() == group.name.strip().lower() for g in ctx.security_groups
-    ):
-        out.error(f"{base}.name", f"A security group named '{group.name}' already exists in this VPC.")
+    taken = group_named(group.name, ctx.security_groups or ())
+    if taken is not None and same_group(group, taken):  # what a failed launch leaves: reused if nothing uses it
+        out.warn(f"{base}.name", f"{taken.group_id} ('{taken.name}') has exactly these rules: reused if unused.")
+    elif taken is not None:
+        names = {g.name.lower() for g in ctx.security_groups or ()}
+        other = free_name(group.name.strip(), lambda n: n.lower() in names)
+        out.error(
+            f"{base}.name",
+            f"A security group named '{group.name}' already exists in this VPC (e.g. '{other}' is free).",
+        )
     for i, rule in enumerate(group.rules):
         if not rule_problems(rule):
             low, high = _as_int(rule.from_port), _as_int(rule.to_port)
