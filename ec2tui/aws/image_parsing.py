@@ -13,6 +13,25 @@ from ec2tui.errors import ValidationError
 IMAGE_BUILDER_ARN_TAG = "Ec2ImageBuilderArn"
 CREATED_BY_TAG = "CreatedBy"
 
+ROOT_DEVICE_TYPES = frozenset({"ebs", "instance-store"})
+"""The root device types AWS documents (DescribeImages ``RootDeviceType``). Anything else (moto's ``standard`` for
+an image created from an instance) is unknown: shown with a warning, never used to refuse a launch."""
+
+
+def root_device_type_known(value: str) -> bool:
+    return value in ROOT_DEVICE_TYPES
+
+
+def root_device_type_warning(value: str) -> str:
+    """Why an AMI's root device type can't be relied on, or ``""`` when it is one AWS documents."""
+    if root_device_type_known(value):
+        return ""
+    reported = f"'{value}'" if value else "no root device type"
+    return (
+        f"The AMI reports {reported}, not ebs or instance-store (the types AWS documents): its root device type "
+        "is unknown, so no instance type is ruled out for it and the root volume is launched as the AMI defines it."
+    )
+
 
 def parse_image(
     raw: Mapping[str, Any],
