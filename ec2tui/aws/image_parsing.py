@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +74,43 @@ def parse_image(
         product_codes=tuple(p.get("ProductCodeId", "") for p in raw.get("ProductCodes") or ()),
         source_parameter=source_parameter,
     )
+
+
+# -- following a new image -------------------------------------------------------------------------------------
+
+IMAGE_FAILED_STATES = frozenset({"failed", "error", "invalid", "deregistered", "disabled"})
+"""States an image being created or copied never leaves for ``available`` (DescribeImages ``State``)."""
+
+
+@dataclass(frozen=True)
+class ImageProgress:
+    """Where a new image (created from an instance, or copied) stands: ``state`` is ``""`` while AWS doesn't list it
+    yet (it can take a moment after CreateImage/CopyImage), else its DescribeImages ``State``."""
+
+    image_id: str
+    state: str
+    reason: str = ""
+    """AWS's ``StateReason`` message (why it failed), when it gave one."""
+
+    @property
+    def available(self) -> bool:
+        return self.state == "available"
+
+    @property
+    def failed(self) -> bool:
+        return self.state in IMAGE_FAILED_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.available or self.failed
+
+
+def parse_image_progress(image_id: str, raw: Mapping[str, Any] | None) -> ImageProgress:
+    """From one DescribeImages record, or ``None`` when the image isn't listed (yet)."""
+    if raw is None:
+        return ImageProgress(image_id, "")
+    reason = raw.get("StateReason") or {}
+    return ImageProgress(image_id, str(raw.get("State", "")), str(reason.get("Message") or reason.get("Code") or ""))
 
 
 def _block_device(raw: Mapping[str, Any]) -> BlockDeviceMapping:
