@@ -117,9 +117,9 @@ class ImageProgressDialog(FreshKeysOnly, ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 if self.can_launch:
                     yield Button("Launch from it (l)", id="progress-launch", variant="primary", compact=True)
-                yield Button(f"Show in My AMIs, {self.image_region} (g)", id="progress-go", compact=True)
+                yield Button("My AMIs (g)", id="progress-go", compact=True)
                 yield Button("Close (esc)", id="progress-close", compact=True)
-            yield Label("", id="ami-progress-hint", classes="dialog-hint", markup=False)
+            yield Static("", id="ami-progress-hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         for button in self.query(Button):
@@ -160,14 +160,15 @@ class ImageProgressDialog(FreshKeysOnly, ModalScreen[str | None]):
         available = self.available
         for button in self.query("#progress-launch").results(Button):
             button.disabled = not available
+        where = f"My AMIs in {self.image_region}"
         if available:
             launch = "l launches from it · " if self.can_launch else ""
-            hint = f"{launch}g shows it in My AMIs · c copies the AMI ID · esc closes"
+            hint = f"{launch}g shows it in {where} · c copies the AMI ID · esc closes"
         elif self.progress is not None and self.progress.failed:
-            hint = "g shows My AMIs · c copies the AMI ID · esc closes"
+            hint = f"g shows {where} · c copies the AMI ID · esc closes"
         else:
-            hint = "c copies the AMI ID · g shows My AMIs · esc closes (AWS goes on making it; this stops watching)"
-        self.query_one("#ami-progress-hint", Label).update(hint)
+            hint = f"c copies the AMI ID · g shows {where} · esc closes (AWS goes on making it; this stops watching)"
+        self.query_one("#ami-progress-hint", Static).update(hint)
 
     def action_copy(self) -> None:
         self.app.copy_and_notify(self.image_id, "AMI ID")  # type: ignore[attr-defined]
