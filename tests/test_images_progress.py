@@ -151,3 +151,16 @@ async def test_show_in_my_amis_goes_to_the_image_s_region(app, created_image):
         await pilot.press("g")
         await wait_for(pilot, lambda: app.current_mode == "amis", what="the AMI catalog")
         await wait_for(pilot, lambda: created_image in {i.id for i in getattr(app.screen, "items", ())}, what="listed")
+
+
+async def test_the_gateway_asks_afresh_then_forgets_the_region_once_the_image_is_finished(gateway, created_image):
+    def state_listed(images) -> str:
+        return next(i.state for i in images if i.id == created_image)
+
+    assert state_listed(await gateway.images.list("mine")) == "pending"
+    assert (await gateway.images.progress(created_image)).state == "pending"
+    loads = gateway.core.calls["images"]
+    assert state_listed(await gateway.images.list("mine")) == "pending" and gateway.core.calls["images"] == loads
+    moto_image(created_image).state = "available"
+    assert (await gateway.images.progress(created_image)).available
+    assert state_listed(await gateway.images.list("mine")) == "available", "My AMIs shows it as it is now"
