@@ -12,9 +12,9 @@ from ec2tui.app import Ec2App
 from ec2tui.errors import ValidationError
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.ami_dialogs import (
-    AmiResultDialog,
     CopyToRegionDialog,
     DeregisterDialog,
+    ImageProgressDialog,
     ShareDialog,
     SharingChange,
     parse_account_ids,
@@ -92,9 +92,11 @@ async def test_copy_to_region_creates_the_ami_there_and_shows_its_id(app, ec2, c
         assert "3 to 128 characters" in static_text(app, "#copy-name-error")
         name.value = f"golden-eu-{MONTH}"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, AmiResultDialog), what="the result")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImageProgressDialog), what="the result")
         new_id = app.screen.image_id
         assert new_id in static_text(app, "#ami-result-value")
+        assert app.screen.image_region == "eu-west-1", "the copy is followed in its destination region"
+        await wait_for(pilot, lambda: "available" in static_text(app, "#ami-progress"), what="the copy available")
         copies = eu.describe_images(Owners=["self"])["Images"]
         assert [(i["ImageId"], i["Name"]) for i in copies] == [(new_id, f"golden-eu-{MONTH}")]
         assert copies[0]["Description"] == f"Copy of {source.id} from {REGION}"

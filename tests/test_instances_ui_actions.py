@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 
+from ec2tui.screens.ami_dialogs import ImageProgressDialog
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, InfoDialog
 from ec2tui.screens.instances import InstancesScreen
@@ -262,8 +263,8 @@ async def test_create_image_validates_the_name_then_creates_the_ami(app, fleet, 
         images = ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": ["web-2 before upgrade"]}])
         (image,) = images["Images"]
         assert image["Description"] == "nightly"
-        assert isinstance(app.screen, InfoDialog)
-        assert static_text(app, "#info-value") == image["ImageId"]
+        assert isinstance(app.screen, ImageProgressDialog)
+        assert static_text(app, "#ami-result-value") == image["ImageId"]
         assert "My AMIs" in static_text(app, ".dialog-body")
         await pilot.press("c")
         assert clipboard == [image["ImageId"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,25 @@ from ec2tui.errors import ValidationError
 
 IMAGE_BUILDER_ARN_TAG = "Ec2ImageBuilderArn"
 CREATED_BY_TAG = "CreatedBy"
+
+ROOT_DEVICE_TYPES = frozenset({"ebs", "instance-store"})
+"""The root device types AWS documents (DescribeImages ``RootDeviceType``). Anything else (moto's ``standard`` for
+an image created from an instance) is unknown: shown with a warning, never used to refuse a launch."""
+
+
+def root_device_type_known(value: str) -> bool:
+    return value in ROOT_DEVICE_TYPES
+
+
+def root_device_type_warning(value: str) -> str:
+    """Why an AMI's root device type can't be relied on, or ``""`` when it is one AWS documents."""
+    if root_device_type_known(value):
+        return ""
+    reported = f"'{value}'" if value else "no root device type"
+    return (
+        f"The AMI reports {reported}, not ebs or instance-store (the types AWS documents): its root device type "
+        "is unknown, so no instance type is ruled out for it and the root volume is launched as the AMI defines it."
+    )
 
 
 def parse_image(
@@ -54,6 +74,43 @@ def parse_image(
         product_codes=tuple(p.get("ProductCodeId", "") for p in raw.get("ProductCodes") or ()),
         source_parameter=source_parameter,
     )
+
+
+# -- following a new image -------------------------------------------------------------------------------------
+
+IMAGE_FAILED_STATES = frozenset({"failed", "error", "invalid", "deregistered", "disabled"})
+"""States an image being created or copied never leaves for ``available`` (DescribeImages ``State``)."""
+
+
+@dataclass(frozen=True)
+class ImageProgress:
+    """Where a new image (created from an instance, or copied) stands: ``state`` is ``""`` while AWS doesn't list it
+    yet (it can take a moment after CreateImage/CopyImage), else its DescribeImages ``State``."""
+
+    image_id: str
+    state: str
+    reason: str = ""
+    """AWS's ``StateReason`` message (why it failed), when it gave one."""
+
+    @property
+    def available(self) -> bool:
+        return self.state == "available"
+
+    @property
+    def failed(self) -> bool:
+        return self.state in IMAGE_FAILED_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.available or self.failed
+
+
+def parse_image_progress(image_id: str, raw: Mapping[str, Any] | None) -> ImageProgress:
+    """From one DescribeImages record, or ``None`` when the image isn't listed (yet)."""
+    if raw is None:
+        return ImageProgress(image_id, "")
+    reason = raw.get("StateReason") or {}
+    return ImageProgress(image_id, str(raw.get("State", "")), str(reason.get("Message") or reason.get("Code") or ""))
 
 
 def _block_device(raw: Mapping[str, Any]) -> BlockDeviceMapping:

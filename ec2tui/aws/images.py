@@ -12,8 +12,10 @@ from botocore.exceptions import ClientError
 
 from ec2tui.aws.image_parsing import (
     IMAGE_BUILDER_ARN_TAG,
+    ImageProgress,
     check_image_id,
     parse_image,
+    parse_image_progress,
     parse_launch_permissions,
 )
 from ec2tui.aws.image_search import community_page, marketplace_page
@@ -89,6 +91,22 @@ def describe_image(ec2: Any, image_id: str) -> Image:
     if not found:
         raise AwsError(f"The image {image_id} does not exist (or was deregistered).", "InvalidAMIID.NotFound")
     return parse_image(found[0], ec2.meta.region_name)
+
+
+_NOT_LISTED_YET = {"InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"}
+
+
+def image_progress(ec2: Any, image_id: str) -> ImageProgress:
+    """The state of an image being created or copied. Just after CreateImage/CopyImage AWS may not know the new ID
+    yet (eventual consistency): that is "not listed yet" (state ``""``), not an error."""
+    image_id = check_image_id(image_id)
+    try:
+        found = ec2.describe_images(ImageIds=[image_id]).get("Images", [])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _NOT_LISTED_YET:
+            return parse_image_progress(image_id, None)
+        raise
+    return parse_image_progress(image_id, found[0] if found else None)
 
 
 def get_launch_permissions(ec2: Any, image_id: str) -> LaunchPermissions | None:

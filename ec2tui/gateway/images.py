@@ -8,6 +8,7 @@ from typing import TypeVar
 from ec2tui.aws import image_actions as actions
 from ec2tui.aws import image_search as search
 from ec2tui.aws import images as svc
+from ec2tui.aws.image_parsing import ImageProgress
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImageDetail, ImagePage, LaunchPermissions
 from ec2tui.gateway.core import GatewayCore
 
@@ -106,6 +107,16 @@ class ImagesApi:
             refresh=refresh,
             ttl=IMAGES_TTL,
         )
+
+    async def progress(self, image_id: str, region: str | None = None) -> ImageProgress:
+        """Where a new image stands, asked afresh each time (never cached: it is polled until it is finished).
+        Once it is, the region's cached reads are dropped, so My AMIs shows it as it is now."""
+        region = self._region(region)
+        factory = self.core.factory
+        progress = await self.core.run(svc.image_progress, factory.ec2(region), image_id)
+        if progress.finished:
+            await self.core.invalidate(region)
+        return progress
 
     # -- changes (refused in read-only mode; each invalidates the regions it touches) ------------------------------
     async def _mutate(self, action: str, fn: Callable[[], T], *, invalidate: list[str]) -> T:

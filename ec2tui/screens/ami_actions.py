@@ -14,9 +14,9 @@ from textual.binding import Binding
 from ec2tui.aws.models.images import Image
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.ami_dialogs import (
-    AmiResultDialog,
     CopyToRegionDialog,
     DeregisterDialog,
+    ImageProgressDialog,
     ShareDialog,
     SharingChange,
     describe_change,
@@ -40,6 +40,24 @@ COPY_ACTION = "Copy image"
 SHARE_ACTION = "Change image sharing"
 PUBLIC_ACTION = "Make image public"
 DEREGISTER_ACTION = "Deregister image"
+
+
+def follow_new_image(app: Ec2App, title: str, body: str, image_id: str, region: str) -> None:
+    """Follow a new image (created from an instance, or copied) to ``available`` in a dialog, then do what the user
+    picks there: launch from it (the launch form with it chosen) or show My AMIs of its region."""
+    can_launch = callable(getattr(app, "launch_from_image", None))
+
+    def answered(answer: str | None) -> None:
+        if answer is None:
+            return
+        if app.region != region:
+            app.set_region(region)
+        if answer == "launch":
+            app.launch_from_image(image_id)
+        else:
+            app.navigate("amis mine")
+
+    app.push_screen(ImageProgressDialog(title, body, image_id, region, can_launch=can_launch), answered)
 
 
 class AmiActions:
@@ -162,20 +180,11 @@ class AmiActions:
             self._error(exc)
             return
         self.images_changed({image.region, request.dest_region})
-        # The result dialog runs in its own worker, so the image is free again while it is open.
-        self.run_worker(self._copy_started(image, request, new_id), group="ami-result", exit_on_error=False)
-
-    async def _copy_started(self, image: Image, request: Any, new_id: str) -> None:
-        app = self.ec2app
         body = (
             f"{request.name} is being created in {request.dest_region} from {image.id} ({image.region}). "
             "It stays 'pending' until its snapshots are copied; you can launch it once it is 'available'."
         )
-        answer = await app.push_screen_wait(AmiResultDialog("AMI copy started", body, new_id, request.dest_region))
-        if answer == "go":
-            if app.region != request.dest_region:
-                app.set_region(request.dest_region)
-            app.navigate("amis mine")
+        follow_new_image(self.ec2app, "AMI copy started", body, new_id, request.dest_region)
 
     # -- sharing ----------------------------------------------------------------------------------------------
     def action_share(self) -> None:

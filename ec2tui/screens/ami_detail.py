@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ec2tui.aws.image_parsing import root_device_type_warning
 from ec2tui.aws.models.images import BlockDeviceMapping, Image, ImageDetail, LaunchPermissions
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
@@ -59,6 +60,15 @@ def owner_text(image: Image, account: str) -> Text:
     return text
 
 
+def root_device_text(image: Image) -> Text:
+    """``/dev/xvda  (ebs)``; a type AWS does not document (moto's ``standard``) is flagged as unknown."""
+    text = Text(f"{image.root_device_name or '?'}  ({image.root_device_type or 'unknown'})")
+    warning = root_device_type_warning(image.root_device_type)
+    if warning:
+        text.append(f"\n⚠ {warning}", style="yellow")
+    return text
+
+
 def summary_section(image: Image, account: str) -> RenderableType:
     table = _kv_table()
     table.add_row("Name", image.name or _dim("(no name)"))
@@ -87,7 +97,7 @@ def summary_section(image: Image, account: str) -> RenderableType:
     table.add_row("Virtualization", image.virtualization or _dim("unknown"))
     table.add_row("ENA support", _yes_no(image.ena_support, good=True))
     table.add_row("Boot mode", image.boot_mode or _dim("not set (the instance type's default)"))
-    table.add_row("Root device", f"{image.root_device_name or '?'}  ({image.root_device_type or 'unknown'})")
+    table.add_row("Root device", root_device_text(image))
     if image.image_builder:
         table.add_row("Image Builder", image.image_builder)
     if image.source_parameter:

@@ -1,8 +1,11 @@
-"""Dialogs for AMI changes: copy to another region, sharing and public access, deregistering, and the result box."""
+"""Dialogs for AMI changes: copy to another region, sharing and public access, deregistering, and following a new
+image (created or copied) until it can be launched."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,10 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ec2tui.aws.image_parsing import check_account_ids, check_description, check_image_name
+from ec2tui.aws.image_parsing import ImageProgress, check_account_ids, check_description, check_image_name
 from ec2tui.aws.models.images import Image, LaunchPermissions
 from ec2tui.aws.models.regions import Region
-from ec2tui.errors import ValidationError
+from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.confirm import FreshKeysOnly, TypedConfirmScreen
 from ec2tui.widgets.check import Check
 
@@ -37,42 +40,165 @@ def show_error(label: Label, message: str) -> None:
     label.display = bool(message)
 
 
-# -- result ---------------------------------------------------------------------------------------------------------
-class AmiResultDialog(ModalScreen[str | None]):
-    """A new AMI ID worth keeping: `c` copies it, `g` switches to its region, esc/enter closes.
+# -- following a new image -------------------------------------------------------------------------------------------
+def elapsed_text(seconds: float) -> str:
+    """``0:07``, ``12:30``, ``1:02:03``."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
-    Dismisses with ``"go"`` when the user asked to switch to the region, else None.
+
+def progress_text(progress: ImageProgress | None, elapsed: float, problem: str = "") -> str:
+    """The dialog's status line: the image's state and the time since it was requested."""
+    since = elapsed_text(elapsed)
+    if progress is None:
+        status = "asking AWS…"
+    elif progress.available:
+        return f"✓ available after {since}: it can be launched now."
+    elif progress.failed:
+        why = f": {progress.reason}" if progress.reason else " (AWS gave no reason)"
+        return f"✗ {progress.state} after {since}{why}. This image can't be launched."
+    elif not progress.state:
+        status = "requested (AWS doesn't list it yet)"
+    else:
+        status = progress.state
+    line = f"⟳ {status} · {since} since requested · checking every {PROGRESS_POLL_SECONDS:g} s"
+    return f"{line}\n⚠ Last check failed: {problem}" if problem else line
+
+
+PROGRESS_POLL_SECONDS = 5.0
+"""How often a new image's state is asked while its dialog is open (creating one takes minutes on AWS)."""
+
+
+class ImageProgressDialog(FreshKeysOnly, ModalScreen[str | None]):
+    """A new image (created from an instance, or copied), followed to ``available`` while this is open.
+
+    Its state and the time since it was requested are polled through the gateway (a worker of this screen, so it
+    stops when the dialog closes). Once available, `l` launches from it and `g` shows it in My AMIs; a failed image
+    says why. `c` copies the ID at any time. Dismisses with ``"launch"``, ``"go"`` or None.
     """
 
     BINDINGS = [
-        Binding("c", "copy", "Copy AMI ID", id="ami_result.copy"),
-        Binding("g", "go", "Go to region", id="ami_result.go"),
-        Binding("escape,enter,q", "close", "Close", id="ami_result.close"),
+        Binding("l", "launch", "Launch from it", id="ami_progress.launch"),
+        Binding("g", "go", "Show in My AMIs", id="ami_progress.go"),
+        Binding("c", "copy", "Copy AMI ID", id="ami_progress.copy"),
+        Binding("escape,enter,q", "close", "Close", id="ami_progress.close"),
     ]
+    ANSWER_KEYS = frozenset({"l", "g"})  # leave the dialog for another screen only on a key typed after it opened
+    poll_seconds = PROGRESS_POLL_SECONDS
 
-    def __init__(self, title: str, body: str, image_id: str, region: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        body: str,
+        image_id: str,
+        region: str,
+        *,
+        can_launch: bool = True,
+        requested_at: float | None = None,
+    ) -> None:
         super().__init__(classes="confirm ami-dialog")
-        self.title_text, self.body, self.image_id, self.dest_region = title, body, image_id, region
+        self.title_text, self.body, self.image_id, self.image_region = title, body, image_id, region
+        self.can_launch = can_launch
+        self.requested_at = time.monotonic() if requested_at is None else requested_at
+        self.progress: ImageProgress | None = None
+        self.problem = ""
+        self.finished_after: float | None = None
+        self.checks = 0
+        """How many times the state was asked (tests check that closing stops the polling)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body, classes="dialog-body", markup=False)
             yield Static(self.image_id, id="ami-result-value", markup=False)
-            yield Label(
-                f"c copies the AMI ID · g shows My AMIs in {self.dest_region} · esc closes",
-                classes="dialog-hint",
-                markup=False,
-            )
+            yield Static("", id="ami-progress", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                if self.can_launch:
+                    yield Button("Launch from it (l)", id="progress-launch", variant="primary", compact=True)
+                yield Button("My AMIs (g)", id="progress-go", compact=True)
+                yield Button("Close (esc)", id="progress-close", compact=True)
+            yield Static("", id="ami-progress-hint", classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # enter closes; a leaving action takes its key (or a click)
+        self._show()
+        self.set_interval(1.0, self._show)
+        self.follower = self.run_worker(self._follow(), group="ami-progress", exclusive=True, exit_on_error=False)
+
+    def elapsed(self) -> float:
+        if self.finished_after is not None:
+            return self.finished_after
+        return time.monotonic() - self.requested_at
+
+    async def _follow(self) -> None:
+        images = self.app.gateway.images  # type: ignore[attr-defined]
+        while True:
+            try:
+                progress = await images.progress(self.image_id, self.image_region)
+            except Ec2TuiError as exc:
+                self.problem = str(exc)  # shown; the next check may well work (a timeout, a throttle)
+            else:
+                self.problem = ""
+                self.progress = progress
+            self.checks += 1
+            if self.progress is not None and self.progress.finished:
+                self.finished_after = time.monotonic() - self.requested_at
+                self._show()
+                return
+            self._show()
+            await asyncio.sleep(self.poll_seconds)
+
+    @property
+    def available(self) -> bool:
+        return self.progress is not None and self.progress.available
+
+    def _show(self) -> None:
+        self.query_one("#ami-progress", Static).update(progress_text(self.progress, self.elapsed(), self.problem))
+        available = self.available
+        for button in self.query("#progress-launch").results(Button):
+            button.disabled = not available
+        where = f"My AMIs in {self.image_region}"
+        if available:
+            launch = "l launches from it · " if self.can_launch else ""
+            hint = f"{launch}g shows it in {where} · c copies the AMI ID · esc closes"
+        elif self.progress is not None and self.progress.failed:
+            hint = f"g shows {where} · c copies the AMI ID · esc closes"
+        else:
+            hint = f"c copies the AMI ID · g shows {where} · esc closes (AWS goes on making it; this stops watching)"
+        self.query_one("#ami-progress-hint", Static).update(hint)
 
     def action_copy(self) -> None:
         self.app.copy_and_notify(self.image_id, "AMI ID")  # type: ignore[attr-defined]
+
+    def action_launch(self) -> None:
+        if not self.can_launch:
+            return
+        if not self.available:
+            state = self.progress.state if self.progress is not None and self.progress.state else "not available yet"
+            self.app.notify(f"{self.image_id} is {state}: it can be launched once it is available.", markup=False)
+            return
+        self.dismiss("launch")
 
     def action_go(self) -> None:
         self.dismiss("go")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    @on(Button.Pressed, "#progress-launch")
+    def _launch_pressed(self) -> None:
+        self.action_launch()
+
+    @on(Button.Pressed, "#progress-go")
+    def _go_pressed(self) -> None:
+        self.action_go()
+
+    @on(Button.Pressed, "#progress-close")
+    def _close_pressed(self) -> None:
+        self.action_close()
 
 
 # -- copy to region ---------------------------------------------------------------------------------------------------

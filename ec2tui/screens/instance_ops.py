@@ -17,6 +17,7 @@ from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_con
 from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState, StateChange
 from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
 from ec2tui.screens.list_screen import PaletteCommand, action_command
@@ -542,14 +543,14 @@ class InstanceActions:
         finally:
             if request.stop_first or not request.no_reboot:
                 self._broadcast([], {instance.region})
-        self.ec2app.push_screen(
-            InfoDialog(
-                "Image requested",
-                f"EC2 is creating {image_id} ('{request.name}') from {describe(instance)} in {instance.region}. "
-                "It is 'pending' while the snapshots are taken and will appear under My AMIs (:amis mine).",
-                image_id,
-                "AMI ID",
-            )
+        follow_new_image(
+            self.ec2app,
+            "Image requested",
+            f"EC2 is creating {image_id} ('{request.name}') from {describe(instance)} in {instance.region}. "
+            "It is 'pending' while the snapshots are taken, then 'available': launch from it here, or find it "
+            "under My AMIs (:amis mine).",
+            image_id,
+            instance.region,
         )
 
     # -- copy and SSH -----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import ipaddress
 import os
 import re
 
+from ec2tui.aws.image_parsing import root_device_type_known, root_device_type_warning
 from ec2tui.aws.models.launch import (
     KEY_CHOICES,
     KEY_TYPES,
@@ -238,6 +239,8 @@ def _check_image_and_type(request: LaunchRequest, ctx: LaunchContext, out: _Coll
         out.error("image_id", f"'{request.image_id}' is not an AMI id (ami- followed by 8 or 17 hex digits).")
     elif ctx.image is not None and ctx.image.state != "available":
         out.error("image_id", f"The AMI is {ctx.image.state}, not available.")
+    elif ctx.image is not None and not root_device_type_known(ctx.image.root_device_type):
+        out.warn("image_id", root_device_type_warning(ctx.image.root_device_type))
 
     name = request.instance_type
     if not name:
@@ -258,7 +261,9 @@ def _check_image_and_type(request: LaunchRequest, ctx: LaunchContext, out: _Coll
                 "instance_type",
                 f"{name} runs {archs} but the AMI is {image.architecture}: choose a type for {image.architecture}.",
             )
-        if info.root_device_types and image.root_device_type not in info.root_device_types:
+        # Only a documented root device type can rule a type out; an unknown one is warned about on the AMI.
+        known = root_device_type_known(image.root_device_type)
+        if known and info.root_device_types and image.root_device_type not in info.root_device_types:
             out.error(
                 "instance_type",
                 f"{name} can't boot an AMI whose root device is {image.root_device_type} "
@@ -601,6 +606,12 @@ def _check_storage(request: LaunchRequest, ctx: LaunchContext, out: _Collector) 
     elif image is not None and image.root_device_type == "ebs" and image.root_device_name:
         # The form forgot apply_image(): AWS would use the AMI's own root volume, which is fine but not what was shown.
         out.warn("root_volume", "Root volume settings are not applied: the AMI's defaults will be used.")
+    elif image is not None and not root_device_type_known(image.root_device_type):
+        out.warn(
+            "root_volume",
+            "Root volume settings are not applied: the AMI's root device type is unknown, so its root volume is "
+            "launched as the AMI defines it.",
+        )
 
     taken = {root.device_name or (image.root_device_name if image else "")}
     for i, volume in enumerate(request.volumes):
