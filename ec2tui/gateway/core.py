@@ -26,6 +26,10 @@ T = TypeVar("T")
 GLOBAL = "global"
 """Pseudo-region for results that do not depend on the region (the region list, the caller identity)."""
 
+UNGATED_KINDS = frozenset({"regions", "identity"})
+"""Cached reads that never wait for ``ready`` (the demo's seeding): the region list and the caller identity are
+the backend's own, there before any data is, so the first screen fills while the demo is still being seeded."""
+
 
 @dataclass(frozen=True)
 class RegionResult(Generic[T]):
@@ -77,9 +81,11 @@ class GatewayCore:
     # -- running --------------------------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking function in a worker thread; boto3 errors come back as :class:`AwsError`."""
+        return await self._run(partial(fn, *args, **kwargs), gated=True)
+
+    async def _run(self, call: Callable[[], T], *, gated: bool) -> T:
         loop = asyncio.get_running_loop()
-        call = partial(fn, *args, **kwargs)
-        if self._ready is not None:
+        if gated and self._ready is not None:
             call = partial(_after, self._ready, call)
         try:
             return await loop.run_in_executor(self._executor, self._counted, call)
@@ -139,7 +145,7 @@ class GatewayCore:
         generation = self._generation
         with self._calls_lock:
             self.calls[kind] += 1
-        value = await self.run(loader)
+        value = await self._run(loader, gated=kind not in UNGATED_KINDS)
         if generation == self._generation:  # an invalidation meanwhile means this answer may predate the change
             await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
         return value
