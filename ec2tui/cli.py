@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ec2tui.app import Ec2App
+    from ec2tui.aws.clients import ClientFactory
     from ec2tui.gateway import Gateway
+    from ec2tui.gateway.disk_cache import DiskCache
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +136,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     from ec2tui.app import Ec2App
 
     keymap, warnings = _checked_keymap(keymap)
-    gateway = Gateway(factory, read_only=args.read_only, ready=ready)
+    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=_disk_cache(args.demo, factory))
     app = Ec2App(gateway, demo=args.demo, keymap=keymap)
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
@@ -205,6 +207,24 @@ def _check_credentials(factory) -> None:
             "or try 'ec2tui --demo'.",
             "NoCredentials",
         )
+
+
+def _disk_cache(demo: bool, factory: ClientFactory) -> DiskCache:
+    """The on-disk cache of slow-changing lookups (instance types, offerings), per endpoint: AWS, a custom
+    endpoint's URL, or the demo's moto (a new port each run, the same catalogue for a given moto version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ec2tui.gateway.disk_cache import DiskCache
+    from ec2tui.paths import cache_dir
+
+    if demo:
+        try:
+            endpoint = f"demo:moto-{version('moto')}"
+        except PackageNotFoundError:
+            endpoint = "demo:moto"
+    else:
+        endpoint = factory.target.endpoint_url or "aws"
+    return DiskCache(cache_dir() / "lookups", endpoint)
 
 
 def _shared_scrubber() -> Callable[[str], str] | None:
