@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -79,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, Ec2App]:
     """Everything before the UI starts; raises Ec2TuiError with a message for the terminal."""
+    if args.demo:  # first of all: the server's process imports moto (~1 s) while this one imports the rest
+        from ec2tui.demo.server import start_demo
+
+        demo = start_demo(wait=False)
+        cleanup.callback(demo.stop)
     from botocore.config import Config
 
     from ec2tui import diagnostics
@@ -89,15 +93,14 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     keymap = load_keymap()
     ready: Callable[[], object] | None = None
     if args.demo:
-        from ec2tui.demo.server import DEMO_REGIONS, start_demo
+        from ec2tui.demo.server import DEMO_REGIONS
 
-        # First, so the server's process starts (it imports moto: ~1 s) while this one imports the UI.
-        demo = start_demo(wait=False)
-        cleanup.callback(demo.stop)
         _check_region(args.region or DEMO_REGIONS[0], custom_endpoint=False)
         if not os.environ.get("EC2TUI_STATE_DIR"):
             # The demo's resources live only as long as this process: keep its launch drafts out of the real
             # state dir, in a folder removed at exit (exceptions included).
+            import tempfile
+
             state = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ec2tui-demo-"))
             os.environ["EC2TUI_STATE_DIR"] = state
             cleanup.callback(os.environ.pop, "EC2TUI_STATE_DIR", None)
