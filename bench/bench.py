@@ -144,10 +144,11 @@ async def _regions_then_counts(app: object, pilot: object, start: float) -> tupl
         worst = max(worst, time.perf_counter() - before - 0.005)
         if first_rows != first_rows and _item_count(app):
             first_rows = time.perf_counter() - start
+            worst = 0.0  # from here on: the count fan-out (before it, the app's start-up)
         if _every_count_shown(app):
             every = time.perf_counter() - start
             break
-    record("ui: longest event-loop stall until every count is shown", worst, "ms", "target < 100 ms")
+    record("ui: longest event-loop stall while the counts arrive", worst, "ms", "target < 100 ms")
     return first_rows, every
 
 
