@@ -55,7 +55,7 @@ def _run_kwargs(instance_type: str) -> dict[str, Any]:
         "ipv6_address_count": None,
         "metadata_options": {},
         "client_token": "ABCDE",
-    }
+    }  # (moto's own names; a moto that renames them fails loudly here)
 
 
 def seed_instances(backend: Any, count: int, per_reservation: int = 10) -> None:
@@ -234,6 +234,12 @@ def title_text(app: Any) -> str:
         return str(getattr(app.screen, "title", "") or "")
 
 
+def load_error(app: Any) -> str | None:
+    """The error the list shows instead of rows, if any."""
+    error = getattr(app.screen, "error", None)
+    return str(error) if error else None
+
+
 def item_count(app: Any) -> int:
     return len(getattr(app.screen, "items", ()) or ())
 
@@ -355,10 +361,14 @@ async def drive_list(
     pages.reset()
     start = time.perf_counter()
     app.navigate(command)
-    first = await until(lambda: item_count(app) > 0, 900, 0.005)
+    first = await until(lambda: item_count(app) > 0 or load_error(app) is not None, 900, 0.005)
     first_at = time.perf_counter()
-    every = await until(lambda: item_count(app) >= total, 900, 0.005)
+    every = await until(lambda: item_count(app) >= total or load_error(app) is not None, 900, 0.005)
     every_at = time.perf_counter()
+    if load_error(app) is not None:
+        meter.stop()
+        print(f"  {noun}: the load failed: {load_error(app)}", flush=True)
+        return float("nan")
     every = every_at - start if every == every else every
     stall = meter.stop()
     arrivals = pages.arrivals.get(operation, [])
@@ -384,12 +394,17 @@ async def drive_list(
 
 
 async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> tuple[float, float]:
+    from botocore.config import Config
+
     from ec2tui.app import Ec2App
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
     from ec2tui.gateway import Gateway
 
-    gateway = Gateway(ClientFactory(AwsTarget(region=REGION, endpoint_url=endpoint), demo_session()))
+    # moto renders a page of 1,000 instances in 5-15 s (EC2: well under one), past the app's 9 s read timeout.
+    patient = Config(read_timeout=600, retries={"total_max_attempts": 1})
+    factory = ClientFactory(AwsTarget(region=REGION, endpoint_url=endpoint), demo_session(), patient)
+    gateway = Gateway(factory)
     app = Ec2App(gateway)
     pages = PageClock(gateway.core.factory.session)
     async with app.run_test(size=(160, 50)) as pilot:
