@@ -22,6 +22,19 @@ TYPES = [
 ]
 
 
+@pytest.fixture
+def logged(caplog):
+    """The ``ec2tui`` logger's records, even after another test configured it not to propagate (--log-file)."""
+    logger = logging.getLogger("ec2tui")
+    caplog.set_level(logging.WARNING, logger="ec2tui")
+    attached = not logger.propagate  # else caplog's root handler sees the records already
+    if attached:
+        logger.addHandler(caplog.handler)
+    yield caplog
+    if attached:
+        logger.removeHandler(caplog.handler)
+
+
 class Clock:
     """The disk cache's clock, moved by the test (never the wall clock)."""
 
@@ -109,7 +122,7 @@ async def test_an_expired_entry_is_used_and_refreshed_in_the_background(aws, tmp
     assert calls["types"] == 2
 
 
-async def test_a_corrupt_file_is_ignored_with_a_log_line(aws, tmp_path, service, caplog):
+async def test_a_corrupt_file_is_ignored_with_a_log_line(aws, tmp_path, service, logged):
     calls, _ = service
     first = run_gateway(DiskCache(tmp_path, "aws"))
     await first.launch.instance_types()
@@ -117,12 +130,11 @@ async def test_a_corrupt_file_is_ignored_with_a_log_line(aws, tmp_path, service,
     (stored,) = tmp_path.glob("instance-types-*.json")
     stored.write_text(stored.read_text()[:100])  # truncated mid-write by a crash, say
 
-    with caplog.at_level(logging.WARNING, logger="ec2tui"):
-        second = run_gateway(DiskCache(tmp_path, "aws"))
-        assert await second.launch.instance_types() == TYPES
-        second.close()
+    second = run_gateway(DiskCache(tmp_path, "aws"))
+    assert await second.launch.instance_types() == TYPES
+    second.close()
     assert calls["types"] == 2
-    assert any("ignoring corrupt" in r.getMessage() and stored.name in r.getMessage() for r in caplog.records)
+    assert any("ignoring corrupt" in r.getMessage() and stored.name in r.getMessage() for r in logged.records)
     assert json.loads(stored.read_text())["format"] == 1, "the good answer was written back"
 
 
@@ -145,30 +157,28 @@ async def test_each_endpoint_and_region_has_its_own_entries(aws, tmp_path, servi
     assert calls["types"] == 3
 
 
-async def test_an_unwritable_cache_folder_does_not_break_the_app(aws, tmp_path, service, caplog):
+async def test_an_unwritable_cache_folder_does_not_break_the_app(aws, tmp_path, service, logged):
     calls, _ = service
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
-    with caplog.at_level(logging.WARNING, logger="ec2tui"):
-        gw = run_gateway(DiskCache(blocker / "lookups", "aws"))
-        assert await gw.launch.instance_types() == TYPES
-        assert await gw.launch.offerings() == frozenset({"t3.micro"})
-        assert await gw.launch.instance_types() == TYPES  # from memory, as without a disk cache
-        gw.close()
+    gw = run_gateway(DiskCache(blocker / "lookups", "aws"))
+    assert await gw.launch.instance_types() == TYPES
+    assert await gw.launch.offerings() == frozenset({"t3.micro"})
+    assert await gw.launch.instance_types() == TYPES  # from memory, as without a disk cache
+    gw.close()
     assert calls == {"types": 1, "offerings": 1}
-    assert sum("disk cache: off" in r.getMessage() for r in caplog.records) == 1, "said once, not per lookup"
+    assert sum("disk cache: off" in r.getMessage() for r in logged.records) == 1, "said once, not per lookup"
 
 
-async def test_a_world_writable_cache_folder_is_refused(aws, tmp_path, service, caplog):
+async def test_a_world_writable_cache_folder_is_refused(aws, tmp_path, service, logged):
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
-    with caplog.at_level(logging.WARNING, logger="ec2tui"):
-        gw = run_gateway(DiskCache(shared, "aws"))
-        assert await gw.launch.instance_types() == TYPES
-        gw.close()
+    gw = run_gateway(DiskCache(shared, "aws"))
+    assert await gw.launch.instance_types() == TYPES
+    gw.close()
     assert not list(shared.iterdir()), "nothing written where anybody could swap it"
-    assert any("writable by every user" in r.getMessage() for r in caplog.records)
+    assert any("writable by every user" in r.getMessage() for r in logged.records)
 
 
 def test_entries_are_keyed_and_aged_by_the_injected_clock(tmp_path):
