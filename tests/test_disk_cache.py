@@ -24,8 +24,10 @@ TYPES = [
 
 @pytest.fixture
 def logged(caplog):
-    """The ``ec2tui`` logger's records, even after another test configured it not to propagate (--log-file)."""
+    """The ``ec2tui`` logger's records, even after another test configured it not to propagate (--log-file) or
+    disabled it (import-linter's dictConfig)."""
     logger = logging.getLogger("ec2tui")
+    was_disabled, logger.disabled = logger.disabled, False
     caplog.set_level(logging.WARNING, logger="ec2tui")
     attached = not logger.propagate  # else caplog's root handler sees the records already
     if attached:
@@ -33,6 +35,7 @@ def logged(caplog):
     yield caplog
     if attached:
         logger.removeHandler(caplog.handler)
+    logger.disabled = was_disabled
 
 
 class Clock:
