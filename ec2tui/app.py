@@ -15,17 +15,36 @@ from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.key_gate import BYPASS, KeyGate
-from ec2tui.screens.amis import AmisScreen
-from ec2tui.screens.command_prompt import CommandPrompt
-from ec2tui.screens.confirm import QuitScreen
-from ec2tui.screens.help import HelpScreen
-from ec2tui.screens.instances import InstancesScreen
-from ec2tui.screens.launch import LaunchScreen
-from ec2tui.screens.regions import RegionsScreen
 from ec2tui.unexpected import report as report_unexpected
 
 if TYPE_CHECKING:
     from ec2tui.gateway import Gateway
+
+
+# Each mode's screen module is imported when the mode is first opened: the AMI catalog, the instances list and the
+# launch form (with their dialogs and widgets) are half of the app's import time, and the start shows the regions.
+def _regions_screen() -> Screen[Any]:
+    from ec2tui.screens.regions import RegionsScreen
+
+    return RegionsScreen()
+
+
+def _amis_screen() -> Screen[Any]:
+    from ec2tui.screens.amis import AmisScreen
+
+    return AmisScreen()
+
+
+def _instances_screen() -> Screen[Any]:
+    from ec2tui.screens.instances import InstancesScreen
+
+    return InstancesScreen()
+
+
+def _launch_screen() -> Screen[Any]:
+    from ec2tui.screens.launch import LaunchScreen
+
+    return LaunchScreen()
 
 
 class Ec2App(App[None]):
@@ -34,10 +53,10 @@ class Ec2App(App[None]):
     CSS_PATH = "ec2tui.tcss"
     TITLE = "ec2tui"
     MODES: dict[str, Callable[[], Screen[Any]]] = {
-        "regions": RegionsScreen,
-        "amis": AmisScreen,
-        "instances": InstancesScreen,
-        "launch": LaunchScreen,
+        "regions": _regions_screen,
+        "amis": _amis_screen,
+        "instances": _instances_screen,
+        "launch": _launch_screen,
     }
     DEFAULT_MODE = "regions"
     BINDINGS = [
@@ -128,6 +147,8 @@ class Ec2App(App[None]):
 
     # -- navigation -------------------------------------------------------------------------------------------
     def action_prompt(self) -> None:
+        from ec2tui.screens.command_prompt import CommandPrompt
+
         self.push_screen(CommandPrompt(), callback=self._prompt_done)
 
     def _prompt_done(self, line: str | None) -> None:
@@ -167,6 +188,8 @@ class Ec2App(App[None]):
         self.screen_stack[0].prefill_image(image_id)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
+        from ec2tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -204,6 +227,8 @@ class Ec2App(App[None]):
     async def action_quit(self) -> None:
         """q / ctrl+q / :quit. Asks first when quitting would throw away what the user made (a second ctrl+q in
         that question quits at once, so the app can always be left)."""
+        from ec2tui.screens.confirm import QuitScreen
+
         if isinstance(self.screen, QuitScreen):
             self.exit()
             return

@@ -6,18 +6,18 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ec2tui import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Iterable, Iterator
 
     from ec2tui.app import Ec2App
+    from ec2tui.aws.clients import ClientFactory
     from ec2tui.gateway import Gateway
+    from ec2tui.gateway.disk_cache import DiskCache
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, Ec2App]:
     """Everything before the UI starts; raises Ec2TuiError with a message for the terminal."""
+    if args.demo:  # first of all: the server's process imports moto (~1 s) while this one imports the rest
+        from ec2tui.demo.server import start_demo
+
+        demo = start_demo(wait=False)
+        cleanup.callback(demo.stop)
     from botocore.config import Config
 
     from ec2tui import diagnostics
@@ -86,29 +91,30 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     from ec2tui.settings import load_keymap
 
     keymap = load_keymap()
-    ready: threading.Event | None = None
+    ready: Callable[[], object] | None = None
     if args.demo:
-        from ec2tui.demo.seed import DEMO_REGIONS, demo_session
-        from ec2tui.demo.server import start_demo
+        from ec2tui.demo.server import DEMO_REGIONS
 
         _check_region(args.region or DEMO_REGIONS[0], custom_endpoint=False)
         if not os.environ.get("EC2TUI_STATE_DIR"):
             # The demo's resources live only as long as this process: keep its launch drafts out of the real
             # state dir, in a folder removed at exit (exceptions included).
+            import tempfile
+
             state = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ec2tui-demo-"))
             os.environ["EC2TUI_STATE_DIR"] = state
             cleanup.callback(os.environ.pop, "EC2TUI_STATE_DIR", None)
-        demo = start_demo(seed=False)
-        cleanup.callback(demo.stop)
-        ready = threading.Event()
+        import ec2tui.app  # noqa: F401  (meanwhile: the server is still starting)
+        from ec2tui.demo.seed import demo_session
+
         session = demo_session()
         factory = ClientFactory(
             AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url),
             session,
-            # The demo's server is this process, on this machine: a slow answer is a busy CPU, never a lost network.
+            # The demo's server is on this machine: a slow answer is a busy CPU, never a lost network.
             Config(read_timeout=60),
         )
-        _seed_in_background(demo.endpoint_url, ready)
+        ready = demo.wait_seeded  # the gateway holds calls that need the demo's data until it is seeded
     else:
         endpoint = args.endpoint_url or endpoint_from_env()
         factory = ClientFactory(
@@ -133,7 +139,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     from ec2tui.app import Ec2App
 
     keymap, warnings = _checked_keymap(keymap)
-    gateway = Gateway(factory, read_only=args.read_only, ready=ready.wait if ready else None)
+    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=_disk_cache(args.demo, factory))
     app = Ec2App(gateway, demo=args.demo, keymap=keymap)
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
@@ -206,19 +212,22 @@ def _check_credentials(factory) -> None:
         )
 
 
-def _seed_in_background(endpoint_url: str, ready: threading.Event) -> None:
-    """Seed while the UI starts; the gateway holds AWS calls until ``ready`` is set."""
-    from ec2tui.demo.seed import seed_demo
-    from ec2tui.demo.server import freeze_seeded_state
+def _disk_cache(demo: bool, factory: ClientFactory) -> DiskCache:
+    """The on-disk cache of slow-changing lookups (instance types, offerings), per endpoint: AWS, a custom
+    endpoint's URL, or the demo's moto (a new port each run, the same catalogue for a given moto version)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    def run() -> None:
+    from ec2tui.gateway.disk_cache import DiskCache
+    from ec2tui.paths import cache_dir
+
+    if demo:
         try:
-            seed_demo(endpoint_url)
-            freeze_seeded_state()
-        finally:
-            ready.set()
-
-    threading.Thread(target=run, name="ec2tui-demo-seed", daemon=True).start()
+            endpoint = f"demo:moto-{version('moto')}"
+        except PackageNotFoundError:
+            endpoint = "demo:moto"
+    else:
+        endpoint = factory.target.endpoint_url or "aws"
+    return DiskCache(cache_dir() / "lookups", endpoint)
 
 
 def _shared_scrubber() -> Callable[[str], str] | None:
@@ -303,6 +312,8 @@ def binding_defaults() -> dict[str, str]:
 
 
 def _checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    if not keymap:  # nothing to check: don't import every screen (most are imported only when first opened)
+        return {}, []
     from ec2tui.settings import check_keymap, keymap_path
 
     usable, warnings = check_keymap(keymap, binding_defaults())

@@ -159,9 +159,8 @@ def started(monkeypatch):
 
 @pytest.fixture
 def quick_demo(monkeypatch):
-    """--demo without its moto server: started in this process it would change moto's settings (no preloaded
-    images) for every later test here. What these tests check happens around it."""
-    import ec2tui.cli
+    """--demo without its moto server (a process of its own, ~1 s to start): what these tests check happens
+    around it."""
     import ec2tui.demo.server
 
     stopped: list[bool] = []
@@ -169,11 +168,13 @@ def quick_demo(monkeypatch):
     class FakeDemo:
         endpoint_url = "http://127.0.0.1:9"
 
+        def wait_seeded(self, timeout: float | None = None) -> bool:
+            return True
+
         def stop(self) -> None:
             stopped.append(True)
 
-    monkeypatch.setattr(ec2tui.demo.server, "start_demo", lambda seed=True: FakeDemo())
-    monkeypatch.setattr(ec2tui.cli, "_seed_in_background", lambda endpoint, ready: ready.set())
+    monkeypatch.setattr(ec2tui.demo.server, "start_demo", lambda seed=True, wait=True: FakeDemo())
     return stopped
 
 

@@ -1,5 +1,5 @@
-"""`ec2tui --demo`'s data: every screen has something to show. Runs in a subprocess because the demo sets
-moto's process-wide switches (no preloaded AMIs, AWS-like validation) that other tests must not inherit."""
+"""`ec2tui --demo`'s data: every screen has something to show. Runs in a subprocess, as `ec2tui --demo` runs: the
+demo's moto server is a process of its own (with moto's switches: no preloaded AMIs, AWS-like validation)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,19 @@ import textwrap
 
 SCRIPT = textwrap.dedent(
     """
-    import asyncio, gc, json, threading
+    import asyncio, json, sys
     from ec2tui.aws.clients import AwsTarget, ClientFactory
-    from ec2tui.cli import _seed_in_background
     from ec2tui.demo.seed import DEMO_REGIONS, demo_session
     from ec2tui.demo.server import start_demo
     from ec2tui.gateway import Gateway
 
     async def main():
-        demo = start_demo(seed=False)
-        ready = threading.Event()
-        _seed_in_background(demo.endpoint_url, ready)  # what `ec2tui --demo` does while the UI starts
-        assert ready.wait(120)
+        demo = start_demo(wait=False)  # what `ec2tui --demo` does: the gateway holds data calls until seeded
         factory = ClientFactory(AwsTarget(region="us-east-1", endpoint_url=demo.endpoint_url), demo_session())
-        gw = Gateway(factory)
-        out = {"frozen": gc.get_freeze_count(), "endpoint": demo.endpoint_url}
+        gw = Gateway(factory, ready=demo.wait_seeded)
+        out = {"endpoint": demo.endpoint_url}
         out["regions"] = len(await gw.regions.list())
+        out["seed_asked_by_regions"] = demo._seed_asked
         out["instances"] = {r: len(await gw.instances.list(region=r)) for r in DEMO_REGIONS}
         states = {i.state for r in DEMO_REGIONS for i in await gw.instances.list(region=r)}
         out["states"] = sorted(states)
@@ -44,8 +41,10 @@ SCRIPT = textwrap.dedent(
         out["protected"] = [(await gw.instances.detail(i.id)).termination_protection for i in (web, db)]
         out["metadata"] = [web.metadata, db.metadata]
         out["profiles"] = [p.name for p in await gw.launch.instance_profiles()]
+        out["moto_here"] = sorted(m for m in sys.modules if m.startswith("moto"))
         gw.close()
         demo.stop()
+        out["server_exit"] = demo._process.returncode
         print(json.dumps(out))
 
     asyncio.run(main())
@@ -60,8 +59,10 @@ def test_demo_seeds_every_screen_with_data():
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["endpoint"].startswith("http://127.0.0.1:")
-    assert data["frozen"] > 100_000, "the seeded moto state is kept out of the garbage collector's full passes"
+    assert data["moto_here"] == [], "moto runs in the server's process, not the UI's"
     assert data["regions"] >= 30
+    assert data["seed_asked_by_regions"] is False, "the region list needs no data: it doesn't wait for seeding"
+    assert data["server_exit"] == 0
     assert sum(data["instances"].values()) >= 30 and all(data["instances"].values())
     assert {"running", "stopped", "terminated"} <= set(data["states"])
     assert data["with_role"] >= 10, "the web/app/db tiers have an instance profile for Session Manager"
@@ -72,3 +73,55 @@ def test_demo_seeds_every_screen_with_data():
     assert data["protected"] == [False, True], "the databases have termination protection"
     assert data["metadata"] == ["required", "optional"], "Amazon Linux 2023 instances use IMDSv2 only"
     assert data["profiles"] == ["ec2-ssm-managed"], "the launch form offers the demo's instance profile"
+
+
+ORPHAN_SCRIPT = textwrap.dedent(
+    """
+    import os
+    from ec2tui.demo.server import start_demo
+
+    demo = start_demo(wait=False)
+    demo.endpoint_url  # it listens
+    print(demo._process.pid, flush=True)
+    os.kill(os.getpid(), 9)  # the UI dies without any clean-up
+    """
+)
+
+
+def test_demo_server_exits_when_the_ui_is_killed():
+    import os
+    import time
+
+    result = subprocess.run(
+        [sys.executable, "-c", ORPHAN_SCRIPT], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == -9, result.stderr[-2000:]
+    pid = int(result.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    raise AssertionError("the demo's server outlived the UI that started it")
+
+
+def test_a_server_that_cannot_start_is_a_clear_error(tmp_path):
+    import pytest
+
+    from ec2tui.demo.server import DemoServer, DemoServerError
+
+    errors = (tmp_path / "errors").open("w+b")
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stderr.write('port in use\\n'); sys.exit(1)"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
+    demo = DemoServer(process, errors)
+    with pytest.raises(DemoServerError, match="did not start: port in use"):
+        _ = demo.endpoint_url
+    demo.stop()

@@ -172,3 +172,24 @@ async def test_boto_errors_become_aws_errors(gateway):
     with pytest.raises(AwsError) as info:
         await gateway.core.run(bad)
     assert "InvalidInstanceID" in info.value.code
+
+
+async def test_region_list_and_identity_do_not_wait_for_the_demo_seed(aws):
+    """The demo's gateway holds data calls until the server is seeded; the region list and the caller identity are
+    the backend's own, so the first screen fills without waiting."""
+    from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.gateway import Gateway
+
+    seeded = threading.Event()
+    gw = Gateway(ClientFactory(AwsTarget(region="us-east-1")), ready=lambda: seeded.wait(30))
+    try:
+        counts = asyncio.ensure_future(gw.regions.instance_counts("us-east-1"))
+        regions = await asyncio.wait_for(gw.regions.list(), 30)
+        identity = await asyncio.wait_for(gw.regions.identity(), 30)
+        assert len(regions) > 20 and identity.account
+        assert not counts.done(), "a data call went out before the seeding was done"
+        seeded.set()
+        assert (await asyncio.wait_for(counts, 30)).total == 0
+    finally:
+        seeded.set()
+        gw.close()

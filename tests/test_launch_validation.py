@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ec2tui.aws.models.instance_types import InstanceTypeInfo
@@ -41,7 +43,7 @@ T3_MICRO = InstanceTypeInfo(
     storage=None,
     root_device_types=("ebs",),
 )
-T4G_MICRO = InstanceTypeInfo(**{**T3_MICRO.__dict__, "name": "t4g.micro", "architectures": ("arm64",)})
+T4G_MICRO = replace(T3_MICRO, name="t4g.micro", architectures=("arm64",))
 
 
 def valid_request() -> LaunchRequest:
@@ -274,7 +276,7 @@ def test_instance_type_must_match_the_ami_architecture_and_be_offered():
     request.instance_type = "t3.micro"
     context = LaunchContext(image=IMAGE, instance_type=T3_MICRO, offered_types=frozenset({"t3.small"}))
     assert only(request, context) == ("instance_type", "t3.micro is not offered in this region.")
-    store_only = InstanceTypeInfo(**{**T3_MICRO.__dict__, "root_device_types": ("instance-store",)})
+    store_only = replace(T3_MICRO, root_device_types=("instance-store",))
     assert "can't boot" in only(request, LaunchContext(image=IMAGE, instance_type=store_only))[1]
 
 

@@ -1,12 +1,31 @@
-"""Start an in-process moto server on 127.0.0.1 and seed it."""
+"""The demo's moto server, in a process of its own on 127.0.0.1, seeded there.
+
+Its own process, not a thread of the UI's: moto's import (~1 s), its seeding and its answers run on another core and
+never hold the UI's GIL (no frozen keystrokes while a region's backend is built), and its heap (~200 MB) is not the
+UI's. The server exits when the UI does, even one killed outright: it stops as soon as its stdin (a pipe from the UI)
+reaches end-of-file.
+
+Seeding waits for the UI's first call that needs the data (``wait_seeded``, which the gateway calls before such a
+call): seeding and answering share the server's one GIL, so the first screen's questions (the region list, which
+needs no data) are answered first, at full speed.
+
+Protocol: the server writes ``serving <endpoint>`` on its stdout once it listens; ``seed`` on its stdin makes it seed,
+then write ``seeded`` (or ``failed <reason>``).
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
 import os
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from typing import IO
+
+from ec2tui.errors import Ec2TuiError
 
 DEMO_ACCOUNT = "123456789012"
 DEMO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
@@ -16,26 +35,148 @@ _MOTO_ENV = {
     "MOTO_ENABLE_AMI_VALIDATION": "true",
     "MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION": "true",
     "MOTO_ENABLE_KEYPAIR_VALIDATION": "true",
+    # moto preloads ~1,300 ECS images into every region it touches, which costs ~0.1 s per region and drowns the
+    # catalog; the demo seeds its own realistic catalog instead (see seed_images).
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
+START_TIMEOUT = 60.0
+"""Seconds to wait for the server to listen (it imports moto first: ~0.3 s idle, more on a loaded machine)."""
 
-@dataclass
+
+class DemoServerError(Ec2TuiError):
+    """The demo's server did not start or could not be seeded; the message says why."""
+
+
 class DemoServer:
-    endpoint_url: str
-    seconds_to_seed: float
-    _server: object = field(repr=False)
+    """The UI's handle on the server process: its endpoint, a wait for its data, and ``stop()``."""
+
+    def __init__(self, process: subprocess.Popen[str], errors: IO[bytes]) -> None:
+        self._process = process
+        self._errors = errors
+        self._endpoint: str | None = None
+        self._seeded = threading.Event()
+        self._asked = threading.Lock()
+        self._seed_asked = False
+        self._failure: str | None = None
+        self._started = time.perf_counter()
+        self.seconds_to_seed: float | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:<port>``; waits (once) until the server listens."""
+        if self._endpoint is None:
+            line = self._read_line()
+            if not line.startswith("serving "):
+                raise DemoServerError(f"The demo's moto server did not start: {line or self._error_tail()}")
+            self._endpoint = line.split(" ", 1)[1]
+            threading.Thread(target=self._follow, name="ec2tui-demo-server", daemon=True).start()
+        return self._endpoint
+
+    def _read_line(self) -> str:
+        assert self._process.stdout is not None
+        return self._process.stdout.readline().strip()
+
+    def _follow(self) -> None:
+        """Wait for the "seeded" line; a failure or an early exit releases the waiters too, with the reason."""
+        try:
+            line = self._read_line()
+            if line != "seeded":
+                self._failure = line.removeprefix("failed ") or self._error_tail() or "the server exited"
+            self.seconds_to_seed = time.perf_counter() - self._started
+        finally:
+            self._seeded.set()
+
+    def wait_seeded(self, timeout: float | None = None) -> bool:
+        """Have the server seed (the first call asks it to), and block until the demo data is in (the gateway holds
+        its calls on this); False on timeout. A server that failed to seed still releases the wait: the calls then
+        show its errors instead of hanging."""
+        _ = self.endpoint_url
+        with self._asked:
+            if not self._seed_asked:
+                self._seed_asked = True
+                self._started = time.perf_counter()
+                try:
+                    assert self._process.stdin is not None
+                    self._process.stdin.write("seed\n")
+                    self._process.stdin.flush()
+                except (OSError, ValueError):  # it exited: _follow has seen that and released the wait
+                    pass
+        return self._seeded.wait(timeout)
+
+    @property
+    def failure(self) -> str | None:
+        """Why seeding failed, once it has."""
+        return self._failure
+
+    def _error_tail(self) -> str:
+        try:
+            self._errors.seek(0)
+            text = self._errors.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        return text.splitlines()[-1] if text else ""
 
     def stop(self) -> None:
-        self._server.stop()  # type: ignore[attr-defined]
+        process = self._process
+        if process.poll() is None:
+            try:
+                assert process.stdin is not None
+                process.stdin.close()  # the server's cue to stop
+                process.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait(5)
+        if process.stdout is not None:
+            process.stdout.close()
+        self._errors.close()
 
 
-def start_demo(seed: bool = True) -> DemoServer:
-    """Start moto on a random free loopback port and seed it; returns once the data is there."""
+def start_demo(seed: bool = True, *, wait: bool = True) -> DemoServer:
+    """Start the demo's moto server in its own process on a free loopback port.
+
+    ``seed`` fills it with the demo's data (in the server's process); ``wait`` returns only once that is done
+    (``ec2tui --demo`` doesn't wait: its gateway holds AWS calls on :meth:`DemoServer.wait_seeded` instead).
+    """
+    env = {**os.environ, **_MOTO_ENV, "PYTHONUNBUFFERED": "1"}
+    errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed by DemoServer.stop)
+    command = [sys.executable, "-m", "ec2tui.demo.server"] + ([] if seed else ["--no-seed"])
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+        env=env,
+        close_fds=True,
+    )
+    demo = DemoServer(process, errors)
+    if wait:
+        try:
+            if not demo.wait_seeded(START_TIMEOUT * 3):
+                raise DemoServerError("The demo's moto server took too long to seed its data.")
+            if demo.failure:
+                raise DemoServerError(f"The demo's data could not be seeded: {demo.failure}")
+        except BaseException:
+            demo.stop()
+            raise
+    return demo
+
+
+def freeze_seeded_state() -> None:
+    """Move everything alive now (moto's seeded backends, imported modules) out of the garbage collector's reach.
+
+    A full collection would walk ~225,000 objects and hold the GIL for 100-200 ms, a stall in the server's answers
+    each time one runs. Frozen objects are still freed by reference counting; only reference cycles among them would
+    stay, and moto's seeded state lives as long as the demo anyway.
+    """
+    gc.freeze()
+
+
+def _serve(seed: bool) -> None:
+    """The server process: listen, say where, then serve until stdin closes; seed when asked."""
     for name, value in _MOTO_ENV.items():
         os.environ.setdefault(name, value)
-    # moto preloads ~1,300 ECS images into every region it touches, which costs ~0.1 s per region and drowns
-    # the catalog; the demo seeds its own realistic catalog instead (see seed_images).
-    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     from moto.server import ThreadedMotoServer
 
@@ -43,19 +184,37 @@ def start_demo(seed: bool = True) -> DemoServer:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    started = time.perf_counter()
+    print(f"serving {endpoint}", flush=True)
+    asked = threading.Event()
+    threading.Thread(target=_follow_parent, args=(server, asked), name="stdin-watch", daemon=True).start()
+    import moto.ec2.models  # noqa: F401  (what every first answer needs: loaded while the UI starts)
+
+    asked.wait()
     if seed:
-        from ec2tui.demo.seed import seed_demo
+        try:
+            from ec2tui.demo.seed import seed_demo
 
-        seed_demo(endpoint)
-    return DemoServer(endpoint_url=endpoint, seconds_to_seed=time.perf_counter() - started, _server=server)
+            seed_demo(endpoint)
+            freeze_seeded_state()
+        except Exception as exc:  # told to the UI, which shows the calls' errors instead of waiting forever
+            print(f"failed {type(exc).__name__}: {exc}".replace("\n", " "), flush=True)
+        else:
+            print("seeded", flush=True)
+    else:
+        print("seeded", flush=True)
+    threading.Event().wait()  # until _follow_parent ends the process
 
 
-def freeze_seeded_state() -> None:
-    """Move everything alive now (moto's seeded backends, imported modules) out of the garbage collector's reach.
+def _follow_parent(server: object, asked: threading.Event) -> None:
+    """Seed on the UI's ``seed`` line; stop at end-of-file (the UI stopped us, exited or was killed)."""
+    for line in sys.stdin:
+        if line.strip() == "seed":
+            asked.set()
+    try:
+        server.stop()  # type: ignore[attr-defined]
+    finally:
+        os._exit(0)
 
-    The demo's moto server lives in the UI's process: a full collection then walks ~225,000 objects and holds the GIL
-    for 100-200 ms, a visible stutter each time one runs. Frozen objects are still freed by reference counting;
-    only reference cycles among them would stay, and moto's seeded state lives as long as the demo anyway.
-    """
-    gc.freeze()
+
+if __name__ == "__main__":
+    _serve(seed="--no-seed" not in sys.argv[1:])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+from ec2tui.gateway.disk_cache import DiskCache
 from ec2tui.gateway.images import ImagesApi
 from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.launch import LaunchApi
@@ -25,8 +26,9 @@ class Gateway:
         read_only: bool = False,
         ttl: float = 60.0,
         ready: Callable[[], object] | None = None,
+        disk: DiskCache | None = None,
     ) -> None:
-        self.core = GatewayCore(factory, read_only=read_only, ttl=ttl, ready=ready)
+        self.core = GatewayCore(factory, read_only=read_only, ttl=ttl, ready=ready, disk=disk)
         self.regions = RegionsApi(self.core)
         self.instances = InstancesApi(self.core)
         self.images = ImagesApi(self.core)

@@ -19,12 +19,18 @@ from aiocache import SimpleMemoryCache
 
 from ec2tui.aws.clients import ClientFactory
 from ec2tui.aws.errors import translate
+from ec2tui.diagnostics import log
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
+from ec2tui.gateway.disk_cache import Codec, DiskCache
 
 T = TypeVar("T")
 
 GLOBAL = "global"
 """Pseudo-region for results that do not depend on the region (the region list, the caller identity)."""
+
+UNGATED_KINDS = frozenset({"regions", "identity"})
+"""Cached reads that never wait for ``ready`` (the demo's seeding): the region list and the caller identity are
+the backend's own, there before any data is, so the first screen fills while the demo is still being seeded."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,12 @@ class GatewayCore:
         ttl: float = 60.0,
         max_workers: int = 32,
         ready: Callable[[], object] | None = None,
+        disk: DiskCache | None = None,
     ) -> None:
         self.factory = factory
+        self.disk = disk
+        """Where reads made with ``persist=`` outlive the process (None: memory only)."""
+        self._background: set[asyncio.Future[Any]] = set()
         factory.read_only = read_only  # its clients' hooks refuse changes too: nothing can slip past this gateway
         self.ttl = ttl
         self.region = factory.default_region
@@ -59,7 +69,7 @@ class GatewayCore:
         self._generation = 0
         """Bumped by every invalidation: a load that started before one does not fill the cache."""
         self.calls: Counter[str] = Counter()
-        """How many times each cached loader actually ran (cache misses), by key kind: used by tests and bench."""
+        """How many service calls each cached read made (misses of both caches), by kind: used by tests and bench."""
         self._calls_lock = threading.Lock()
         self._running = 0
         self._running_lock = threading.Lock()
@@ -77,9 +87,11 @@ class GatewayCore:
     # -- running --------------------------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking function in a worker thread; boto3 errors come back as :class:`AwsError`."""
+        return await self._run(partial(fn, *args, **kwargs), gated=True)
+
+    async def _run(self, call: Callable[[], T], *, gated: bool) -> T:
         loop = asyncio.get_running_loop()
-        call = partial(fn, *args, **kwargs)
-        if self._ready is not None:
+        if gated and self._ready is not None:
             call = partial(_after, self._ready, call)
         try:
             return await loop.run_in_executor(self._executor, self._counted, call)
@@ -115,12 +127,17 @@ class GatewayCore:
         region: str,
         refresh: bool = False,
         ttl: float | None = None,
+        persist: Codec[T] | None = None,
     ) -> T:
         """Return the cached value for (region, kind, key), or run ``loader`` in a thread and cache it.
 
         ``refresh=True`` bypasses the cache (and overwrites it). Concurrent identical reads share one call, and a
         load outlives the caller that started it: a screen that is left mid-load (its worker cancelled) does not
         throw the answer away, so coming back joins the same call instead of asking AWS again.
+
+        ``persist`` (a codec) keeps the answer on disk too (:attr:`disk`), for later runs: a stored answer is used
+        without asking AWS; once older than the disk cache's TTL it is still used, and a fresh one is fetched in
+        the background to replace it.
         """
         cache_key = f"{self._namespace(region)}{kind}:{key!r}"
         if not refresh:
@@ -130,6 +147,8 @@ class GatewayCore:
             pending = self._inflight.get(cache_key)
             if pending is not None:
                 return await asyncio.shield(pending)
+        if persist is not None and self.disk is not None:
+            loader = self._persisting(region, kind, key, loader, persist, use_stored=not refresh, ttl=ttl)
         task = asyncio.ensure_future(self._load(cache_key, kind, loader, ttl))
         self._inflight[cache_key] = task
         task.add_done_callback(partial(self._loaded, cache_key))
@@ -137,12 +156,69 @@ class GatewayCore:
 
     async def _load(self, cache_key: str, kind: str, loader: Callable[[], T], ttl: float | None) -> T:
         generation = self._generation
-        with self._calls_lock:
-            self.calls[kind] += 1
-        value = await self.run(loader)
+        if isinstance(loader, _SelfManaged):  # it counts its service calls and waits for ``ready`` itself
+            value = await self._run(loader, gated=False)
+        else:
+            self._count(kind)
+            value = await self._run(loader, gated=kind not in UNGATED_KINDS)
         if generation == self._generation:  # an invalidation meanwhile means this answer may predate the change
             await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
         return value
+
+    def _persisting(
+        self,
+        region: str,
+        kind: str,
+        key: Hashable,
+        loader: Callable[[], T],
+        codec: Codec[T],
+        *,
+        use_stored: bool,
+        ttl: float | None,
+    ) -> Callable[[], T]:
+        """``loader`` with the disk in front (a stored answer) and behind (the new answer is stored). Runs in a
+        worker thread, like the loader."""
+        disk = self.disk
+        assert disk is not None
+        loop = asyncio.get_running_loop()
+
+        def fetch_and_store() -> T:
+            self._count(kind)
+            value = self._ready_then(loader)
+            disk.store(region, kind, key, codec, value)
+            return value
+
+        def load() -> T:
+            entry = disk.load(region, kind, key, codec) if use_stored else None
+            if entry is None:
+                return fetch_and_store()
+            if entry.expired:  # used now; the fresh answer replaces it on disk and in memory once it arrives
+                loop.call_soon_threadsafe(self._refresh_in_background, region, kind, key, fetch_and_store, ttl)
+            return entry.value
+
+        return _SelfManaged(load)
+
+    def _refresh_in_background(
+        self, region: str, kind: str, key: Hashable, fetch: Callable[[], Any], ttl: float | None
+    ) -> None:
+        cache_key = f"{self._namespace(region)}{kind}:{key!r}"
+        task = asyncio.ensure_future(self._load(cache_key, kind, _SelfManaged(fetch), ttl))
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Future[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # the stored answer stays in use
+            log.warning("background refresh failed: %s", task.exception())
+
+    def _count(self, kind: str) -> None:
+        with self._calls_lock:
+            self.calls[kind] += 1
+
+    def _ready_then(self, call: Callable[[], T]) -> T:
+        if self._ready is not None:
+            self._ready()
+        return call()
 
     def _loaded(self, cache_key: str, task: asyncio.Future[Any]) -> None:
         if self._inflight.get(cache_key) is task:
@@ -193,7 +269,7 @@ class GatewayCore:
             yield await next_done
 
     def close(self) -> None:
-        for task in list(self._inflight.values()):
+        for task in [*self._inflight.values(), *self._background]:
             with contextlib.suppress(RuntimeError):  # its loop may be closed already
                 task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -203,6 +279,17 @@ def _after(ready: Callable[[], object], call: Callable[[], T]) -> T:
     """Wait (in the worker thread) until the backend is ready, e.g. the demo data is seeded."""
     ready()
     return call()
+
+
+class _SelfManaged(Generic[T]):
+    """A loader that counts its own service calls and waits for ``ready`` itself, only when it calls the service
+    (an answer stored on disk needs neither)."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.call = call
+
+    def __call__(self) -> T:
+        return self.call()
 
 
 class _Miss:

@@ -30,6 +30,7 @@ from ec2tui.aws.models.launch_validation import validate
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet, Vpc
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.gateway.core import GatewayCore
+from ec2tui.gateway.disk_cache import INSTANCE_TYPES, NAMES
 
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ class LaunchApi:
 
     # -- cached reads ------------------------------------------------------------------------------------------
     async def instance_types(self, region: str | None = None, *, refresh: bool = False) -> list[InstanceTypeInfo]:
-        """Every instance type of the region, sorted by family then size (cached for a day)."""
+        """Every instance type of the region, sorted by family then size (cached for a day, on disk too)."""
         region = self._region(region)
         factory = self.core.factory
         return await self.core.cached(
@@ -63,6 +64,7 @@ class LaunchApi:
             region=_static(region),
             refresh=refresh,
             ttl=STATIC_TTL,
+            persist=INSTANCE_TYPES,
         )
 
     async def instance_type(self, name: str, region: str | None = None) -> InstanceTypeInfo | None:
@@ -76,7 +78,7 @@ class LaunchApi:
         *,
         refresh: bool = False,
     ) -> frozenset[str]:
-        """Names of the types offered in the region, or in one availability zone (cached for a day)."""
+        """Names of the types offered in the region, or in one availability zone (cached for a day, on disk too)."""
         region = self._region(region)
         factory = self.core.factory
         return await self.core.cached(
@@ -86,6 +88,7 @@ class LaunchApi:
             region=_static(region),
             refresh=refresh,
             ttl=STATIC_TTL,
+            persist=NAMES,
         )
 
     async def vpcs(self, region: str | None = None, *, refresh: bool = False) -> list[Vpc]:

@@ -47,7 +47,7 @@ _CATEGORY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockDeviceMapping:
     """One device of an image: an EBS snapshot (``snapshot_id``, ``size_gib``) or instance store (``virtual_name``)."""
 
@@ -67,7 +67,7 @@ class BlockDeviceMapping:
         return self.virtual_name is None and (self.snapshot_id is not None or self.size_gib is not None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     id: str
     name: str
@@ -144,7 +144,7 @@ class Image:
         return default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LaunchPermissions:
     """Who may launch an image besides its owner."""
 
@@ -158,7 +158,7 @@ class LaunchPermissions:
         return bool(self.account_ids or self.organization_arns or self.organizational_unit_arns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageDetail:
     """One image with its launch permissions; ``launch_permissions`` is None when only the owner may read them."""
 
@@ -166,7 +166,7 @@ class ImageDetail:
     launch_permissions: LaunchPermissions | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommunityQuery:
     """A server-side search of public images.
 
@@ -181,7 +181,7 @@ class CommunityQuery:
     owner: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImagePage:
     """One page of a search; pass ``next_token`` back for the next page (None: this was the last one)."""
 

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstanceStorage:
     """Local instance-store disks (``None`` on :class:`InstanceTypeInfo` means EBS-only)."""
 
@@ -19,7 +19,7 @@ class InstanceStorage:
     total_gb: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstanceTypeInfo:
     name: str
     vcpus: int

@@ -60,14 +60,14 @@ def format_age(seconds: float) -> str:
     return f"{secs}s"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockDevice:
     device: str
     volume_id: str
     delete_on_termination: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkInterface:
     interface_id: str
     private_ips: tuple[str, ...]
@@ -75,7 +75,7 @@ class NetworkInterface:
     subnet_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Instance:
     """One row of the instances table (from ``describe_instances``)."""
 
@@ -141,7 +141,7 @@ class Instance:
         return self.age_at(datetime.now(UTC))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StateChange:
     """What a start/stop/reboot/terminate request did to one instance."""
 
@@ -150,7 +150,7 @@ class StateChange:
     current_state: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstanceTypeInfo:
     instance_type: str
     vcpus: int
@@ -171,7 +171,7 @@ AMI_NOT_FOUND = "not-found"
 AMI_UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AmiInfo:
     """The instance's AMI as far as we can still see it.
 
@@ -193,7 +193,7 @@ class AmiInfo:
         return "(AMI name unavailable)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroupRule:
     """One inbound permission: a protocol, a port range and the sources it admits."""
 
@@ -238,7 +238,7 @@ _PROTOCOL_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroup:
     id: str
     name: str
@@ -246,7 +246,7 @@ class SecurityGroup:
     inbound: tuple[SecurityGroupRule, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Volume:
     volume_id: str
     device: str
@@ -258,7 +258,7 @@ class Volume:
     delete_on_termination: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstanceDetail:
     """Everything the detail pane shows: the instance plus lookups made for it.
 

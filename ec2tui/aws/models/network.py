@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vpc:
     vpc_id: str
     cidr: str
@@ -20,7 +20,7 @@ class Vpc:
         return " ".join(p for p in parts if p)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subnet:
     subnet_id: str
     vpc_id: str
@@ -33,7 +33,7 @@ class Subnet:
     ipv6_cidrs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroupRule:
     """One inbound permission for one source (AWS groups sources per permission; we flatten them).
 
@@ -57,7 +57,7 @@ class SecurityGroupRule:
         return f"{self.from_port}-{self.to_port}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroup:
     group_id: str
     name: str
@@ -66,7 +66,7 @@ class SecurityGroup:
     inbound: tuple[SecurityGroupRule, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyPair:
     """A key pair's public facts; the private key is never kept here."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 ENABLED_STATUSES = frozenset({"opt-in-not-required", "opted-in"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     name: str
     endpoint: str
@@ -20,7 +20,7 @@ class Region:
         return self.opt_in_status in ENABLED_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstanceCounts:
     """How many instances a region holds (terminated ones left out), and how many of them run."""
 
@@ -28,7 +28,7 @@ class InstanceCounts:
     running: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identity:
     """Who the credentials belong to (never holds a secret)."""
 

@@ -1,0 +1,47 @@
+"""Our sessions build a service's client class once: clients for more regions are cheap, and stay independent."""
+
+from __future__ import annotations
+
+import boto3
+import botocore.client
+import pytest
+
+from ec2tui.aws.clients import AwsTarget, ClientFactory, new_session
+
+
+def test_the_wrapped_botocore_method_still_exists():
+    new_session()
+    wrapped = botocore.client.ClientCreator._create_client_class
+    assert getattr(wrapped, "ec2tui_reuses_classes", False), "botocore renamed ClientCreator._create_client_class"
+
+
+def test_clients_of_our_session_share_a_class_but_not_their_region_or_hooks(aws):
+    factory = ClientFactory(AwsTarget(region="us-east-1"), new_session(region_name="us-east-1"))
+    east, west = factory.ec2("us-east-1"), factory.ec2("eu-west-1")
+    assert type(east) is type(west)
+    assert (east.meta.region_name, west.meta.region_name) == ("us-east-1", "eu-west-1")
+    assert east.meta.events is not west.meta.events
+
+    seen: list[str] = []
+    east.meta.events.register("before-call.ec2.DescribeRegions", lambda **_: seen.append("east"))
+    assert west.describe_availability_zones()["AvailabilityZones"][0]["RegionName"] == "eu-west-1"
+    assert east.describe_regions()["Regions"]
+    west.describe_regions()
+    assert seen == ["east"], "a hook on one region's client reached another's"
+    assert type(factory.client("sts", "us-east-1")) is not type(east)
+
+
+def test_other_sessions_build_their_classes_as_botocore_does(aws):
+    new_session()  # the wrapper is in place
+    session = boto3.Session(region_name="us-east-1")
+    first, second = session.client("ec2", region_name="us-east-1"), session.client("ec2", region_name="us-west-2")
+    assert type(first) is not type(second)
+
+
+def test_read_only_still_refuses_on_every_region(aws):
+    from ec2tui.errors import ReadOnlyError
+
+    factory = ClientFactory(AwsTarget(region="us-east-1"), new_session(region_name="us-east-1"), read_only=True)
+    for region in ("us-east-1", "ap-southeast-2"):
+        with pytest.raises(ReadOnlyError):
+            factory.ec2(region).create_key_pair(KeyName="k")
