@@ -12,6 +12,7 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, json, sys
     from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.aws.models.pricing import LINUX
     from ec2tui.demo.seed import DEMO_REGIONS, demo_session
     from ec2tui.demo.server import start_demo
     from ec2tui.gateway import Gateway
@@ -42,6 +43,8 @@ SCRIPT = textwrap.dedent(
         out["metadata"] = [web.metadata, db.metadata]
         out["profiles"] = [p.name for p in await gw.launch.instance_profiles()]
         out["moto_here"] = sorted(m for m in sys.modules if m.startswith("moto"))
+        price = await gw.pricing.instance_price("t3.micro", LINUX)  # moto has no Price List: the demo serves one
+        out["t3_micro_per_hour"] = price.usd_per_hour if price else None
         gw.close()
         demo.stop()
         out["server_exit"] = demo._process.returncode
@@ -73,6 +76,7 @@ def test_demo_seeds_every_screen_with_data():
     assert data["protected"] == [False, True], "the databases have termination protection"
     assert data["metadata"] == ["required", "optional"], "Amazon Linux 2023 instances use IMDSv2 only"
     assert data["profiles"] == ["ec2-ssm-managed"], "the launch form offers the demo's instance profile"
+    assert data["t3_micro_per_hour"] and data["t3_micro_per_hour"] > 0, "the demo's server answers the Price List"
 
 
 ORPHAN_SCRIPT = textwrap.dedent(

@@ -182,6 +182,9 @@ def _serve(seed: bool) -> None:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    from ec2tui.demo.pricing_api import install_pricing_api
+
+    install_pricing_api(server)  # moto has no Price List API: the demo answers it from a bundled sample
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     print(f"serving {endpoint}", flush=True)

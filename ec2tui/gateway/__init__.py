@@ -11,6 +11,7 @@ from ec2tui.gateway.disk_cache import DiskCache
 from ec2tui.gateway.images import ImagesApi
 from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.launch import LaunchApi
+from ec2tui.gateway.pricing import PricingApi
 from ec2tui.gateway.regions import RegionsApi
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
@@ -33,6 +34,7 @@ class Gateway:
         self.instances = InstancesApi(self.core)
         self.images = ImagesApi(self.core)
         self.launch = LaunchApi(self.core)
+        self.pricing = PricingApi(self.core)
 
     @property
     def region(self) -> str:
@@ -72,6 +74,7 @@ class Gateway:
     async def refresh(self) -> None:
         """Forget every cached read (ctrl+r)."""
         await self.core.invalidate()
+        await self.pricing.forget()
 
     def close(self) -> None:
         self.core.close()
