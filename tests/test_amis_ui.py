@@ -273,3 +273,30 @@ def test_name_column_gets_the_room_left_and_squeezes_the_os_column_first():
     narrow = {specs[i].key: w for i, w in layout_columns(specs, natural, 78)}
     assert narrow["id"] == 21 and "name" in narrow, "at 80 columns the AMI ID stays whole, next to the name"
     assert sum(w + 2 for w in narrow.values()) <= 78
+
+
+async def test_each_tab_keeps_its_own_filter_and_the_cursor_follows_the_image(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_amis(pilot, app, "mine")
+        total = len(table_rows(app))
+        image = select_row(app, f"web-server-golden-{MONTH}")
+        await pilot.press("slash", *"golden")
+        await settle(pilot)
+        assert screen.selected_item() == image, "the cursor stayed on its image while the filter narrowed"
+        await pilot.press("enter")  # back to the list (on the first match)
+        assert "filter 'golden'" in static_text(app, "#title")
+        await pilot.press("1")  # Quick Start: the My AMIs filter does not follow
+        await wait_loaded(pilot, app)
+        assert screen.filter_text == "" and "filter" not in static_text(app, "#title")
+        assert not screen.filter_input.display
+        await pilot.press("2")
+        await wait_loaded(pilot, app)
+        await settle(pilot)
+        assert screen.filter_text == "golden" and screen.filter_input.value == "golden"
+        assert "filter 'golden'" in static_text(app, "#title")
+        assert all("golden" in n for n in names(app))
+        select_row(app, image.name)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(app)) == total
+        assert screen.selected_item() == image, "clearing the filter keeps the cursor on the same image"
