@@ -222,7 +222,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         """A ``describe_instances`` page of the first load: its rows show at once, the title counts them."""
         if generation != self._load_generation or not self.loading_data:
             return  # a page of a load that was replaced or cancelled
-        self.add_items(page)
+        self.queue_items(page)  # a page can hold thousands: shown a slice per event-loop turn
         self.table.loading = False
         self.update_title()
 

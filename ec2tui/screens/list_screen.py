@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -43,6 +44,9 @@ LOAD_CANCELLED = "Loading was cancelled: ctrl+r loads again."
 
 Column = TableColumn
 """A list column: key, label, width, and how it behaves when the terminal is narrow (priority, whole)."""
+
+ROWS_PER_TICK = 400
+"""Rows built per turn of the event loop while a big answer fills an empty list, so input is never held up."""
 
 FILTER_IN_THREAD = 5_000
 """Lists longer than this filter and sort in a thread worker, so typing never waits on it."""
@@ -142,6 +146,9 @@ class ListScreen(Screen[None], Generic[T]):
         """Counts loads: only the latest one may end the loading state (an older one was cancelled or replaced)."""
         self.refreshing = False
         """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
+        self._pending: deque[T] = deque()
+        """Items queued to be shown a slice per event-loop turn (see :meth:`queue_items`)."""
+        self._draining = False
 
     @property
     def ec2app(self) -> Ec2App:
@@ -269,6 +276,7 @@ class ListScreen(Screen[None], Generic[T]):
     async def _load(self, refresh: bool) -> None:
         self._load_generation += 1
         generation = self._load_generation
+        self._pending.clear()  # what an older load queued is not shown any more
         if self.error == LOAD_CANCELLED:
             self.error = None
         self.refreshing = refresh
@@ -300,7 +308,33 @@ class ListScreen(Screen[None], Generic[T]):
                     self.table.loading = False
                     self.update_title()
         self.error = None
-        self.set_items(items)
+        if not self.store and not self._pending and len(items) > ROWS_PER_TICK:
+            self.queue_items(items)  # a big first answer shows a slice at a time, not in one frozen go
+        await self.drained()
+        if generation == self._load_generation:
+            self.set_items(items)
+
+    def queue_items(self, items: Iterable[T]) -> None:
+        """Show these items a slice per event-loop turn (:data:`ROWS_PER_TICK`), appended as :meth:`add_items`."""
+        self._pending.extend(items)
+        if not self._draining:
+            self._draining = True
+            self.call_later(self._drain)
+
+    def _drain(self) -> None:
+        pending = self._pending
+        chunk = [pending.popleft() for _ in range(min(ROWS_PER_TICK, len(pending)))]
+        if chunk:
+            self.add_items(chunk)
+        if pending:
+            self.call_later(self._drain)
+        else:
+            self._draining = False
+
+    async def drained(self) -> None:
+        """Until every queued item is shown."""
+        while self._pending:
+            await asyncio.sleep(0.01)
 
     def start_wait_clock(self) -> None:
         """Count the seconds of a load in the title, so a slow answer never looks like a hang."""
@@ -320,6 +354,7 @@ class ListScreen(Screen[None], Generic[T]):
 
     def show_error(self, message: str, title: str = "AWS error") -> None:
         self.error = message
+        self._pending.clear()
         self.store.clear()
         self._view_request += 1
         self.table.clear()
@@ -336,6 +371,7 @@ class ListScreen(Screen[None], Generic[T]):
         few instances out of 10,000 rebuilds a few rows), and when the items are the very ones listed (a paged
         load's final order) the rows are only reordered."""
         items = list(items)
+        self._pending.clear()
         store = self.store
         keys = [self.key_of(item) for item in items]
         if len(keys) == len(store) and all(
