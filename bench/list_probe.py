@@ -32,14 +32,14 @@ def _server(count: int, conn: Connection) -> None:
     types = ["t3.micro", "t3.large", "m5.xlarge", "r6i.large"]
     made = 0
     while made < count:
-        batch = min(500, count - made)
+        batch = min(100, count - made)
         ec2.run_instances(
             ImageId=image,
             MinCount=batch,
             MaxCount=batch,
-            InstanceType=types[(made // 500) % len(types)],
+            InstanceType=types[(made // 100) % len(types)],
             TagSpecifications=[
-                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"node-{made // 500:03}"}]}
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"node-{made // 100:03}"}]}
             ],
         )
         made += batch
@@ -58,10 +58,14 @@ def rss_mb() -> float:
 
 async def probe(endpoint: str, count: int) -> None:
     from ec2tui.app import Ec2App
+    from ec2tui.aws import instances as svc
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
     from ec2tui.gateway import Gateway
 
+    # moto pages by reservation (here 100 instances each) where AWS pages by instance: 10 reservations a page makes
+    # moto's pages as big as AWS's (1,000 instances).
+    svc.LIST_PAGE_SIZE = 10
     gateway = Gateway(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint), demo_session()))
     app = Ec2App(gateway)
     stalls: list[float] = []

@@ -32,10 +32,10 @@ REBOOTING_SHOWN_SECONDS = 10.0
 # Priorities (lower is kept longer when the terminal is narrow); IDs and addresses are never cut, they drop.
 SINGLE_REGION_COLUMNS = (
     Column("mark", " ", 1, priority=0),
-    Column("name", "Name", priority=20, min_width=10, max_width=40),
+    Column("name", "Name", priority=20, min_width=16, max_width=40),
     Column("id", "Instance ID", priority=10, whole=True),
-    Column("state", "State", priority=30, min_width=7),
-    Column("type", "Type", priority=50, min_width=9),
+    Column("state", "State", priority=30, min_width=10),  # "terminated" whole
+    Column("type", "Type", priority=50, min_width=11),  # "c6i.2xlarge" whole
     Column("ami", "AMI", priority=80, whole=True),
     Column("az", "Zone", priority=70, whole=True),
     Column("private_ip", "Private IP", priority=60, whole=True),
