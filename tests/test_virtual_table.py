@@ -120,3 +120,18 @@ async def test_narrow_rendering_keeps_ids_and_addresses_whole():
             name_cell = line[: line.index(ID)].strip()
             assert name_cell == "name-k000"[: len(name_cell)] or name_cell.endswith("…") or name_cell.startswith("name")
         assert all(IP in line or "Public IP" not in lines[0] for line in lines[1:])
+
+
+def test_at_80_columns_the_regions_counts_and_the_instance_ids_stay():
+    from ec2tui.screens.instances import SINGLE_REGION_COLUMNS
+    from ec2tui.screens.regions import RegionsScreen
+
+    columns = RegionsScreen.COLUMNS
+    natural = [1, 14, 26, 19, 11, 7]  # the widest cells the demo shows
+    shown = {columns[i].key: w for i, w in layout_columns(columns, natural, 78)}
+    assert shown["name"] == 14 and shown["instances"] >= 9 and shown["running"] >= 7
+    instances = SINGLE_REGION_COLUMNS
+    natural = [1, 14, 19, 10, 11, 21, 10, 11, 14, 8, 3]
+    shown = {instances[i].key: w for i, w in layout_columns(instances, natural, 78)}
+    assert shown["id"] == 19 and shown["name"] == 14 and shown["state"] == 10
+    assert all(shown[key] == natural[i] for i, key in enumerate(c.key for c in instances) if key in shown)
