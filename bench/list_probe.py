@@ -66,6 +66,13 @@ async def probe(endpoint: str, count: int) -> None:
     # moto pages by reservation (here 100 instances each) where AWS pages by instance: 10 reservations a page makes
     # moto's pages as big as AWS's (1,000 instances).
     svc.LIST_PAGE_SIZE = 10
+    # moto answers a page of a 10,000-instance fleet far slower than AWS (it walks every reservation per request):
+    # give it time rather than measure the app's read timeout.
+    from botocore.config import Config
+
+    from ec2tui.aws import clients
+
+    clients._KIND_CONFIGS["read"] = clients.READ_CONFIG.merge(Config(read_timeout=120))
     gateway = Gateway(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint), demo_session()))
     app = Ec2App(gateway)
     stalls: list[float] = []
