@@ -34,9 +34,9 @@ async def command(pilot: Pilot, line: str) -> None:
 async def select_row(pilot: Pilot, text: str) -> None:
     """Move the list's cursor to the first row whose cells contain ``text``."""
     table = pilot.app.screen.query_one("#table")
-    for index, key in enumerate(table.rows):
-        if any(text in str(getattr(cell, "plain", cell)) for cell in table.get_row(key)):
-            table.move_cursor(row=index)
+    for key in table.row_keys:
+        if any(text in cell for cell in table.row_text(key)):
+            table.move_cursor(key=key)
             break
     await pilot.pause()
 

@@ -85,6 +85,5 @@ def rows_by_name(app: Ec2App, name_column: int = 1) -> dict[str, list[str]]:
 
 async def select(pilot: Pilot, instance_id: str) -> None:
     """Put the cursor on an instance's row."""
-    table = pilot.app.screen.query_one("#table")
-    table.move_cursor(row=table.get_row_index(instance_id))
+    pilot.app.screen.query_one("#table").move_cursor(key=instance_id)
     await pilot.pause()

@@ -9,7 +9,8 @@ from ec2tui.app import Ec2App
 from ec2tui.aws.models.images import ImageCategory
 from ec2tui.errors import ValidationError
 from ec2tui.screens.ami_detail import AmiDetailScreen
-from ec2tui.screens.amis import AmisScreen, column_specs, fit_widths, format_search, parse_search
+from ec2tui.screens.amis import AmisScreen, column_specs, format_search, parse_search
+from ec2tui.widgets.virtual_table import layout_columns
 from tests.test_amis_ui_helpers import (
     LAST_MONTH,
     MONTH,
@@ -22,7 +23,7 @@ from tests.test_amis_ui_helpers import (
     wait_for,
     wait_loaded,
 )
-from tests.ui_helpers import notifications, settle, static_text, table_rows
+from tests.ui_helpers import notifications, rendered_table, settle, static_text, table_rows
 
 
 @pytest.fixture
@@ -121,13 +122,15 @@ async def test_my_amis_marks_images_shared_with_the_account(app):
 async def test_columns_fit_120_columns_and_long_names_end_with_an_ellipsis(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_amis(pilot, app, "mine")
-        total = sum(c.width for c in screen.COLUMNS) + 2 * len(screen.COLUMNS)
-        assert total <= 118, screen.COLUMNS
-        keys = [c.key for c in screen.COLUMNS]
+        shown = screen.table.shown_columns()
+        assert sum(width + 2 for _, width in shown) <= screen.table.size.width, shown
+        keys = [column.key for column, _ in shown]
         assert keys == ["name", "id", "os", "arch", "root", "created", "owner", "access"]
-        long_name = next(row[0] for row in table_rows(app) if row[0].startswith("web-golden-recipe"))
-        assert long_name.endswith("…")
-        assert all(len(row[1]) == 21 for row in table_rows(app)), "AMI IDs are never cut"
+        lines = rendered_table(app)
+        long_name = next(line for line in lines if line.strip().startswith("web-golden-recipe"))
+        assert long_name.split("  ")[0].strip().endswith("…")
+        ids = {i.id for i in screen.items}
+        assert all(any(f" {image_id} " in line for line in lines) for image_id in ids), "AMI IDs are never cut"
 
 
 async def test_filter_narrows_the_loaded_rows_on_full_names(app):
@@ -195,7 +198,7 @@ async def test_detail_shows_instance_store_and_deprecation(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_amis(pilot, app)
         image = next(i for i in app.screen.items if i.os_label == "Ubuntu 24.04 LTS" and i.architecture == "arm64")
-        app.screen.table.move_cursor(row=app.screen.table.get_row_index(image.id))
+        app.screen.table.move_cursor(key=image.id)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AmiDetailScreen) and app.screen.detail is not None)
         await pilot.pause()
@@ -261,8 +264,39 @@ def test_name_column_gets_the_room_left_and_squeezes_the_os_column_first():
         {"name": "n" * 60, "id": "a" * 21, "os": "Windows Server 2022 Datacenter", "arch": "x86_64", "root": "ebs"}
         | {"created": "2026-01-01", "owner": "123456789012", "access": "private"}
     ]
-    widths = dict(zip([s.key for s in specs], fit_widths(specs, cells, 118), strict=True))
+    natural = [max(len(row[c.key]) for row in cells) for c in specs]
+    widths = {specs[i].key: w for i, w in layout_columns(specs, natural, 118)}
     assert widths["id"] == 21 and widths["owner"] == 12 and widths["os"] == 16 and widths["name"] == 26
     assert sum(widths.values()) + 2 * len(widths) == 118
-    wide = dict(zip([s.key for s in specs], fit_widths(specs, cells, 200), strict=True))
-    assert wide["os"] == 20 and wide["name"] > 60
+    wide = {specs[i].key: w for i, w in layout_columns(specs, natural, 200)}
+    assert wide["os"] == 20 and wide["name"] == 60, "each column as wide as its widest cell when there is room"
+    narrow = {specs[i].key: w for i, w in layout_columns(specs, natural, 78)}
+    assert narrow["id"] == 21 and "name" in narrow, "at 80 columns the AMI ID stays whole, next to the name"
+    assert sum(w + 2 for w in narrow.values()) <= 78
+
+
+async def test_each_tab_keeps_its_own_filter_and_the_cursor_follows_the_image(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_amis(pilot, app, "mine")
+        total = len(table_rows(app))
+        image = select_row(app, f"web-server-golden-{MONTH}")
+        await pilot.press("slash", *"golden")
+        await settle(pilot)
+        assert screen.selected_item() == image, "the cursor stayed on its image while the filter narrowed"
+        await pilot.press("enter")  # back to the list (on the first match)
+        assert "filter 'golden'" in static_text(app, "#title")
+        await pilot.press("1")  # Quick Start: the My AMIs filter does not follow
+        await wait_loaded(pilot, app)
+        assert screen.filter_text == "" and "filter" not in static_text(app, "#title")
+        assert not screen.filter_input.display
+        await pilot.press("2")
+        await wait_loaded(pilot, app)
+        await settle(pilot)
+        assert screen.filter_text == "golden" and screen.filter_input.value == "golden"
+        assert "filter 'golden'" in static_text(app, "#title")
+        assert all("golden" in n for n in names(app))
+        select_row(app, image.name)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(app)) == total
+        assert screen.selected_item() == image, "clearing the filter keeps the cursor on the same image"

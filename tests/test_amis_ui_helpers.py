@@ -109,7 +109,7 @@ async def wait_loaded(pilot: Pilot, app: Ec2App) -> None:
 def names(app: Ec2App) -> list[str]:
     """The full names of the rows shown (the name cell may be cut with an ellipsis)."""
     screen = app.screen
-    return [screen._by_key[key.value].name for key in screen.table.rows]
+    return [screen._by_key[key].name for key in screen.table.row_keys]
 
 
 def column(app: Ec2App, key: str) -> list[str]:
@@ -121,7 +121,7 @@ def select_row(app: Ec2App, name: str) -> Any:
     """Put the cursor on the row of the image called ``name``; returns that image."""
     screen = app.screen
     image = next(i for i in screen.items if i.name == name)
-    screen.table.move_cursor(row=screen.table.get_row_index(image.id))
+    screen.table.move_cursor(key=image.id)
     return image
 
 

@@ -66,8 +66,7 @@ async def test_a_slow_load_counts_its_seconds_in_the_title(app, monkeypatch):
 async def test_enter_switches_region_and_header_follows(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#table")
-        table.move_cursor(row=table.get_row_index("eu-west-1"))
+        app.screen.query_one("#table").move_cursor(key="eu-west-1")
         await pilot.press("enter")
         await settle(pilot)
         assert app.region == "eu-west-1" and app.gateway.region == "eu-west-1"
@@ -80,8 +79,7 @@ async def test_enter_switches_region_and_header_follows(app):
 async def test_not_enabled_region_is_refused(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#table")
-        table.move_cursor(row=table.get_row_index("ap-east-1"))
+        app.screen.query_one("#table").move_cursor(key="ap-east-1")
         await pilot.press("enter")
         assert app.region == "us-east-1"
         assert any("not enabled" in n for n in notifications(app))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from ec2tui.aws.instance_types import list_instance_types
 from ec2tui.aws.models.instance_types import InstanceStorage, InstanceTypeInfo
 from ec2tui.screens.instance_type_picker import InstanceTypePicker, type_row
+from ec2tui.widgets.virtual_table import VirtualTable
 
 
 def info(
@@ -61,13 +62,13 @@ class PickerApp(App[None]):
 
 
 def names(app: App[None]) -> list[str]:
-    table = app.screen.query_one("#itp-table", DataTable)
-    return [str(table.get_row(key)[0]) for key in table.rows]
+    table = app.screen.query_one("#itp-table", VirtualTable)
+    return [table.row_text(key)[0] for key in table.row_keys]
 
 
 def cursor_name(app: App[None]) -> str:
-    table = app.screen.query_one("#itp-table", DataTable)
-    return str(table.get_row_at(table.cursor_row)[0])
+    table = app.screen.query_one("#itp-table", VirtualTable)
+    return table.row_text(table.row_keys[table.cursor_row])[0]
 
 
 def picker(
@@ -85,7 +86,7 @@ async def test_architecture_is_locked_and_current_generation_is_the_default():
         assert "Architecture x86_64 (the AMI's); types of other architectures are not offered." in scope
         assert app.screen.query_one("#itp-current", Checkbox).value is True
         assert app.focused is app.screen.query_one("#itp-text", Input)
-        table = app.screen.query_one("#itp-table", DataTable)
+        table = app.screen.query_one("#itp-table", VirtualTable)
         row = [str(getattr(c, "plain", c)) for c in table.get_row("m5d.2xlarge")]
         assert row == ["m5d.2xlarge", "8", "32", "x86_64", "Up to 5 Gbit", "1 x 300 GB SSD", ""]
         assert [str(getattr(c, "plain", c)) for c in table.get_row("t3.micro")][-1] == "yes"
@@ -162,7 +163,7 @@ async def test_arrows_in_the_search_move_the_table_and_table_enter_picks():
         # tab through the filters to the table, then enter there
         for _ in range(6):
             await pilot.press("tab")
-        assert app.focused is app.screen.query_one("#itp-table", DataTable)
+        assert app.focused is app.screen.query_one("#itp-table", VirtualTable)
         await pilot.press("up", "enter")
         await pilot.pause()
         assert app.results == ["t3.micro"]
@@ -230,7 +231,7 @@ async def test_q_types_in_the_search_and_closes_the_picker_from_the_table():
         assert isinstance(app.screen, InstanceTypePicker) and app.results == [], "q typed into the search"
         await pilot.press("backspace", "tab")
         await pilot.pause()
-        while not isinstance(app.focused, DataTable):
+        while not isinstance(app.focused, VirtualTable):
             await pilot.press("tab")
         await pilot.press("q")
         await pilot.pause()

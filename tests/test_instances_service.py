@@ -33,16 +33,21 @@ def name_tag(name: str) -> list[dict]:
     return [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}, {"Key": "team", "Value": "ops"}]}]
 
 
-def test_list_pages_through_more_than_one_page_of_reservations(ec2):
+def test_list_pages_through_more_than_one_page_of_reservations(ec2, monkeypatch):
+    monkeypatch.setattr(svc, "LIST_PAGE_SIZE", 50)
     ami = image_id(ec2, "amzn2-ami-hvm*x86_64*")
     expected = {iid for _ in range(120) for iid in run(ec2, ImageId=ami)}
     requests: list[str] = []
     ec2.meta.events.register("before-call.ec2.DescribeInstances", lambda **_: requests.append("call"))
 
-    instances = svc.list_instances(ec2, REGION)
+    pages: list[list[str]] = []
+    instances = svc.list_instances(ec2, REGION, on_page=lambda page: pages.append([i.id for i in page]))
 
     assert {i.id for i in instances} == expected
     assert len(requests) > 1, "the paginator should have asked for a second page"
+    assert len(pages) == len(requests) and all(len(page) <= 50 for page in pages), "each page handed on as it came"
+    every = [iid for page in pages for iid in page]
+    assert sorted(every) == sorted(expected), "every instance in exactly one page"
 
 
 def test_list_includes_terminated_and_parses_fields(ec2):

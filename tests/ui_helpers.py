@@ -6,10 +6,10 @@ import asyncio
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 from ec2tui.app import Ec2App
+from ec2tui.widgets.virtual_table import VirtualTable
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
@@ -33,11 +33,15 @@ async def wait_for_workers(app: App) -> None:
 
 
 def table_rows(app: Ec2App, selector: str = "#table") -> list[list[str]]:
-    table = app.screen.query_one(selector, DataTable)
-    rows = []
-    for row_key in table.rows:
-        rows.append([str(getattr(c, "plain", c)) for c in table.get_row(row_key)])
-    return rows
+    """Every row's cells as plain text, in the order shown (the whole cells, not cut to the screen)."""
+    table = app.screen.query_one(selector, VirtualTable)
+    return [table.row_text(key) for key in table.row_keys]
+
+
+def rendered_table(app: Ec2App, selector: str = "#table") -> list[str]:
+    """The lines the table draws on screen now (header first), as plain text: what a user reads, cuts included."""
+    table = app.screen.query_one(selector, VirtualTable)
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
 
 
 def notifications(app: Ec2App) -> list[str]:

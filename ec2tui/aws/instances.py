@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -36,18 +36,40 @@ USER_DATA_PREVIEW_LIMIT = 64 * 1024
 
 
 # -- list -------------------------------------------------------------------------------------------------------
-def list_instances(ec2: Any, region: str) -> list[Instance]:
-    """Every instance of the region, terminated ones included (AWS shows them for about an hour).
+LIST_PAGE_SIZE = 1000
+"""Instances asked for per ``describe_instances`` page (the API's maximum): the list fills in page by page."""
 
-    Uses the paginator: EC2 pages by reservation, so one page can hold many more instances than its size.
+
+def list_instances(ec2: Any, region: str, on_page: Callable[[list[Instance]], object] | None = None) -> list[Instance]:
+    """Every instance of the region, terminated ones included (AWS shows them for about an hour), by name.
+
+    ``on_page`` is called with each page's instances as it arrives (in this thread), so a caller can show them
+    before the last page is in.
+    """
+    instances: list[Instance] = []
+    for page in instance_pages(ec2, region):
+        instances += page
+        if on_page is not None:
+            on_page(page)
+    return sort_instances(instances)
+
+
+def instance_pages(ec2: Any, region: str, page_size: int | None = None) -> Iterator[list[Instance]]:
+    """The region's instances one ``describe_instances`` page at a time, each page parsed as it arrives.
+
+    Uses the paginator: EC2 pages by reservation, so one page can hold more instances than its size.
     """
     paginator = ec2.get_paginator("describe_instances")
-    instances = [
-        parse_instance(raw, region)
-        for page in paginator.paginate()
-        for reservation in page.get("Reservations", [])
-        for raw in reservation.get("Instances", [])
-    ]
+    for page in paginator.paginate(PaginationConfig={"PageSize": page_size or LIST_PAGE_SIZE}):
+        yield [
+            parse_instance(raw, region)
+            for reservation in page.get("Reservations", [])
+            for raw in reservation.get("Instances", [])
+        ]
+
+
+def sort_instances(instances: Iterable[Instance]) -> list[Instance]:
+    """The list's own order: by name (unnamed last), then ID."""
     return sorted(instances, key=lambda i: (i.name.lower() or "\uffff", i.id))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterable
 
 from ec2tui.aws import instance_actions as actions
 from ec2tui.aws import instances as svc
@@ -20,18 +22,32 @@ class InstancesApi:
     def _region(self, region: str | None) -> str:
         return region or self.core.region
 
-    async def list(self, region: str | None = None, *, refresh: bool = False) -> list[Instance]:
-        """The region's instances (terminated included), cached for :data:`INSTANCES_TTL` seconds."""
+    async def list(
+        self,
+        region: str | None = None,
+        *,
+        refresh: bool = False,
+        on_page: Callable[[list[Instance]], object] | None = None,
+    ) -> list[Instance]:
+        """The region's instances (terminated included), cached for :data:`INSTANCES_TTL` seconds.
+
+        ``on_page`` is called on the event loop with each ``describe_instances`` page (parsed in the worker thread)
+        as it arrives, when this call asks AWS; the whole list (sorted) is what it returns and what the cache keeps,
+        so later reads are instant. A cached answer, or one shared with a load already under way, comes whole.
+        """
         region = self._region(region)
         factory = self.core.factory
-        return await self.core.cached(
-            "instances",
-            None,
-            lambda: svc.list_instances(factory.ec2(region), region),
-            region=region,
-            refresh=refresh,
-            ttl=INSTANCES_TTL,
-        )
+        if on_page is None:
+            loader: Callable[[], list[Instance]] = lambda: svc.list_instances(factory.ec2(region), region)  # noqa: E731
+        else:
+            loop = asyncio.get_running_loop()
+
+            def page_arrived(page: list[Instance]) -> None:
+                with contextlib.suppress(RuntimeError):  # the loop closed (the app quit mid-load): nobody to tell
+                    loop.call_soon_threadsafe(on_page, page)
+
+            loader = lambda: svc.list_instances(factory.ec2(region), region, on_page=page_arrived)  # noqa: E731
+        return await self.core.cached("instances", None, loader, region=region, refresh=refresh, ttl=INSTANCES_TTL)
 
     def list_all_regions(
         self, regions: Iterable[str], *, refresh: bool = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -19,14 +18,14 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.events import Resize
-from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs
+from textual.widgets import Input, Label, Static, Tab, Tabs
 
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.virtual_table import VirtualTable
 
 CATEGORIES = tuple(ImageCategory)
 
@@ -93,31 +92,23 @@ def format_search(query: CommunityQuery) -> str:
 
 
 # -- columns ---------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ColumnSpec:
-    key: str
-    label: str
-    cap: int
-    """Widest it gets; the name column (cap 0) takes whatever width is left."""
-    floor: int = 0
-    """Narrowest it may be squeezed to so the name column gets ``NAME_TARGET`` (0: never squeezed)."""
-
-
+# Priorities (lower is kept longer when the terminal is narrow): the AMI ID is never cut and stays at 80 columns;
+# the name gets the room left, the OS column is squeezed first.
 SPECS = {
-    spec.key: spec
-    for spec in (
-        ColumnSpec("name", "Name", 0),
-        ColumnSpec("id", "AMI ID", 21),
-        ColumnSpec("os", "OS / platform", 20, floor=16),
-        ColumnSpec("arch", "Arch", 10),
-        ColumnSpec("root", "Root", 8),
-        ColumnSpec("created", "Created", 10),
-        ColumnSpec("owner", "Owner", 15),
-        ColumnSpec("access", "Access", 7),
-        ColumnSpec("builder", "Pipeline / recipe", 26),
+    column.key: column
+    for column in (
+        Column("name", "Name", priority=20, min_width=16),
+        Column("id", "AMI ID", priority=10, whole=True),
+        Column("os", "OS / platform", priority=40, min_width=16, max_width=20),
+        Column("arch", "Arch", priority=50, whole=True),
+        Column("root", "Root", priority=70, whole=True),
+        Column("created", "Created", priority=60, whole=True),
+        Column("owner", "Owner", priority=45, min_width=12, max_width=15),  # 12: an account ID stays whole
+        Column("access", "Access", priority=55, whole=True),
+        Column("builder", "Pipeline / recipe", priority=35, min_width=12, max_width=26),
     )
 }
-QUICKSTART_OS = ColumnSpec("os", "Operating system", 36)  # the point of Quick Start: never squeezed
+QUICKSTART_OS = Column("os", "Operating system", priority=5, min_width=20, max_width=36)  # the point of Quick Start
 
 # Quick Start images are all public (no Access column); Custom ones are all the account's own (no Owner column).
 LAYOUTS = {
@@ -127,48 +118,13 @@ LAYOUTS = {
     ImageCategory.COMMUNITY: ("name", "id", "os", "arch", "root", "created", "owner", "access"),
     ImageCategory.CUSTOM: ("name", "builder", "id", "os", "arch", "root", "created", "access"),
 }
-MIN_NAME_WIDTH = 16
-NAME_TARGET = 30
-CELL_PADDING = 2  # DataTable pads each cell by one on either side
 
 
-def column_specs(category: ImageCategory) -> list[ColumnSpec]:
-    specs = [SPECS[key] for key in LAYOUTS[category]]
+def column_specs(category: ImageCategory) -> tuple[Column, ...]:
+    columns = [SPECS[key] for key in LAYOUTS[category]]
     if category is ImageCategory.QUICKSTART:
-        specs = [QUICKSTART_OS if spec.key == "os" else spec for spec in specs]
-    return specs
-
-
-def fit_widths(specs: list[ColumnSpec], cells: list[dict[str, str]], available: int) -> tuple[int, ...]:
-    """Each column as wide as its widest cell (up to its cap); the name column gets the rest of ``available``.
-
-    When that leaves the name narrower than it needs (up to ``NAME_TARGET``), squeezable columns give some back.
-    """
-    widths: list[int] = []
-    for spec in specs:
-        widest = max((len(row[spec.key]) for row in cells), default=0)
-        widths.append(max(len(spec.label), min(spec.cap, widest)) if spec.cap else 0)
-    names = max((len(row["name"]) for row in cells), default=0)
-    want = max(MIN_NAME_WIDTH, min(NAME_TARGET, names))
-    rest = available - sum(widths) - CELL_PADDING * len(specs)
-    for index, spec in enumerate(specs):
-        if rest >= want:
-            break
-        if spec.floor and widths[index] > spec.floor:
-            give = min(widths[index] - spec.floor, want - rest)
-            widths[index] -= give
-            rest += give
-    return tuple(w if spec.cap else max(MIN_NAME_WIDTH, rest) for spec, w in zip(specs, widths, strict=True))
-
-
-def clip(cell: Any, width: int | None) -> Any:
-    """The cell cut to ``width`` with an ellipsis (DataTable would cut it silently)."""
-    text = cell if isinstance(cell, Text) else Text(str(cell))
-    if width is None or text.cell_len <= width:
-        return cell
-    text = text.copy()
-    text.truncate(width, overflow="ellipsis")
-    return text
+        columns = [QUICKSTART_OS if column.key == "os" else column for column in columns]
+    return tuple(columns)
 
 
 class CategoryTabs(Tabs, can_focus=False):
@@ -215,9 +171,10 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         self.next_token: str | None = None
         self.loading_more = False
         self._generation = 0
-        self.specs = column_specs(category)
-        self.widths: tuple[int, ...] = ()
-        self.COLUMNS = tuple(Column(s.key, s.label, s.cap or MIN_NAME_WIDTH) for s in self.specs)  # type: ignore[misc]
+        self.filters: dict[ImageCategory, str] = {}
+        """Each tab's own `/` filter: switching tabs puts the other tab's back (or none)."""
+        self.COLUMNS = column_specs(category)  # type: ignore[misc]
+        self.store.clear(self.search_field_names())
         self.NOUN = NOUNS[category]  # type: ignore[misc]
 
     # -- composition ------------------------------------------------------------------------------------------
@@ -275,19 +232,26 @@ class AmisScreen(AmiActions, ListScreen[Image]):
     def set_category(self, category: ImageCategory) -> None:
         if category is self.category:
             return
-        self.category = category
+        previous, self.category = self.category, category
         self.NOUN = NOUNS[category]  # type: ignore[misc]
         if not self.is_mounted:
-            self.specs = column_specs(category)
-            self.COLUMNS = tuple(Column(s.key, s.label, s.cap or MIN_NAME_WIDTH) for s in self.specs)  # type: ignore[misc]
+            self.COLUMNS = column_specs(category)  # type: ignore[misc]
+            self.store.clear(self.search_field_names())
             return
-        self.items, self._by_key = [], {}
-        self.specs = column_specs(category)
-        self.widths = ()
-        self._rebuild_columns(self._fitted_widths())
+        self.filters[previous] = self.filter_text
+        self.set_items([])
+        self.set_columns(column_specs(category))
+        self._restore_filter(self.filters.get(category, ""))
         self._show_category_chrome()
         self.table.focus()
         self.reload()
+
+    def _restore_filter(self, text: str) -> None:
+        """Show this tab's own filter (the box stays open only when there is one)."""
+        self.set_filter(text)
+        with self.filter_input.prevent(Input.Changed):
+            self.filter_input.value = text
+        self.filter_input.display = bool(text)
 
     def action_category(self, value: str) -> None:
         self.set_category(ImageCategory(value))
@@ -364,8 +328,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         self.next_token = page.next_token
         self.add_items(page.images)
 
-    @on(DataTable.RowHighlighted, "#table")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(VirtualTable.RowHighlighted, "#table")
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         at_end = event.cursor_row >= self.table.row_count - 1
         if at_end and self.category.paged and self.next_token and not self.loading_data and not self.loading_more:
             self.action_load_more()
@@ -446,16 +410,27 @@ class AmisScreen(AmiActions, ListScreen[Image]):
 
     def row(self, item: Image) -> tuple[Any, ...]:
         cells = self._cells(item)
-        return tuple(clip(cells[column.key], column.width) for column in self.COLUMNS)
+        return tuple(cells[column.key] for column in self.COLUMNS)
 
-    def matches(self, item: Image) -> bool:
-        """The `/` filter looks at the whole name, the owner's ID and alias and the description, not the cut cells."""
-        if not self.filter_text:
-            return True
-        needle = self.filter_text.lower()
-        haystack = [_plain(cell) for cell in self._cells(item).values()]
-        haystack += [item.name, item.description, item.owner_id, item.owner_alias or "", item.platform_details]
-        return any(needle in text.lower() for text in haystack)
+    def search_fields(self, item: Image, cells: tuple[Any, ...]) -> dict[str, str]:
+        """The `/` filter also looks at the whole name, the owner's ID and alias and the description."""
+        fields = super().search_fields(item, cells)
+        fields["name"] = f"{item.name} {item.display_name}".lower()
+        fields["owner"] = f"{fields.get('owner', '')} {item.owner_id} {item.owner_alias or ''}".lower()
+        fields["description"] = (item.description or "").lower()
+        fields["platform"] = (item.platform_details or "").lower()
+        return fields
+
+    def search_field_names(self) -> tuple[str, ...]:
+        names = super().search_field_names()
+        return (*names, *(name for name in ("name", "owner", "description", "platform") if name not in names))
+
+    def sort_value(self, item: Image, column: str, cells: tuple[Any, ...]) -> Any:
+        if column == "created":
+            return item.creation_date.timestamp() if item.creation_date else None
+        if column == "name":
+            return item.name
+        return super().sort_value(item, column, cells)
 
     def key_of(self, item: Image) -> str:
         return item.id
@@ -463,49 +438,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
     def copy_value(self, item: Image) -> tuple[str, str]:
         return item.id, "AMI ID"
 
-    def _available_width(self) -> int:
-        width = self.table.size.width or self.app.size.width
-        return width - 2  # the vertical scrollbar
-
-    def _fitted_widths(self) -> tuple[int, ...]:
-        cells = [{k: _plain(v) for k, v in self._cells(i).items()} for i in self.visible_items()]
-        return fit_widths(self.specs, cells, self._available_width())
-
-    def _rebuild_columns(self, widths: tuple[int, ...]) -> None:
-        self.widths = widths
-        self.COLUMNS = tuple(Column(s.key, s.label, w) for s, w in zip(self.specs, widths, strict=True))  # type: ignore[misc]
-        table = self.table
-        table.clear(columns=True)
-        for column in self.COLUMNS:
-            table.add_column(column.label, key=column.key, width=column.width)
-
-    def render_rows(self) -> None:
-        widths = self._fitted_widths()
-        if widths == self.widths:
-            super().render_rows()
-            return
-        selected = self.selected_key()
-        self._rebuild_columns(widths)
-        super().render_rows()
-        if selected is not None and selected in self.table.rows:
-            self.table.move_cursor(row=self.table.get_row_index(selected))
-
-    def add_items(self, items: Iterable[Image]) -> None:
-        super().add_items(items)
-        if self._fitted_widths() != self.widths:
-            self.render_rows()
-
-    def on_resize(self, event: Resize) -> None:
-        if self.is_mounted and self.widths:
-            self.call_after_refresh(self._refit)
-
-    def _refit(self) -> None:
-        if self._fitted_widths() != self.widths:
-            self.render_rows()
-
     # -- titles -----------------------------------------------------------------------------------------------
     def update_title(self) -> None:
-        super().update_title()
         title = Text(self.screen_title(), style="bold")
         shown, total = self.table.row_count, len(self.items)
         query = format_search(self.queries.get(self.category, CommunityQuery())) if self.category.paged else ""
@@ -528,7 +462,11 @@ class AmisScreen(AmiActions, ListScreen[Image]):
                 title.append(f" ({shared} shared with you)", style="cyan")
         if self.filter_text:
             title.append(f"   filter '{self.filter_text}': {shown} of {total} loaded", style="bold yellow")
+        if self.sort_column is not None:
+            label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
+            title.append(f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", style="dim")
         self.query_one("#title", Static).update(title)
+        self.update_empty()
 
     def empty_hint(self) -> str:
         category = self.category
@@ -573,7 +511,3 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         yield action_command(self, "Next AMI category", "The next tab (])", "cycle(1)")
         yield action_command(self, "Previous AMI category", "The previous tab ([)", "cycle(-1)")
         yield from super().palette_commands()
-
-
-def _plain(cell: Any) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)

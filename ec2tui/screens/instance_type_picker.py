@@ -9,23 +9,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Label, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Checkbox, Input, Label, Static
 
 from ec2tui.aws.models.instance_types import InstanceTypeInfo, filter_types
 from ec2tui.formatting import format_memory, format_network, format_storage
 from ec2tui.widgets.check import Check
+from ec2tui.widgets.virtual_table import TableColumn, VirtualTable
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Type"),
-    ("vcpus", "vCPU"),
-    ("memory", "RAM GiB"),
-    ("architectures", "Arch"),
-    ("network", "Network"),
-    ("storage", "Instance store"),
-    ("free_tier", "Free"),
+# Priorities (lower is kept longer at a narrow width): the type name is never cut.
+COLUMNS: tuple[TableColumn, ...] = (
+    TableColumn("name", "Type", priority=0, whole=True),
+    TableColumn("vcpus", "vCPU", priority=10, whole=True, justify="right"),
+    TableColumn("memory", "RAM GiB", priority=20, whole=True, justify="right"),
+    TableColumn("architectures", "Arch", priority=40, min_width=6),
+    TableColumn("network", "Network", priority=50, min_width=8),
+    TableColumn("storage", "Instance store", priority=60, min_width=8),
+    TableColumn("free_tier", "Free", priority=30, whole=True),
 )
 
 
@@ -42,25 +42,9 @@ def type_row(info: InstanceTypeInfo) -> tuple[str | Text, ...]:
     )
 
 
-class TypeTable(DataTable[str | Text]):
-    """A DataTable whose columns all get fixed widths up front.
-
-    Stock DataTable measures every cell of every added row to size its columns; rebuilding ~900 rows on each
-    keystroke then costs ~0.3 s. With fixed widths that measuring is pointless, so it is skipped.
-    """
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        if any(column.auto_width for column in self.columns.values()):
-            super()._update_dimensions(new_rows)
-            return
-        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
-        header_height = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width, self._total_row_height + header_height)
-
-
 def column_widths(rows: Iterable[tuple[str | Text, ...]]) -> list[int]:
     """The widest cell (or header) of each column."""
-    widths = [len(label) for _, label in COLUMNS]
+    widths = [len(column.label) for column in COLUMNS]
     for row in rows:
         for index, cell in enumerate(row):
             widths[index] = max(widths[index], len(cell))
@@ -106,6 +90,8 @@ class InstanceTypePicker(ModalScreen[str | None]):
         self.total = len(types)
         self.shown: list[InstanceTypeInfo] = []
         self._rows: dict[str, tuple[str | Text, ...]] = {t.name: type_row(t) for t in self.candidates}
+        self._widths = column_widths(self._rows.values())
+        """Measured once over every candidate, so columns keep their widths while filtering."""
         by_name = {t.name: t for t in self.candidates}
         current_info = by_name.get(current or "")
         # A previous-generation current type would be hidden by the default filter: start with it off then.
@@ -122,10 +108,7 @@ class InstanceTypePicker(ModalScreen[str | None]):
                 yield Input(placeholder="family: t3, m*", id="itp-family", compact=True)
                 yield Check("Current gen", self._current_only_default, id="itp-current", compact=True)
                 yield Check("Free tier", False, id="itp-free", compact=True)
-            table = TypeTable(id="itp-table", cursor_type="row", zebra_stripes=True)
-            for (key, label), width in zip(COLUMNS, column_widths(self._rows.values()), strict=True):
-                table.add_column(label, key=key, width=width)
-            yield table
+            yield VirtualTable(COLUMNS, id="itp-table")
             yield Static("", id="itp-footer", markup=False)
 
     def scope_text(self) -> str:
@@ -145,8 +128,8 @@ class InstanceTypePicker(ModalScreen[str | None]):
         self.call_after_refresh(self._center_cursor)
 
     def _center_cursor(self) -> None:
-        table = self.query_one("#itp-table", DataTable)
-        body = max(table.scrollable_content_region.height - table.header_height, 1)
+        table = self.query_one("#itp-table", VirtualTable)
+        body = max(table.scrollable_content_region.height - 1, 1)
         table.scroll_to(y=max(table.cursor_row - body // 2, 0), animate=False)
 
     # -- filtering ----------------------------------------------------------------------------------------------
@@ -161,26 +144,20 @@ class InstanceTypePicker(ModalScreen[str | None]):
         }
 
     def refilter(self) -> None:
-        table = self.query_one("#itp-table", DataTable)
+        table = self.query_one("#itp-table", VirtualTable)
         keep = self.highlighted_name() or self.current
         self.shown = filter_types(self.candidates, **self.criteria())  # type: ignore[arg-type]
-        table.clear()
-        rows = self._rows
-        for info in self.shown:
-            table.add_row(*rows[info.name], key=info.name, height=1)
         names = [t.name for t in self.shown]
-        if keep in names:
-            table.move_cursor(row=names.index(keep), scroll=True)
+        table.set_rows(names, [self._rows[name] for name in names], self._widths)
+        if keep is not None:
+            table.move_cursor(key=keep, scroll=True)
         self.query_one("#itp-footer", Static).update(
             f"{len(self.shown):,} of {len(self.candidates):,} match · type to filter · ↑↓ move · "
             "tab: filters ↔ table · enter picks · esc cancels"
         )
 
     def highlighted_name(self) -> str | None:
-        table = self.query_one("#itp-table", DataTable)
-        if not self.shown or not (0 <= table.cursor_row < len(self.shown)):
-            return None
-        return self.shown[table.cursor_row].name
+        return self.query_one("#itp-table", VirtualTable).cursor_key
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
@@ -189,8 +166,8 @@ class InstanceTypePicker(ModalScreen[str | None]):
         self.refilter()
 
     # -- picking ------------------------------------------------------------------------------------------------
-    @on(DataTable.RowSelected, "#itp-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(VirtualTable.RowSelected, "#itp-table")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         self.action_pick()
 
@@ -210,6 +187,6 @@ class InstanceTypePicker(ModalScreen[str | None]):
         self.dismiss(None)
 
     def action_move(self, delta: int) -> None:
-        table = self.query_one("#itp-table", DataTable)
+        table = self.query_one("#itp-table", VirtualTable)
         if self.shown:
             table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + delta)), scroll=True)

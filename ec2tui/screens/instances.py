@@ -7,7 +7,7 @@ regions are re-read every few seconds (bypassing the cache) until nothing is in 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -29,20 +29,25 @@ MARK_STYLE = "bold magenta"
 REBOOTING_SHOWN_SECONDS = 10.0
 """EC2 never reports a reboot (the state stays ``running``): a rebooted row says ``rebooting`` for this long."""
 
+# Priorities (lower is kept longer when the terminal is narrow); IDs and addresses are never cut, they drop.
 SINGLE_REGION_COLUMNS = (
-    Column("mark", " ", 1),
-    Column("name", "Name"),
-    Column("id", "Instance ID", 19),
-    Column("state", "State"),
-    Column("type", "Type"),
-    Column("ami", "AMI"),
-    Column("az", "Zone"),
-    Column("private_ip", "Private IP"),
-    Column("public_ip", "Public IP"),
-    Column("key", "Key pair"),
-    Column("age", "Age"),
+    Column("mark", " ", 1, priority=0),
+    Column("name", "Name", priority=20, min_width=16, max_width=40),
+    Column("id", "Instance ID", priority=10, whole=True),
+    Column("state", "State", priority=30, min_width=10),  # "terminated" whole
+    Column("type", "Type", priority=50, min_width=11),  # "c6i.2xlarge" whole
+    Column("ami", "AMI", priority=80, whole=True),
+    Column("az", "Zone", priority=70, whole=True),
+    Column("private_ip", "Private IP", priority=60, whole=True),
+    Column("public_ip", "Public IP", priority=40, whole=True),
+    Column("key", "Key pair", priority=90, max_width=24),
+    Column("age", "Age", priority=85, whole=True),
 )
-ALL_REGIONS_COLUMNS = (SINGLE_REGION_COLUMNS[0], Column("region", "Region"), *SINGLE_REGION_COLUMNS[1:])
+ALL_REGIONS_COLUMNS = (
+    SINGLE_REGION_COLUMNS[0],
+    Column("region", "Region", priority=35, whole=True),
+    *SINGLE_REGION_COLUMNS[1:],
+)
 
 
 def sort_key(instance: Instance) -> tuple[str, str, str]:
@@ -54,6 +59,17 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
     COPY_WHAT = "instance ID"
     COLUMNS = SINGLE_REGION_COLUMNS
     AUTO_REFRESH_SECONDS: ClassVar[float] = 3.0
+    FILTER_FIELDS: ClassVar[Mapping[str, str]] = {
+        "type": "type",
+        "ami": "ami",
+        "image": "ami",
+        "zone": "az",
+        "ip": "ip",
+        "tag": "tag",
+        "vpc": "vpc",
+        "subnet": "subnet",
+        "platform": "platform",
+    }
 
     BINDINGS = [
         Binding("enter", "open_selected", "Details", id="instances.open"),
@@ -78,6 +94,8 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         self.regions_total = 0
         self.regions_answered = 0
         self._timer: Timer | None = None
+        self.following: list[str] = []
+        """Instance IDs to put the cursor on once listed (after a launch), first listed wins."""
 
     # -- what is shown ----------------------------------------------------------------------------------------
     def shown(self, item: Instance) -> Instance:
@@ -98,7 +116,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def row(self, item: Instance) -> tuple[object, ...]:
         item = self.shown(item)
-        cells: list[object] = [Text(MARK if item.id in self.marked else "", style=MARK_STYLE)]
+        cells: list[object] = [Text(MARK, style=MARK_STYLE) if item.id in self.marked else ""]
         if self.all_regions:
             cells.append(item.region)
         cells += [
@@ -115,6 +133,24 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         ]
         return tuple(cells)
 
+    def search_fields(self, item: Instance, cells: tuple[object, ...]) -> dict[str, str]:
+        fields = super().search_fields(item, cells)
+        fields.pop("mark", None)
+        fields["ip"] = f"{item.private_ip or ''} {item.public_ip or ''}"
+        fields["tag"] = "\n".join(f"{key}={value}" for key, value in item.tags).lower()
+        fields["vpc"] = (item.vpc_id or "").lower()
+        fields["subnet"] = (item.subnet_id or "").lower()
+        fields["platform"] = item.platform.lower()
+        return fields
+
+    def sort_value(self, item: Instance, column: str, cells: tuple[object, ...]) -> object:
+        if column == "age":  # newest first reads as "youngest first": sort on the launch time, oldest last
+            return -item.launch_time.timestamp() if item.launch_time else None
+        if column in ("private_ip", "public_ip"):
+            address = item.private_ip if column == "private_ip" else item.public_ip
+            return tuple(int(part) for part in address.split(".")) if address else None
+        return super().sort_value(item, column, cells)
+
     def copy_value(self, item: Instance) -> tuple[str, str]:
         return item.id, "instance ID"
 
@@ -124,9 +160,8 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         return "\nPress a to list every enabled region, or : regions to pick another one."
 
     def update_title(self) -> None:
-        super().update_title()
         parts: list[tuple[str, str]] = [(self.screen_title(), "bold")]
-        shown, total = self.table.row_count, len(self.items)
+        total = len(self.items)
         if self.loading_data:
             progress = f" {self.regions_answered}/{self.regions_total} regions" if self.all_regions else ""
             parts.append((f"  loading{progress}…", "italic"))
@@ -136,9 +171,9 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             parts.append((f"  {len(self.marked)} marked", "bold $accent"))
         if self._timer is not None:
             parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
-        if self.filter_text:
-            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", "bold $warning"))
+        parts += self.view_status()
         self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.update_empty()
         status = self.query_one("#instances-status", Static)
         if self.region_errors:
             count = len(self.region_errors)
@@ -156,7 +191,15 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         gateway = self.ec2app.gateway
         if not self.all_regions:
             self.region_errors = {}
-            return await gateway.instances.list(self.ec2app.region, refresh=refresh)
+            region = self.ec2app.region
+            if self.store and self.items[0].region != region:
+                self.set_items([])  # another region's rows must not stay while this one's arrive
+            if self.store:  # a refresh: the rows stay until the whole answer is in, then only changes redraw
+                return await gateway.instances.list(region, refresh=refresh)
+            generation = self._load_generation
+            return await gateway.instances.list(
+                region, refresh=refresh, on_page=lambda page: self._page_arrived(generation, page)
+            )
         regions = [r.name for r in await gateway.regions.list() if r.enabled]
         self.regions_total, self.regions_answered, self.region_errors = len(regions), 0, {}
         self.set_items([])
@@ -175,10 +218,39 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             self.update_title()
         return sorted(collected, key=sort_key)
 
+    def _page_arrived(self, generation: int, page: list[Instance]) -> None:
+        """A ``describe_instances`` page of the first load: its rows show at once, the title counts them."""
+        if generation != self._load_generation or not self.loading_data:
+            return  # a page of a load that was replaced or cancelled
+        self.queue_items(page)  # a page can hold thousands: shown a slice per event-loop turn
+        self.table.loading = False
+        self.update_title()
+
     def set_items(self, items: list[Instance]) -> None:
         super().set_items(items)
         self.marked &= set(self._by_key)
         self._update_auto_refresh()
+
+    def after_view(self) -> None:
+        if self.following:
+            self._follow_now()
+
+    # -- following launched instances -------------------------------------------------------------------------
+    def follow(self, instance_ids: list[str], region: str) -> None:
+        """After a launch: reload (bypassing the cache) and put the cursor on the first of ``instance_ids`` as soon
+        as it is listed. A filter that would hide them is cleared; the list switches to ``region`` if needed."""
+        self.following = list(instance_ids)
+        if self.filter_text:
+            self.clear_filter()
+        if not self.all_regions and region != self.ec2app.region:
+            self.ec2app.set_region(region)
+        self.reload(refresh=True)
+
+    def _follow_now(self) -> None:
+        for instance_id in self.following:
+            if self.select_key(instance_id):
+                self.following = []
+                return
 
     def refresh_regions(self, regions: Iterable[str]) -> None:
         """Re-read some regions (bypassing the cache) without the loading overlay, and merge them in."""
@@ -283,7 +355,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             self.marked.discard(key)
         else:
             self.marked.add(key)
-        self.table.update_cell(key, "mark", Text(MARK if key in self.marked else "", style=MARK_STYLE))
+        self.update_item(self._by_key[key])
         self.table.action_cursor_down()
         self.update_title()
 
@@ -291,9 +363,10 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         if not self.marked:
             return
         keys, self.marked = self.marked, set()
+        by_key = self._by_key
         for key in keys:
-            if key in self.table.rows:
-                self.table.update_cell(key, "mark", Text(""))
+            if key in by_key:
+                self.update_item(by_key[key])
         self.update_title()
 
     def action_back(self) -> None:
@@ -306,15 +379,12 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def action_toggle_all_regions(self) -> None:
         self.all_regions = not self.all_regions
-        self.COLUMNS = ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS
         self.FOLLOWS_REGION = not self.all_regions  # all regions: the current region does not matter
         self.workers.cancel_group(self, "quiet-refresh")
         self.marked.clear()
         self.region_errors = {}
-        self.table.clear(columns=True)
-        for column in self.COLUMNS:
-            self.table.add_column(column.label, key=column.key, width=column.width)
         self.set_items([])
+        self.set_columns(ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS)
         where = "every enabled region" if self.all_regions else escape(self.ec2app.region)
         self.ec2app.notify(f"Listing instances of {where}", markup=False)
         self.reload()
@@ -331,3 +401,4 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         yield from self.instance_palette_commands()
         yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
         yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")
+        yield from self.sort_commands()

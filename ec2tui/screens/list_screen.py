@@ -1,27 +1,38 @@
-"""Base for every list view: a DataTable fed by the gateway, with loading state, `/` filter, `c` copy, ctrl+r."""
+"""Base for every list view: a virtual table fed by the gateway, with loading state, `/` filter, sort, `c` copy,
+ctrl+r.
+
+The rows live in a :class:`~ec2tui.list_query.RowStore` (cells and search keys built once per item); a filter or a
+sort computes the positions to show (in a thread worker when the list is large) and hands the table the result.
+The cursor follows its item, not its row number, across reloads, filters and sorts.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.markup import escape
-from rich.text import Text
 from textual import on
 from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from ec2tui.errors import Ec2TuiError
+from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
 if TYPE_CHECKING:
     from ec2tui.app import Ec2App
@@ -31,11 +42,14 @@ T = TypeVar("T")
 LOAD_CANCELLED = "Loading was cancelled: ctrl+r loads again."
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int | None = None
+Column = TableColumn
+"""A list column: key, label, width, and how it behaves when the terminal is narrow (priority, whole)."""
+
+ROWS_PER_TICK = 400
+"""Rows built per turn of the event loop while a big answer fills an empty list, so input is never held up."""
+
+FILTER_IN_THREAD = 5_000
+"""Lists longer than this filter and sort in a thread worker, so typing never waits on it."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,25 @@ class FilterInput(Input):
             screen.clear_filter()
 
 
+class ItemsByKey(Mapping[str, T]):
+    """A read-only ``key → item`` view of a list's store."""
+
+    def __init__(self, store: RowStore[T]) -> None:
+        self._store = store
+
+    def __getitem__(self, key: str) -> T:
+        return self._store.items[self._store.index[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._store.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.keys)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
 class ListScreen(Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
@@ -83,19 +116,27 @@ class ListScreen(Screen[None], Generic[T]):
     NOUN: ClassVar[str] = "items"
     COPY_WHAT: ClassVar[str] = "ID"
     FOLLOWS_REGION: ClassVar[bool] = True
+    FILTER_FIELDS: ClassVar[Mapping[str, str]] = {}
+    """Extra ``field:`` names (alias → search field) beyond the column keys, e.g. ``{"tag": "tag"}``."""
 
     BINDINGS = [
         Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
         Binding("c", "copy", "Copy ID", id="list.copy"),
         Binding("ctrl+r", "refresh", "Refresh", id="list.refresh"),
         Binding("escape", "back", "Back", show=False, id="list.back"),
+        Binding("greater_than_sign", "sort_next", "Sort", key_display=">", id="list.sort_next"),
+        Binding("less_than_sign", "sort_reverse", "Reverse sort", key_display="<", show=False, id="list.sort_reverse"),
     ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
-        self.items: list[T] = []
-        self._by_key: dict[str, T] = {}
+        self.store: RowStore[T] = RowStore(self.search_field_names())
         self.filter_text = ""
+        self.list_filter = ListFilter()
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._view_request = 0
+        """Counts requested views: only the latest one may land (a slower, older filter never overwrites it)."""
         self.loaded_region: str | None = None
         self.error: str | None = None
         self.loading_data = False
@@ -105,10 +146,22 @@ class ListScreen(Screen[None], Generic[T]):
         """Counts loads: only the latest one may end the loading state (an older one was cancelled or replaced)."""
         self.refreshing = False
         """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
+        self._pending: deque[T] = deque()
+        """Items queued to be shown a slice per event-loop turn (see :meth:`queue_items`)."""
+        self._draining = False
 
     @property
     def ec2app(self) -> Ec2App:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def items(self) -> list[T]:
+        """Every item loaded, in arrival order (filtered or not)."""
+        return self.store.items
+
+    @property
+    def _by_key(self) -> ItemsByKey[T]:
+        return ItemsByKey(self.store)
 
     # -- subclass API -----------------------------------------------------------------------------------------
     def screen_title(self) -> str:
@@ -123,6 +176,26 @@ class ListScreen(Screen[None], Generic[T]):
     def key_of(self, item: T) -> str:
         raise NotImplementedError
 
+    def search_field_names(self) -> tuple[str, ...]:
+        """The fields ``field:value`` filter terms can name: the columns' keys and ``FILTER_FIELDS``' targets."""
+        names = [column.key for column in self.COLUMNS]
+        names += [field for field in self.FILTER_FIELDS.values() if field not in names]
+        return tuple(names)
+
+    def search_fields(self, item: T, cells: tuple[Any, ...]) -> dict[str, str]:
+        """Lower-case text of each search field; the free-text filter looks at all of them.
+
+        Defaults to the cells of the columns; subclasses add what the cells leave out (tags, whole names).
+        """
+        return {column.key: plain(cell).lower() for column, cell in zip(self.COLUMNS, cells, strict=False)}
+
+    def sort_value(self, item: T, column: str, cells: tuple[Any, ...]) -> Any:
+        """What the rows sort on for ``column`` (numbers sort as numbers); defaults to the cell's text."""
+        for spec, cell in zip(self.COLUMNS, cells, strict=False):
+            if spec.key == column:
+                return plain(cell)
+        return ""
+
     def copy_value(self, item: T) -> tuple[str, str] | None:
         """(text, what it is) for `c`; defaults to the row key."""
         return self.key_of(item), self.COPY_WHAT
@@ -134,6 +207,18 @@ class ListScreen(Screen[None], Generic[T]):
         yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
         yield action_command(self, f"Copy {self.COPY_WHAT}", "Copy the selected row's ID (c)", "copy")
         yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")
+        yield from self.sort_commands()
+
+    def sort_commands(self) -> Iterable[PaletteCommand]:
+        for column in self.COLUMNS:
+            if column.label.strip():
+                yield action_command(
+                    self,
+                    f"Sort by {column.label}",
+                    "Order the rows by this column (> next column)",
+                    f"sort_by('{column.key}')",
+                )
+        yield action_command(self, "Reverse sort order", "Flip the order of the rows (<)", "sort_reverse")
 
     def compose_top(self) -> Iterable[Any]:
         """Extra widgets between the title and the table (e.g. category tabs)."""
@@ -145,24 +230,25 @@ class ListScreen(Screen[None], Generic[T]):
         with Vertical(id="body"):
             yield Static(id="title", classes="screen-title")
             yield from self.compose_top()
-            yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+            yield VirtualTable(self.COLUMNS, id="table")
             yield Static(id="empty", classes="empty-state")
             yield FilterInput(
-                placeholder="filter: type to narrow the list · enter: back to the list · esc: clear", id="filter"
+                placeholder="filter: text or field:value (state:running type:t3. tag:env=prod) · enter: back to "
+                "the list · esc: clear",
+                id="filter",
             )
         yield Footer(compact=True)
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#table", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#table", VirtualTable)
 
     @property
     def filter_input(self) -> FilterInput:
         return self.query_one("#filter", FilterInput)
 
     def on_mount(self) -> None:
-        for column in self.COLUMNS:
-            self.table.add_column(column.label, key=column.key, width=column.width)
+        self.table.set_columns(self.COLUMNS)
         self.filter_input.display = False
         self.query_one("#empty").display = False
         self.update_title()
@@ -172,6 +258,17 @@ class ListScreen(Screen[None], Generic[T]):
         if self.FOLLOWS_REGION and self.loaded_region not in (None, self.ec2app.region):
             self.reload()
 
+    def set_columns(self, columns: tuple[Column, ...]) -> None:
+        """Change the columns: the rows are rebuilt (their cells follow the columns)."""
+        self.COLUMNS = columns  # type: ignore[misc]
+        self.table.set_columns(columns)
+        if self.sort_column not in {c.key for c in columns}:
+            self.sort_column, self.sort_reverse = None, False
+            self.table.set_sort(None)
+        items = list(self.store.items)
+        self.store.clear(self.search_field_names())
+        self.set_items(items)
+
     # -- loading ----------------------------------------------------------------------------------------------
     def reload(self, refresh: bool = False) -> None:
         self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
@@ -179,6 +276,7 @@ class ListScreen(Screen[None], Generic[T]):
     async def _load(self, refresh: bool) -> None:
         self._load_generation += 1
         generation = self._load_generation
+        self._pending.clear()  # what an older load queued is not shown any more
         if self.error == LOAD_CANCELLED:
             self.error = None
         self.refreshing = refresh
@@ -210,7 +308,33 @@ class ListScreen(Screen[None], Generic[T]):
                     self.table.loading = False
                     self.update_title()
         self.error = None
-        self.set_items(items)
+        if not self.store and not self._pending and len(items) > ROWS_PER_TICK:
+            self.queue_items(items)  # a big first answer shows a slice at a time, not in one frozen go
+        await self.drained()
+        if generation == self._load_generation:
+            self.set_items(items)
+
+    def queue_items(self, items: Iterable[T]) -> None:
+        """Show these items a slice per event-loop turn (:data:`ROWS_PER_TICK`), appended as :meth:`add_items`."""
+        self._pending.extend(items)
+        if not self._draining:
+            self._draining = True
+            self.call_later(self._drain)
+
+    def _drain(self) -> None:
+        pending = self._pending
+        chunk = [pending.popleft() for _ in range(min(ROWS_PER_TICK, len(pending)))]
+        if chunk:
+            self.add_items(chunk)
+        if pending:
+            self.call_later(self._drain)
+        else:
+            self._draining = False
+
+    async def drained(self) -> None:
+        """Until every queued item is shown."""
+        while self._pending:
+            await asyncio.sleep(0.01)
 
     def start_wait_clock(self) -> None:
         """Count the seconds of a load in the title, so a slow answer never looks like a hang."""
@@ -230,101 +354,207 @@ class ListScreen(Screen[None], Generic[T]):
 
     def show_error(self, message: str, title: str = "AWS error") -> None:
         self.error = message
-        self.items, self._by_key = [], {}
+        self._pending.clear()
+        self.store.clear()
+        self._view_request += 1
         self.table.clear()
         self.ec2app.notify(message, title=title, severity="error", markup=False, timeout=8)
         self.update_title()
 
-    def set_items(self, items: list[T]) -> None:
-        self.items = list(items)
-        self._by_key = {self.key_of(i): i for i in self.items}
-        self.render_rows()
+    # -- rows -------------------------------------------------------------------------------------------------
+    def _row_data(self, item: T) -> tuple[tuple[Any, ...], dict[str, str], list[int]]:
+        cells = self.row(item)
+        return cells, self.search_fields(item, cells), cell_widths(cells)
+
+    def set_items(self, items: Iterable[T]) -> None:
+        """Show exactly these items. Rows already built for an equal item are reused (a refresh that changes a
+        few instances out of 10,000 rebuilds a few rows), and when the items are the very ones listed (a paged
+        load's final order) the rows are only reordered."""
+        items = list(items)
+        self._pending.clear()
+        store = self.store
+        keys = [self.key_of(item) for item in items]
+        if len(keys) == len(store) and all(
+            key in store.index and store.items[store.index[key]] is item for key, item in zip(keys, items, strict=True)
+        ):
+            if keys != store.keys:
+                store.reorder(keys)
+            self.refresh_view()
+            return
+        old = store.snapshot()
+        old_index = store.index
+        store.clear()
+        for key, item in zip(keys, items, strict=True):
+            position = old_index.get(key)
+            if position is not None and old.items[position] == item:
+                cells = old.cells[position]
+                fields = {name: old.fields[name][position] for name in store.field_names}
+                store.add(key, item, cells, fields, cell_widths(cells))
+            else:
+                store.add(key, item, *self._row_data(item))
+        self.refresh_view()
 
     def add_items(self, items: Iterable[T]) -> None:
         """Append rows as they arrive (fan-out, paging) without redrawing the rest."""
+        added_keys: list[str] = []
+        added_cells: list[tuple[Any, ...]] = []
         for item in items:
             key = self.key_of(item)
-            if key in self._by_key:
+            if key in self.store:
                 continue
-            self.items.append(item)
-            self._by_key[key] = item
-            if self.matches(item):
-                self.table.add_row(*self.row(item), key=key)
+            cells, fields, widths = self._row_data(item)
+            self.store.add(key, item, cells, fields, widths)
+            added_keys.append(key)
+            added_cells.append(cells)
+        if not added_keys:
+            return
+        if self.list_filter or self.sort_column is not None:
+            self.refresh_view()
+            return
+        self._view_request += 1  # an unfiltered view in flight would miss these rows: it must not land
+        self.table.append_rows(added_keys, added_cells, self.store.widths)
         self.update_title()
+        self.after_view()
 
     def update_item(self, item: T) -> None:
         key = self.key_of(item)
-        if key not in self._by_key:
+        if key not in self.store:
             self.add_items([item])
             return
-        self.items[self.items.index(self._by_key[key])] = item
-        self._by_key[key] = item
-        if self.matches(item) and key in self.table.rows:
-            for column, value in zip(self.COLUMNS, self.row(item), strict=False):
-                self.table.update_cell(key, column.key, value)
+        cells, fields, widths = self._row_data(item)
+        self.store.replace(key, item, cells, fields, widths)
+        if self.list_filter or self.sort_column is not None:
+            self.refresh_view()
+        else:
+            self.table.update_row(key, cells, self.store.widths)
 
     def render_rows(self) -> None:
-        table = self.table
-        selected = self.selected_key()
-        table.clear()
-        for item in self.visible_items():
-            table.add_row(*self.row(item), key=self.key_of(item))
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-        self.update_title()
+        """Rebuild every row (what they show depends on something outside the items) and show them."""
+        self.set_columns(self.COLUMNS)
 
     def visible_items(self) -> list[T]:
-        return [i for i in self.items if self.matches(i)]
+        """The items shown, in the order shown."""
+        by_key = self._by_key
+        return [by_key[key] for key in self.table.row_keys]
 
-    def matches(self, item: T) -> bool:
-        if not self.filter_text:
-            return True
-        needle = self.filter_text.lower()
-        return any(needle in _plain(cell).lower() for cell in self.row(item))
+    # -- the view: filter and sort ----------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        """Filter and sort the store and show the result; large lists do it in a thread, the newest request wins."""
+        self._view_request += 1
+        request = self._view_request
+        snapshot = self.store.snapshot()
+        query, column, reverse = self.list_filter, self.sort_column, self.sort_reverse
+        if snapshot.count > FILTER_IN_THREAD and (query or column is not None):
+            self.run_worker(
+                partial(self._view_in_thread, request, snapshot, query, column, reverse),
+                thread=True,
+                group="view",
+                exclusive=True,
+                exit_on_error=False,
+            )
+            self.update_title()
+            return
+        self._show_view(request, snapshot, self.compute_view(snapshot, query, column, reverse))
+
+    def compute_view(
+        self, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
+    ) -> list[int]:
+        positions = filter_rows(snapshot, query)
+        if column is not None:
+            items, cells = snapshot.items, snapshot.cells
+            keys = self.store.sort_keys(snapshot, column, lambda p: self.sort_value(items[p], column, cells[p]))
+            positions = sort_rows(positions, keys, reverse=reverse)
+        return positions
+
+    def _view_in_thread(
+        self, request: int, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
+    ) -> None:
+        positions = self.compute_view(snapshot, query, column, reverse)
+        if not get_current_worker().is_cancelled and request == self._view_request:
+            self.app.call_from_thread(self._show_view, request, snapshot, positions)
+
+    def _show_view(self, request: int, snapshot: RowsSnapshot[T], positions: list[int]) -> None:
+        if request != self._view_request:
+            return  # a newer filter, sort or reload asked since: this answer is stale
+        keys, cells = snapshot.keys, snapshot.cells
+        with contextlib.suppress(NoMatches):
+            self.table.set_rows([keys[p] for p in positions], [cells[p] for p in positions], self.store.widths)
+            self.update_title()
+            self.after_view()
+
+    def after_view(self) -> None:
+        """Called whenever the rows shown changed (a view landed, rows were appended)."""
+
+    @property
+    def view_pending(self) -> bool:
+        """Whether a filter or sort is being computed in a thread."""
+        return any(w.group == "view" and not w.is_finished for w in self.workers)
+
+    def view_status(self) -> list[tuple[str, str]]:
+        """Title parts for the filter and the sort: what is applied and how many rows it leaves."""
+        parts: list[tuple[str, str]] = []
+        if self.filter_text:
+            shown, total = self.table.row_count, len(self.store)
+            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", "bold $warning"))
+        if self.sort_column is not None:
+            label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
+            parts.append((f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", "dim"))
+        return parts
 
     def update_title(self) -> None:
-        title = Text(self.screen_title(), style="bold")
-        shown, total = self.table.row_count, len(self.items)
+        parts: list[tuple[str, str]] = [(self.screen_title(), "bold")]
+        total = len(self.store)
         if self.loading_data:
-            title.append(f"  {self.waiting()}", style="italic")
+            parts.append((f"  {self.waiting()}", "italic"))
         elif self.error is None:
-            title.append(f"  {total} {self.NOUN}", style="dim")
-        if self.filter_text:
-            title.append(f"   filter '{self.filter_text}': {shown} of {total}", style="bold yellow")
-        self.query_one("#title", Static).update(title)
+            parts.append((f"  {total} {self.NOUN}", "dim"))
+        parts += self.view_status()
+        self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.update_empty()
+
+    def update_empty(self) -> None:
+        shown, total = self.table.row_count, len(self.store)
         empty = self.query_one("#empty", Static)
         if self.error:
-            empty.update(f"[b red]Could not load {escape(self.NOUN)}[/]\n{escape(self.error)}\n\nctrl+r retries.")
+            message = f"[b red]Could not load {escape(self.NOUN)}[/]\n{escape(self.error)}\n\nctrl+r retries."
         elif not self.loading_data and total == 0:
-            empty.update(f"No {escape(self.NOUN)} in {escape(self.ec2app.region)}." + self.empty_hint())
-        elif not self.loading_data and shown == 0:
-            empty.update(f"No {escape(self.NOUN)} match '{escape(self.filter_text)}'. esc clears the filter.")
+            message = f"No {escape(self.NOUN)} in {escape(self.ec2app.region)}." + self.empty_hint()
+        elif not self.loading_data and shown == 0 and not self.view_pending:
+            message = f"No {escape(self.NOUN)} match '{escape(self.filter_text)}'. esc clears the filter."
         else:
-            empty.update("")
-        empty.display = bool(self.error) or (not self.loading_data and shown == 0)
+            message = ""
+        empty.update(message)
+        empty.display = bool(message)
 
     def empty_hint(self) -> str:
         return ""
 
     # -- selection --------------------------------------------------------------------------------------------
     def selected_key(self) -> str | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return self.table.cursor_key
 
     def selected_item(self) -> T | None:
         key = self.selected_key()
-        return self._by_key.get(key) if key is not None else None
+        if key is None or key not in self.store.index:
+            return None
+        return self.store.items[self.store.index[key]]
 
-    @on(DataTable.RowSelected, "#table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        item = self._by_key.get(event.row_key.value or "")
+    def select_key(self, key: str) -> bool:
+        """Put the cursor on the item's row; False when it is not shown."""
+        if key not in self.table.row_keys:
+            return False
+        self.table.move_cursor(key=key)
+        return True
+
+    @on(VirtualTable.RowSelected, "#table")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        item = self._by_key.get(event.key)
         if item is not None:
             self.open_item(item)
+
+    @on(VirtualTable.HeaderSelected, "#table")
+    def _header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        self.action_sort_by(event.column_key)
 
     # -- actions ----------------------------------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -348,23 +578,67 @@ class ListScreen(Screen[None], Generic[T]):
         self.filter_input.display = False
         self.table.focus()
 
+    def set_filter(self, text: str) -> None:
+        """Apply a filter (as typed in `/`); the cursor stays on its item when that is still shown."""
+        text = text.strip()
+        if text == self.filter_text:
+            return
+        self.filter_text = text
+        self.list_filter = parse_filter(text, self.filter_field_aliases())
+        self.refresh_view()
+
+    def filter_field_aliases(self) -> dict[str, str]:
+        aliases = {name: name for name in self.store.field_names}
+        aliases.update(self.FILTER_FIELDS)
+        return aliases
+
     def action_back(self) -> None:
         if self.filter_text:
             self.clear_filter()
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
+    def sortable_columns(self) -> list[str]:
+        return [column.key for column in self.COLUMNS if column.label.strip()]
+
+    def action_sort_by(self, column: str) -> None:
+        """Sort by ``column``; asked again for the same column, the order flips."""
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.table.set_sort(self.sort_column, self.sort_reverse)
+        self.refresh_view()
+
+    def action_sort_next(self) -> None:
+        """`>`: sort by the next column (after the last one, back to the list's own order)."""
+        columns = self.sortable_columns()
+        if self.sort_column in columns:
+            position = columns.index(self.sort_column) + 1
+            self.sort_column = columns[position] if position < len(columns) else None
+        else:
+            self.sort_column = columns[0] if columns else None
+        self.sort_reverse = False
+        self.table.set_sort(self.sort_column, self.sort_reverse)
+        self.refresh_view()
+
+    def action_sort_reverse(self) -> None:
+        """`<`: flip the order of the current sort."""
+        if self.sort_column is None:
+            columns = self.sortable_columns()
+            if not columns:
+                return
+            self.sort_column = columns[0]
+        self.sort_reverse = not self.sort_reverse
+        self.table.set_sort(self.sort_column, self.sort_reverse)
+        self.refresh_view()
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
-        self.render_rows()
+        self.set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.table.focus()
         if self.table.row_count:
             self.table.move_cursor(row=0)
-
-
-def _plain(cell: Any) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)

@@ -17,13 +17,14 @@ class RegionsScreen(ListScreen[Region]):
     NOUN = "regions"
     COPY_WHAT = "region name"
     FOLLOWS_REGION = False
+    # At 80 columns the counts stay (they are the point of this screen); the location and opt-in status give way.
     COLUMNS = (
-        Column("current", " ", 1),
-        Column("name", "Region", 16),
-        Column("description", "Location", 28),
-        Column("opt_in", "Opt-in status", 20),
-        Column("instances", "Instances", 12),
-        Column("running", "Running", 9),
+        Column("current", " ", 1, priority=0),
+        Column("name", "Region", priority=10, whole=True),
+        Column("description", "Location", priority=60, min_width=12, max_width=28),
+        Column("opt_in", "Opt-in status", priority=50, min_width=10, max_width=20),
+        Column("instances", "Instances", priority=20, whole=True, justify="right"),
+        Column("running", "Running", priority=30, whole=True, justify="right"),
     )
     BINDINGS = [
         Binding("enter", "use_region", "Use region", show=True, priority=False, id="regions.use"),
@@ -45,8 +46,8 @@ class RegionsScreen(ListScreen[Region]):
     def set_items(self, items: list[Region]) -> None:
         first_load = not self.items
         super().set_items(items)
-        if first_load and self.ec2app.region in self.table.rows:
-            self.table.move_cursor(row=self.table.get_row_index(self.ec2app.region))
+        if first_load:
+            self.select_key(self.ec2app.region)
         self.run_worker(self._load_counts(self.refreshing), exclusive=True, group="counts", exit_on_error=False)
 
     async def _load_counts(self, refresh: bool) -> None:
@@ -91,6 +92,14 @@ class RegionsScreen(ListScreen[Region]):
             total,
             running,
         )
+
+    def sort_value(self, item: Region, column: str, cells: tuple[object, ...]) -> object:
+        counts = self.counts.get(item.name)
+        if column in ("instances", "running"):
+            if isinstance(counts, InstanceCounts):
+                return counts.total if column == "instances" else counts.running
+            return None
+        return super().sort_value(item, column, cells)
 
     def copy_value(self, item: Region) -> tuple[str, str]:
         return item.name, "region name"

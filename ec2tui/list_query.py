@@ -1,0 +1,211 @@
+"""The data behind every big list, kept as plain parallel arrays, and the `/` filter and sort over it (no Textual).
+
+A list's rows are precomputed once per item: the cells shown, a lower-case free-text key and lower-case values of
+the named fields ``field:value`` terms look at. Filtering and sorting then only walk these arrays, so a keystroke
+over 10,000 rows costs milliseconds and can run in a thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+EMPTY = 2
+"""The rank :func:`sortable` gives an empty value (after numbers, 0, and text, 1)."""
+
+FIELD_SEPARATOR = "\x1f"
+"""Joins the parts of a free-text key: no typed needle contains it, so a match never spans two fields."""
+
+
+@dataclass(frozen=True)
+class FilterTerm:
+    """One word of a filter: ``value`` must occur in ``field`` (``None``: anywhere in the row)."""
+
+    field: str | None
+    value: str
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A parsed filter: every term must match (AND)."""
+
+    terms: tuple[FilterTerm, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def parse_filter(text: str, fields: Mapping[str, str] | Iterable[str] = ()) -> ListFilter:
+    """``state:running type:t3. web`` → terms, lower-cased.
+
+    ``fields`` are the names ``field:`` may use (a mapping gives aliases → field). A word whose prefix is not a
+    known field is free text as typed (``http://x`` stays one word); ``state:`` with nothing after it yet matches
+    everything, so the list does not flash empty while the value is being typed.
+    """
+    names = dict(fields) if isinstance(fields, Mapping) else {name: name for name in fields}
+    names = {alias.lower(): field for alias, field in names.items()}
+    terms: list[FilterTerm] = []
+    for word in text.lower().split():
+        prefix, colon, value = word.partition(":")
+        if colon and prefix in names:
+            if value:
+                terms.append(FilterTerm(names[prefix], value))
+            continue
+        terms.append(FilterTerm(None, word))
+    return ListFilter(tuple(terms))
+
+
+class RowStore(Generic[T]):
+    """The items of a list in arrival order, with their cells, search keys and per-column natural widths.
+
+    Arrays are only ever appended to or replaced in place between two :meth:`clear` calls, so a filter running
+    in a thread over the first ``n`` rows reads a consistent snapshot.
+    """
+
+    def __init__(self, field_names: Iterable[str] = ()) -> None:
+        self.field_names: tuple[str, ...] = tuple(field_names)
+        self.keys: list[str] = []
+        self.items: list[T] = []
+        self.cells: list[tuple[Any, ...]] = []
+        self.texts: list[str] = []
+        self.fields: dict[str, list[str]] = {name: [] for name in self.field_names}
+        self.index: dict[str, int] = {}
+        self.widths: list[int] = []
+        self.version = 0
+        """Bumped on every change: a view computed for an older version is recomputed."""
+        self._sort_keys: dict[str, tuple[int, list[Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.index
+
+    def clear(self, field_names: Iterable[str] | None = None) -> None:
+        if field_names is not None:
+            self.field_names = tuple(field_names)
+        # New lists rather than .clear(): a filter thread still holding the old ones finishes on its snapshot.
+        self.keys, self.items, self.cells, self.texts = [], [], [], []
+        self.fields = {name: [] for name in self.field_names}
+        self.index, self.widths, self._sort_keys = {}, [], {}
+        self.version += 1
+
+    def add(self, key: str, item: T, cells: tuple[Any, ...], fields: Mapping[str, str], widths: Sequence[int]) -> bool:
+        """Append a row; ``False`` (and nothing changes) when ``key`` is listed already."""
+        if key in self.index:
+            return False
+        self.index[key] = len(self.keys)
+        self.keys.append(key)
+        self.items.append(item)
+        self.cells.append(cells)
+        self.texts.append(_text_key(fields))
+        for name in self.field_names:
+            self.fields[name].append(fields.get(name, ""))
+        self._widen(widths)
+        self._sort_keys = {}
+        self.version += 1
+        return True
+
+    def replace(
+        self, key: str, item: T, cells: tuple[Any, ...], fields: Mapping[str, str], widths: Sequence[int]
+    ) -> None:
+        position = self.index[key]
+        self.items[position] = item
+        self.cells[position] = cells
+        self.texts[position] = _text_key(fields)
+        for name in self.field_names:
+            self.fields[name][position] = fields.get(name, "")
+        self._widen(widths)
+        self._sort_keys = {}
+        self.version += 1
+
+    def _widen(self, widths: Sequence[int]) -> None:
+        if len(self.widths) < len(widths):
+            self.widths += [0] * (len(widths) - len(self.widths))
+        for column, width in enumerate(widths):
+            if width > self.widths[column]:
+                self.widths[column] = width
+
+    def reorder(self, keys: Sequence[str]) -> None:
+        """Put the rows in the order of ``keys`` (exactly the keys listed now) without rebuilding them."""
+        order = [self.index[key] for key in keys]
+        self.keys = [self.keys[p] for p in order]
+        self.items = [self.items[p] for p in order]
+        self.cells = [self.cells[p] for p in order]
+        self.texts = [self.texts[p] for p in order]
+        self.fields = {name: [values[p] for p in order] for name, values in self.fields.items()}
+        self.index = {key: position for position, key in enumerate(self.keys)}
+        self._sort_keys = {}
+        self.version += 1
+
+    def snapshot(self) -> RowsSnapshot[T]:
+        """The rows as they are now, safe to filter and sort in another thread while more rows arrive."""
+        return RowsSnapshot(len(self.keys), self.version, self.keys, self.items, self.cells, self.texts, self.fields)
+
+    def sort_keys(self, snapshot: RowsSnapshot[T], column: str, value: Callable[[int], Any]) -> list[Any]:
+        """Each row's :func:`sortable` key for ``column``, ``value(position)`` computed once per data version."""
+        cached = self._sort_keys.get(column)
+        if cached is not None and cached[0] == snapshot.version and len(cached[1]) >= snapshot.count:
+            return cached[1]
+        keys = [sortable(value(position)) for position in range(snapshot.count)]
+        if snapshot.version == self.version:
+            self._sort_keys[column] = (snapshot.version, keys)
+        return keys
+
+
+@dataclass(frozen=True)
+class RowsSnapshot(Generic[T]):
+    """The first ``count`` rows of a store at ``version`` (the lists are only appended to until a clear)."""
+
+    count: int
+    version: int
+    keys: list[str]
+    items: list[T]
+    cells: list[tuple[Any, ...]]
+    texts: list[str]
+    fields: dict[str, list[str]]
+
+
+def _text_key(fields: Mapping[str, str]) -> str:
+    return FIELD_SEPARATOR.join(fields.values())
+
+
+def filter_rows(rows: RowsSnapshot[Any], query: ListFilter) -> list[int]:
+    """Positions (in arrival order) of the rows that match every term of ``query``."""
+    positions: Iterable[int] = range(rows.count)
+    if not query:
+        return list(positions)
+    for term in query.terms:
+        needle = term.value
+        column = rows.texts if term.field is None else rows.fields.get(term.field)
+        if column is None:
+            return []
+        positions = [i for i in positions if needle in column[i]]
+    return list(positions)
+
+
+def sort_rows(positions: list[int], keys: Sequence[Any], *, reverse: bool = False) -> list[int]:
+    """``positions`` ordered by ``keys[position]`` (:func:`sortable` keys); ties keep arrival order and empty
+    values stay last, also when reversed."""
+    if not reverse:
+        return sorted(positions, key=keys.__getitem__)
+    filled = [p for p in positions if keys[p][0] != EMPTY]
+    empty = [p for p in positions if keys[p][0] == EMPTY]
+    # Stable descending: sort ascending on reversed arrival order, then flip.
+    return sorted(filled[::-1], key=keys.__getitem__)[::-1] + empty
+
+
+def sortable(value: Any) -> tuple[int, Any]:
+    """A key that orders numbers by value, text case-insensitively, and empty values last."""
+    if value is None or value == "":
+        return (EMPTY, "")
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, int | float):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value.lower())
+    return (1, value)

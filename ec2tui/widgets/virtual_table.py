@@ -1,0 +1,463 @@
+"""A table that renders only the rows on screen (Textual's line API), for lists of tens of thousands of rows.
+
+The rows live in two plain parallel lists (keys and precomputed cells); nothing per row is a widget or a
+renderable until it scrolls into view. Columns have priorities: when the terminal is narrow the least useful
+ones drop, a column marked ``whole`` (an ID, an address) is never cut, and any other cut cell ends in ``…``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+CELL_PADDING = 1
+"""Blank cells on either side of every column."""
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    key: str
+    label: str
+    width: int | None = None
+    """A fixed width; ``None``: as wide as the widest cell (up to ``max_width``)."""
+    priority: int = 50
+    """Lower is more important: when the row does not fit, the highest numbers drop first."""
+    whole: bool = False
+    """Never cut (IDs, addresses): the column drops instead."""
+    min_width: int = 8
+    """Narrowest a cuttable column gets before columns drop."""
+    max_width: int | None = None
+    justify: Literal["left", "right"] = "left"
+
+
+def layout_columns(columns: Sequence[TableColumn], natural: Sequence[int], available: int) -> list[tuple[int, int]]:
+    """(column index, width) of the columns shown in ``available`` cells, in display order.
+
+    Every column starts at its minimum (its natural width when ``whole``); while that does not fit, the least
+    important column drops (the first column always stays). Spare room then widens columns toward their natural
+    width, most important first.
+    """
+    wants: list[int] = []
+    minimum: list[int] = []
+    for index, column in enumerate(columns):
+        widest = natural[index] if index < len(natural) else 0
+        if column.width is not None:
+            want = column.width
+        else:
+            want = max(cell_len(column.label), widest)
+            if column.max_width is not None:
+                want = min(want, max(column.max_width, cell_len(column.label)))
+        wants.append(want)
+        minimum.append(want if column.whole or column.width is not None else min(want, column.min_width))
+    shown = list(range(len(columns)))
+
+    def needed() -> int:
+        return sum(minimum[i] + 2 * CELL_PADDING for i in shown)
+
+    while len(shown) > 1 and needed() > available:
+        shown.remove(max(shown[1:], key=lambda i: (columns[i].priority, i)))
+    widths = {i: minimum[i] for i in shown}
+    spare = available - needed()
+    for i in sorted(shown, key=lambda i: (columns[i].priority, i)):
+        grow = max(0, min(spare, wants[i] - widths[i]))
+        widths[i] += grow
+        spare -= grow
+    return [(i, widths[i]) for i in shown]
+
+
+def fit_cell(cell: Cell, width: int, justify: str = "left") -> Text:
+    """The cell padded or cut to exactly ``width`` cells; a cut one ends in ``…``."""
+    text = cell if isinstance(cell, Text) else Text(cell)
+    length = text.cell_len
+    if length > width:
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis")
+        if not text.plain.endswith(ELLIPSIS) and width > 0:  # a cut exactly at a wide character
+            text = Text(set_cell_size(text.plain, width - 1) + ELLIPSIS, style=text.style)
+        return text
+    if length < width:
+        text = text.copy() if isinstance(cell, Text) else text
+        if justify == "right" or text.justify == "right":
+            text = Text(" " * (width - length)) + text
+        else:
+            text.pad_right(width - length)
+    return text
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows of cells with a row cursor; only the visible window is rendered.
+
+    Posts :class:`RowHighlighted` when the cursor lands on another row, :class:`RowSelected` on enter or a click,
+    :class:`HeaderSelected` when a column heading is clicked.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False, id="table.select"),
+        Binding("up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,ctrl+home", "first_row", "First row", show=False, id="table.first"),
+        Binding("end,ctrl+end", "last_row", "Last row", show=False, id="table.last"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--even-row",
+        "virtual-table--odd-row",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .virtual-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .virtual-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .virtual-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .virtual-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .virtual-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+    }
+    """
+
+    class RowHighlighted(Message):
+        def __init__(self, table: VirtualTable, cursor_row: int, key: str) -> None:
+            super().__init__()
+            self.table, self.cursor_row, self.key = table, cursor_row, key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class RowSelected(Message):
+        def __init__(self, table: VirtualTable, cursor_row: int, key: str) -> None:
+            super().__init__()
+            self.table, self.cursor_row, self.key = table, cursor_row, key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class HeaderSelected(Message):
+        def __init__(self, table: VirtualTable, column_key: str) -> None:
+            super().__init__()
+            self.table, self.column_key = table, column_key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[TableColumn] = (),
+        *,
+        zebra_stripes: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns: tuple[TableColumn, ...] = tuple(columns)
+        self.zebra_stripes = zebra_stripes
+        self.row_keys: list[str] = []
+        self.row_cells: list[tuple[Cell, ...]] = []
+        self._positions: dict[str, int] = {}
+        self.natural_widths: list[int] = []
+        self.cursor_row = 0
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._layout: list[tuple[int, int]] = []
+        self._layout_for: tuple[int, ...] = ()
+        self._highlighted: str | None = None
+
+    # -- data -------------------------------------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self.row_keys)
+
+    @property
+    def cursor_key(self) -> str | None:
+        if 0 <= self.cursor_row < len(self.row_keys):
+            return self.row_keys[self.cursor_row]
+        return None
+
+    def get_row_index(self, key: str) -> int:
+        """The row's position (KeyError when it is not shown)."""
+        return self._positions[key]
+
+    def get_row(self, key: str) -> tuple[Cell, ...]:
+        return self.row_cells[self._positions[key]]
+
+    def set_columns(self, columns: Sequence[TableColumn]) -> None:
+        self.columns = tuple(columns)
+        self.natural_widths = []
+        self._layout_for = ()
+        self.refresh()
+
+    def set_rows(
+        self, keys: list[str], cells: list[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
+    ) -> None:
+        """Show these rows (parallel lists, taken as they are); the cursor stays on its item when still shown."""
+        followed = self.cursor_key
+        self.row_keys, self.row_cells = keys, cells
+        self._positions = {key: position for position, key in enumerate(keys)}
+        self.natural_widths = list(natural_widths) if natural_widths is not None else self._measure(cells)
+        if followed is not None and followed in self._positions:
+            self.cursor_row = self._positions[followed]
+        self._changed()
+
+    def append_rows(
+        self, keys: Sequence[str], cells: Sequence[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
+    ) -> None:
+        start = len(self.row_keys)
+        for offset, key in enumerate(keys):
+            self._positions[key] = start + offset
+        self.row_keys.extend(keys)
+        self.row_cells.extend(cells)
+        self._widen(natural_widths if natural_widths is not None else self._measure(cells))
+        self._changed()
+
+    def update_row(self, key: str, cells: tuple[Cell, ...], natural_widths: Sequence[int] | None = None) -> None:
+        position = self._positions.get(key)
+        if position is None:
+            return
+        self.row_cells[position] = cells
+        self._widen(natural_widths if natural_widths is not None else self._measure([cells]))
+        self.refresh()
+
+    def clear(self) -> None:
+        self.set_rows([], [], [])
+
+    def set_sort(self, column: str | None, reverse: bool = False) -> None:
+        """Mark the sort column in the header (the caller orders the rows)."""
+        self.sort_column, self.sort_reverse = column, reverse
+        self.refresh()
+
+    def _measure(self, cells: Sequence[tuple[Cell, ...]]) -> list[int]:
+        widths = [0] * len(self.columns)
+        for row in cells:
+            for index, length in enumerate(cell_widths(row[: len(widths)])):
+                if length > widths[index]:
+                    widths[index] = length
+        return widths
+
+    def _widen(self, widths: Sequence[int]) -> None:
+        natural = self.natural_widths
+        if len(natural) < len(widths):
+            natural += [0] * (len(widths) - len(natural))
+        for index, width in enumerate(widths):
+            if width > natural[index]:
+                natural[index] = width
+
+    def _changed(self) -> None:
+        if self.row_keys:
+            self.cursor_row = max(0, min(self.cursor_row, len(self.row_keys) - 1))
+        else:
+            self.cursor_row = 0
+        self.virtual_size = Size(self.size.width, len(self.row_keys) + 1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._post_highlighted()
+
+    # -- columns ----------------------------------------------------------------------------------------------
+    def shown_columns(self) -> list[tuple[TableColumn, int]]:
+        """The columns that fit the current width, with their widths."""
+        width = self.scrollable_content_region.width or self.size.width or self.app.size.width
+        signature = (width, id(self.columns), *self.natural_widths)
+        if signature != self._layout_for:
+            self._layout = layout_columns(self.columns, self.natural_widths, width)
+            self._layout_for = signature
+        return [(self.columns[index], column_width) for index, column_width in self._layout]
+
+    # -- cursor -----------------------------------------------------------------------------------------------
+    def move_cursor(self, *, row: int | None = None, key: str | None = None, scroll: bool = True) -> None:
+        if key is not None:
+            row = self._positions.get(key)
+            if row is None:
+                return
+        if row is None or not self.row_keys:
+            return
+        row = max(0, min(row, len(self.row_keys) - 1))
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.refresh()
+        if scroll:
+            self._scroll_cursor_into_view()
+        self._post_highlighted()
+
+    @property
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + self._body_height:
+            self.scroll_to(y=self.cursor_row - self._body_height + 1, animate=False, immediate=True)
+
+    def _post_highlighted(self) -> None:
+        key = self.cursor_key
+        if key is not None and key != self._highlighted:
+            self._highlighted = key
+            self.post_message(self.RowHighlighted(self, self.cursor_row, key))
+        elif key is None:
+            self._highlighted = None
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - self._body_height)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + self._body_height)
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=len(self.row_keys) - 1)
+
+    def action_select_cursor(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, self.cursor_row, key))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None:
+                self.post_message(self.HeaderSelected(self, column.key))
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if 0 <= row < len(self.row_keys):
+            self.move_cursor(row=row)
+            self.action_select_cursor()
+
+    def _column_at(self, x: int) -> TableColumn | None:
+        left = 0
+        for column, width in self.shown_columns():
+            left += width + 2 * CELL_PADDING
+            if x < left:
+                return column
+        return None
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.row_keys) + 1)
+        self._scroll_cursor_into_view()
+
+    # -- rendering --------------------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width, base)
+        row = int(self.scroll_y) + y - 1
+        if row >= len(self.row_keys):
+            return Strip.blank(width, base)
+        if row == self.cursor_row:
+            style = self.get_component_rich_style("virtual-table--cursor")
+            return self._row_strip(self.row_cells[row], width, base, style, post=True)
+        if self.zebra_stripes and row % 2:
+            style = self.get_component_rich_style("virtual-table--even-row")
+        else:
+            style = self.get_component_rich_style("virtual-table--odd-row")
+        return self._row_strip(self.row_cells[row], width, base, style, post=False)
+
+    def _header_strip(self, width: int, base: Style) -> Strip:
+        labels: list[Cell] = []
+        for column in self.columns:
+            if column.key == self.sort_column:
+                labels.append(f"{column.label}{'▼' if self.sort_reverse else '▲'}")
+            else:
+                labels.append(column.label)
+        style = self.get_component_rich_style("virtual-table--header")
+        return self._row_strip(tuple(labels), width, base, style, post=False, header=True)
+
+    def _row_strip(
+        self, cells: tuple[Cell, ...], width: int, base: Style, style: Style, *, post: bool, header: bool = False
+    ) -> Strip:
+        console = self.app.console
+        pad = " " * CELL_PADDING
+        segments: list[Segment] = []
+        columns = self.columns
+        self.shown_columns()
+        for index, column_width in self._layout:
+            column = columns[index]
+            cell: Cell = cells[index] if index < len(cells) else ""
+            text = fit_cell(cell, column_width, "left" if header else column.justify)
+            segments.append(Segment(pad))
+            if isinstance(cell, Text) and not header:
+                segments.extend(text.render(console))
+            else:
+                segments.append(Segment(text.plain, text.style if isinstance(text.style, Style) else None))
+            segments.append(Segment(pad))
+        row_style = base + style
+        if post:
+            segments = list(Segment.apply_style(segments, post_style=row_style))
+        else:
+            segments = list(Segment.apply_style(segments, style=row_style))
+        return Strip(segments).adjust_cell_length(width, row_style).simplify()
+
+    def row_text(self, key: str) -> list[str]:
+        """The plain text of a row's cells (for tests and copy)."""
+        return [cell.plain if isinstance(cell, Text) else cell for cell in self.get_row(key)]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+
+def cell_widths(cells: Sequence[Any]) -> list[int]:
+    """How many terminal cells each cell's text takes."""
+    return [cell.cell_len if isinstance(cell, Text) else cell_len(str(cell)) for cell in cells]
+
+
+def plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)

@@ -1,0 +1,131 @@
+"""The list filter and sort (ec2tui/list_query.py) against a naive implementation, on seeded random rows."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ec2tui.list_query import FIELD_SEPARATOR, FilterTerm, RowStore, filter_rows, parse_filter, sort_rows, sortable
+
+FIELDS = ("name", "state", "type", "tag")
+WORDS = ("web", "db", "api", "Web-1", "t3.micro", "t3.large", "m5.xlarge", "running", "stopped", "env=prod", "")
+
+
+def random_rows(rng: random.Random, count: int) -> list[dict[str, str]]:
+    return [
+        {
+            "name": rng.choice(WORDS) + rng.choice(("", "-1", "-2", " blue")),
+            "state": rng.choice(("running", "stopped", "pending")),
+            "type": rng.choice(("t3.micro", "t3.large", "m5.xlarge", "r6i.large")),
+            "tag": rng.choice(("env=prod", "env=dev\nteam=ops", "", "Env=Prod")).lower(),
+        }
+        for _ in range(count)
+    ]
+
+
+def store_of(rows: list[dict[str, str]]) -> RowStore[dict[str, str]]:
+    store: RowStore[dict[str, str]] = RowStore(FIELDS)
+    for index, row in enumerate(rows):
+        lower = {key: value.lower() for key, value in row.items()}
+        assert store.add(f"k{index}", row, tuple(row.values()), lower, [len(v) for v in row.values()])
+    return store
+
+
+def naive_match(row: dict[str, str], text: str) -> bool:
+    """What the filter means, written the slow, obvious way."""
+    for word in text.lower().split():
+        field, colon, value = word.partition(":")
+        if colon and field in FIELDS:
+            if value and value not in row[field].lower():
+                return False
+        elif not any(word in value.lower() for value in row.values()):
+            return False
+    return True
+
+
+FILTERS = ["", "web", "WEB", "state:running", "state:", "type:t3.", "tag:env=prod", "web state:stopped", "-1 blue"]
+FILTERS += ["nosuch", "type:m5 tag:env", "unknown:field", "t3.micro running", "STATE:RUNNING"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_filter_equals_the_naive_implementation(seed):
+    rng = random.Random(seed)
+    rows = random_rows(rng, 400)
+    store = store_of(rows)
+    texts = FILTERS + [" ".join(rng.sample(WORDS, 2)) for _ in range(10)]
+    for text in texts:
+        got = filter_rows(store.snapshot(), parse_filter(text, FIELDS))
+        assert got == [i for i, row in enumerate(rows) if naive_match(row, text)], text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sort_equals_the_naive_implementation_and_is_stable(seed):
+    rng = random.Random(seed)
+    rows = random_rows(rng, 300)
+    store = store_of(rows)
+    snapshot = store.snapshot()
+    for field in FIELDS:
+        keys = store.sort_keys(snapshot, field, lambda p, f=field: rows[p][f])
+        positions = filter_rows(snapshot, parse_filter(rng.choice(FILTERS), FIELDS))
+        filled = [p for p in positions if rows[p][field]]
+        empty = [p for p in positions if not rows[p][field]]
+        ascending = sorted(filled, key=lambda p: (rows[p][field].lower(), p)) + empty
+        assert sort_rows(positions, keys) == ascending, field
+        descending = sorted(filled, key=lambda p: (rows[p][field].lower(), -p), reverse=True) + empty
+        assert sort_rows(positions, keys, reverse=True) == descending, f"{field} reversed"
+
+
+def test_numbers_sort_as_numbers_and_empty_values_last():
+    values = [10, None, 9, "", 100]
+    keys = [sortable(v) for v in values]
+    assert sort_rows(list(range(5)), keys) == [2, 0, 4, 1, 3]
+    assert sort_rows(list(range(5)), keys, reverse=True) == [4, 0, 2, 1, 3]
+
+
+def test_parse_filter_terms_and_aliases():
+    query = parse_filter(
+        "State:Running  type:t3. tag:env=prod web zone:us-east-1a http://x",
+        {"state": "state"}
+        | {
+            "type": "type",
+            "tag": "tag",
+            "zone": "az",
+        },
+    )
+    assert query.terms == (
+        FilterTerm("state", "running"),
+        FilterTerm("type", "t3."),
+        FilterTerm("tag", "env=prod"),
+        FilterTerm(None, "web"),
+        FilterTerm("az", "us-east-1a"),
+        FilterTerm(None, "http://x"),
+    )
+    assert not parse_filter("   ") and not parse_filter("state:", ["state"])
+
+
+def test_free_text_never_matches_across_two_fields():
+    store = store_of([{"name": "ab", "state": "cd", "type": "", "tag": ""}])
+    assert filter_rows(store.snapshot(), parse_filter("ab")) == [0]
+    assert filter_rows(store.snapshot(), parse_filter("bc")) == [], "'b' ends one field, 'c' starts the next"
+    assert FIELD_SEPARATOR not in "bc"
+
+
+def test_store_keeps_each_key_once_and_a_snapshot_survives_a_clear():
+    store = store_of(random_rows(random.Random(1), 5))
+    assert not store.add("k0", {}, (), {}, [])
+    snapshot = store.snapshot()
+    store.clear()
+    assert len(store) == 0 and snapshot.count == 5 and len(snapshot.texts) == 5, "the old arrays are untouched"
+    assert filter_rows(snapshot, parse_filter("")) == [0, 1, 2, 3, 4]
+
+
+def test_reorder_moves_rows_without_rebuilding_them():
+    rows = random_rows(random.Random(2), 6)
+    store = store_of(rows)
+    cells = {key: store.cells[i] for i, key in enumerate(store.keys)}
+    order = ["k5", "k0", "k3", "k1", "k4", "k2"]
+    store.reorder(order)
+    assert store.keys == order and all(store.cells[i] is cells[key] for i, key in enumerate(order))
+    assert [store.index[key] for key in order] == list(range(6))
+    assert store.fields["name"] == [rows[int(key[1:])]["name"].lower() for key in order]

@@ -1,0 +1,137 @@
+"""The virtual table on its own: column priorities and cuts, the cursor following its item, keys and clicks."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, fit_cell, layout_columns
+
+COLUMNS = (
+    TableColumn("name", "Name", priority=20, min_width=8),
+    TableColumn("id", "Instance ID", priority=10, whole=True),
+    TableColumn("ip", "Public IP", priority=40, whole=True),
+    TableColumn("note", "Note", priority=90, min_width=6),
+)
+ID = "i-0123456789abcdef0"
+IP = "54.214.146.240"
+
+
+def test_whole_columns_drop_instead_of_being_cut_and_the_least_useful_drop_first():
+    natural = [30, len(ID), len(IP), 40]
+    wide = dict((COLUMNS[i].key, w) for i, w in layout_columns(COLUMNS, natural, 200))
+    assert wide == {"name": 30, "id": 19, "ip": 14, "note": 40}
+    medium = dict((COLUMNS[i].key, w) for i, w in layout_columns(COLUMNS, natural, 60))
+    assert medium["id"] == 19 and medium["ip"] == 14 and medium["note"] == 6
+    assert sum(w + 2 for w in medium.values()) <= 60
+    narrow = dict((COLUMNS[i].key, w) for i, w in layout_columns(COLUMNS, natural, 50))
+    assert "note" not in narrow and narrow["id"] == 19 and narrow["ip"] == 14
+    tiny = dict((COLUMNS[i].key, w) for i, w in layout_columns(COLUMNS, natural, 33))
+    assert tiny.keys() == {"name", "id"} and tiny["id"] == 19, "the IP dropped rather than showing a cut address"
+
+
+def test_a_cut_cell_ends_with_an_ellipsis_and_a_short_one_is_padded():
+    assert fit_cell("web-server-frontend", 8).plain == "web-ser…"
+    assert fit_cell("web", 6).plain == "web   "
+    assert fit_cell("12", 5, "right").plain == "   12"
+    assert fit_cell("日本語テキスト", 5).cell_len == 5 and fit_cell("日本語テキスト", 5).plain.endswith("…")
+
+
+class TableApp(App[None]):
+    def __init__(self, rows: int = 100) -> None:
+        super().__init__()
+        self.rows = rows
+        self.selected: list[str] = []
+        self.highlighted: list[str] = []
+        self.headers: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(VirtualTable)
+        keys = [f"k{n:03}" for n in range(self.rows)]
+        table.set_rows(keys, [(f"name-{key}", ID, IP, "note") for key in keys])
+        table.focus()
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        self.selected.append(event.key)
+
+    def on_virtual_table_header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        self.headers.append(event.column_key)
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        self.highlighted.append(event.key)
+
+
+async def test_home_end_page_keys_and_enter():
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("end")
+        assert table.cursor_key == "k099" and table.scroll_y > 0, "end jumps to the last row and shows it"
+        await pilot.press("home")
+        assert table.cursor_key == "k000" and table.scroll_y == 0
+        await pilot.press("pagedown")
+        assert table.cursor_row == 19, "a page is the rows on screen under the header"
+        await pilot.press("down", "up", "up")
+        assert table.cursor_row == 18
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == ["k018"] and app.highlighted[-1] == "k018"
+
+
+async def test_the_cursor_follows_its_item_when_the_rows_change():
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.move_cursor(key="k042")
+        keys = [f"k{n:03}" for n in range(99, -1, -1)]  # reversed: k042 is now row 57
+        table.set_rows(keys, [(key, ID, IP, "") for key in keys])
+        assert table.cursor_key == "k042" and table.cursor_row == 57
+        table.set_rows(["k001", "k042"], [("a", ID, IP, ""), ("b", ID, IP, "")])
+        assert table.cursor_key == "k042" and table.cursor_row == 1
+        table.set_rows(["k001"], [("a", ID, IP, "")])
+        assert table.cursor_key == "k001", "its item gone, the cursor stays on a row that exists"
+        table.clear()
+        assert table.cursor_key is None and table.row_count == 0
+        await pilot.pause()
+
+
+async def test_a_click_selects_the_row_under_the_mouse_and_a_heading_asks_to_sort():
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        await pilot.click(VirtualTable, offset=(3, 3))
+        await pilot.pause()
+        assert app.selected == ["k002"], "line 3 is the third row under the header"
+        await pilot.click(VirtualTable, offset=(40, 0))
+        await pilot.pause()
+        assert app.headers and app.headers[-1] in {"id", "ip"}
+
+
+async def test_narrow_rendering_keeps_ids_and_addresses_whole():
+    app = TableApp(rows=5)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        lines = [table.render_line(y).text for y in range(6)]
+        assert "Instance ID" in lines[0] and "Note" not in lines[0]
+        for line in lines[1:]:
+            assert ID in line and IP not in line[: line.index(ID)]
+            name_cell = line[: line.index(ID)].strip()
+            assert name_cell == "name-k000"[: len(name_cell)] or name_cell.endswith("…") or name_cell.startswith("name")
+        assert all(IP in line or "Public IP" not in lines[0] for line in lines[1:])
+
+
+def test_at_80_columns_the_regions_counts_and_the_instance_ids_stay():
+    from ec2tui.screens.instances import SINGLE_REGION_COLUMNS
+    from ec2tui.screens.regions import RegionsScreen
+
+    columns = RegionsScreen.COLUMNS
+    natural = [1, 14, 26, 19, 11, 7]  # the widest cells the demo shows
+    shown = {columns[i].key: w for i, w in layout_columns(columns, natural, 78)}
+    assert shown["name"] == 14 and shown["instances"] >= 9 and shown["running"] >= 7
+    instances = SINGLE_REGION_COLUMNS
+    natural = [1, 14, 19, 10, 11, 21, 10, 11, 14, 8, 3]
+    shown = {instances[i].key: w for i, w in layout_columns(instances, natural, 78)}
+    assert shown["id"] == 19 and shown["name"] == 14 and shown["state"] == 10
+    assert all(shown[key] == natural[i] for i, key in enumerate(c.key for c in instances) if key in shown)
