@@ -15,12 +15,12 @@ from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.key_gate import BYPASS, KeyGate
+from ec2tui.launch.screen import LaunchScreen
 from ec2tui.screens.amis import AmisScreen
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.confirm import QuitScreen
 from ec2tui.screens.help import HelpScreen
 from ec2tui.screens.instances import InstancesScreen
-from ec2tui.screens.launch import LaunchScreen
 from ec2tui.screens.regions import RegionsScreen
 from ec2tui.unexpected import report as report_unexpected
 
@@ -164,7 +164,16 @@ class Ec2App(App[None]):
         self.switch_mode("launch")
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.screen_stack[0].prefill_image(image_id)  # type: ignore[attr-defined]
+        form = self.screen_stack[0]
+        form.return_mode = "amis"  # type: ignore[attr-defined]
+        form.prefill_image(image_id)  # type: ignore[attr-defined]
+
+    def show_launched(self, instance_ids: list[str], region: str) -> None:
+        """After a launch: the instances list, its cursor following the first new instance (in ``region``)."""
+        self.navigate("instances")
+        follow = getattr(self.screen_stack[0], "follow", None)
+        if follow is not None:
+            follow(instance_ids, region)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -9,9 +9,9 @@ import stat
 from ec2tui import drafts
 from ec2tui.app import Ec2App
 from ec2tui.gateway import Gateway
+from ec2tui.launch.screen import LaunchScreen
+from ec2tui.launch.sections.security_groups import SecurityGroupSection
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
-from ec2tui.screens.launch import LaunchScreen
-from ec2tui.widgets.launch_network import SecurityGroupSection
 from tests.launch_ui_helpers import (
     field_message,
     open_form,
