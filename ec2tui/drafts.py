@@ -350,6 +350,10 @@ class DraftStore:
                 origin = DraftContext(**context).label
         return request, origin
 
+    def forget(self) -> None:
+        """Treat the draft on disk as unread (the form did not use it): a save then goes beside it."""
+        self._seen = None
+
     def legacy_draft(self) -> Path | None:
         """The single draft of earlier versions, when one is left (it belongs to no known context: not restored)."""
         path = self.directory / DRAFT_FILE

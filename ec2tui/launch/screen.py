@@ -234,6 +234,10 @@ class LaunchScreen(Screen[None]):
     def _start(self, restored: LaunchRequest | None, origin: str) -> None:
         if restored is not None and not self._unlaunched:
             self._restore(restored, origin)
+        elif restored is not None and self.keeper.store is not None:
+            # The user typed before the draft was read (the account arrives late): theirs and the draft both stay.
+            self.keeper.store.forget()
+            self._draft_problem(f"A launch draft for {origin} was not restored: the form already holds your typing.")
         if self._pending_image:
             self._use_image(self._pending_image)
         self.reload_facts()

@@ -16,9 +16,11 @@ from ec2tui.launch.fields import (
     set_options,
     set_select,
 )
+from ec2tui.launch.lookups import FULL_AMI_ID
 from ec2tui.launch.messages import ImageChosen
 from ec2tui.launch.state import (
     FAMILY_LABELS,
+    MINE_LOAD_ERROR,
     families,
     image_family,
     image_label,
@@ -35,6 +37,7 @@ class ImageSection(FormSection):
         yield row(
             "Quick Start AMI", Select([], prompt="choose an operating system first", id="ami-choice", compact=True)
         )
+        yield row("My AMIs", Select([], prompt="loading your AMIs…", id="my-ami", compact=True))
         yield row(
             "AMI ID",
             FormInput(
@@ -63,8 +66,23 @@ class ImageSection(FormSection):
             self.family_select.prompt = (
                 "choose an operating system" if options else "no Quick Start images here: paste an AMI ID below"
             )
+        self._fill_my_images()
         self.sync_selects()
         self.show_info()
+
+    @property
+    def my_select(self) -> Select[str]:
+        return self.query_one("#my-ami", Select)
+
+    def _fill_my_images(self) -> None:
+        images = self.state.my_images
+        if images is None:
+            return
+        set_options(self.my_select, [(image_label(i), i.id) for i in images])
+        if MINE_LOAD_ERROR in self.state.load_errors:
+            self.my_select.prompt = f"couldn't list your AMIs ({self.state.load_errors[MINE_LOAD_ERROR]})"
+        else:
+            self.my_select.prompt = "choose one of your AMIs" if images else "you have no AMIs in this region"
 
     def load(self) -> None:
         set_input(self.query_one("#image-id", Input), self.request.image_id)
@@ -89,6 +107,7 @@ class ImageSection(FormSection):
             set_select(self.ami_select, image.id)
         else:
             set_select(self.ami_select, Select.NULL)
+        set_select(self.my_select, self.request.image_id if self.state.my_image(self.request.image_id) else Select.NULL)
 
     def show_info(self) -> None:
         info = self.query_one("#ami-info", Hint)
@@ -106,6 +125,8 @@ class ImageSection(FormSection):
             info.update(f"{facts.name or image_id} · {facts.architecture} · {platform} · {root}")
         elif self.state.image_error:
             info.update("")
+        elif not FULL_AMI_ID.match(image_id):
+            info.update("An AMI ID is ami- followed by 8 or 17 hexadecimal digits.")
         else:
             info.update(f"looking up {image_id}…")
 
@@ -128,6 +149,11 @@ class ImageSection(FormSection):
         if images:
             set_select(self.ami_select, images[0].id)
             self.choose(images[0].id)
+
+    @on(Select.Changed, "#my-ami")
+    def _mine(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self.request.image_id:
+            self.choose(str(event.value))
 
     @on(Select.Changed, "#ami-choice")
     def _ami(self, event: Select.Changed) -> None:

@@ -153,10 +153,15 @@ class NetworkSection(FormSection):
         set_input(self.query_one("#subnet-typed", Input), self.network.subnet_id)
         public = self.query_one("#public-ip", Select)
         options = self._public_ip_options()
+        wanted = PUBLIC_IP_VALUES.get(self.network.public_ip, "default")
         if options[0][0] != public._options[0][0]:
             with quietly(public):
                 public.set_options(options)
-        set_select(public, PUBLIC_IP_VALUES.get(self.network.public_ip, "default"))
+                # set_options keeps the value, and a value that doesn't change doesn't redraw its label: pass
+                # through another option so the shown label follows the chosen subnet.
+                public.value = "enable" if wanted == "default" else "default"
+                public.value = wanted
+        set_select(public, wanted)
 
     @on(Select.Changed, "#vpc")
     def _vpc(self, event: Select.Changed) -> None:

@@ -60,7 +60,7 @@ class VolumeRow(Vertical):
             )
             yield Label("IOPS", classes="inline-label")
             yield FormInput(int_text(volume.iops), classes="vol-iops short", compact=True)
-            yield Label("MiB/s", classes="inline-label")
+            yield Label("MiB/s", classes="inline-label vol-throughput-label")
             yield FormInput(int_text(volume.throughput), classes="vol-throughput short", compact=True)
         with Horizontal(classes="row-fields"):
             yield Label("", classes="vol-indent")
@@ -79,6 +79,9 @@ class VolumeRow(Vertical):
         throughput = self.query_one(".vol-throughput", Input)
         iops.disabled = vtype not in IOPS_TYPES
         throughput.disabled = vtype not in THROUGHPUT_TYPES
+        # Only gp3 has a throughput setting: the field and its label show for it alone (io2 has none).
+        throughput.display = vtype in THROUGHPUT_TYPES
+        self.query_one(".vol-throughput-label", Label).display = vtype in THROUGHPUT_TYPES
         if vtype == "gp3":
             iops.placeholder = str(GP3_DEFAULT_IOPS)
         elif vtype in IOPS_TYPES:
