@@ -171,9 +171,12 @@ class Ec2App(App[None]):
     def show_launched(self, instance_ids: list[str], region: str) -> None:
         """After a launch: the instances list, its cursor following the first new instance (in ``region``)."""
         self.navigate("instances")
-        follow = getattr(self.screen_stack[0], "follow", None)
+        screen = self.screen_stack[0]
+        follow = getattr(screen, "follow", None)
         if follow is not None:
             follow(instance_ids, region)
+        elif hasattr(screen, "reload"):
+            screen.reload(refresh=True)  # at least list the new instances
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

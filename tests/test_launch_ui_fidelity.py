@@ -161,7 +161,7 @@ async def test_the_form_moves_with_the_region_and_launches_there(launch_app):
         await settle(pilot, 5)
         await wait_for(pilot, lambda: form.request.image_id != east_image and form.state.facts is not None)
         assert form.launch_region == "us-west-2"
-        assert "launches in us-west-2" in str(form.query_one("#launch-title", Static).render())
+        assert "Launch in us-west-2" in str(form.query_one("#launch-title", Static).render())
         assert any("moved from us-east-1 to us-west-2" in n for n in notifications(app))
         assert form.request.name == "moved", "everything but region-scoped IDs is kept"
         assert form.state.quickstart_image(form.request.image_id).name == east_name, "the same AMI, found again"

@@ -482,6 +482,7 @@ class LaunchedScreen(ModalScreen[bool]):
                 lines.append(f"Private key saved to {result.key_file} (mode 0600; keep it safe, AWS has no copy).")
             if result.security_group_id:
                 lines.append(f"Security group created: {result.security_group_id}.")
+            lines.append('The form starts afresh; ctrl+l there brings this launch back ("launch again").')
             lines.append("")
             lines.append(
                 "enter: go to instances (watch them go from pending to running) · c: copy the IDs · "

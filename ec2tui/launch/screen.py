@@ -85,8 +85,9 @@ DRAFT_TOUCHED = frozenset({"instance_type", "root_volume", "key_pair.choice", "k
 TYPED_WHEN_UNLISTED = frozenset({VPCS_LOAD_ERROR, SUBNETS_LOAD_ERROR, KEYS_LOAD_ERROR})
 """Lists whose picker turns into a text field when they can't be read."""
 
-KEYS_NOTE = "esc leaves a field (twice: leaves the form, draft kept) · f1 help · f2 command"
-"""Said in the title: ``?`` and ``:`` type into text fields, so the form has fallbacks that always work."""
+KEYS_NOTE = "esc: out of a field, again: out of the form (draft kept) · f1 help · f2 command"
+"""Said in the title (and f1/f2 in the footer): ``?`` and ``:`` type into text fields, so the form has keys that
+always work; ``?`` and ``:`` work once escape has left the field."""
 
 SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
     ("sec-name", NameSection),
@@ -402,10 +403,9 @@ class LaunchScreen(Screen[None]):
                 type_section.set_type(name, by_user=False)
 
     async def _load_network(self, refresh: bool) -> None:
-        listed = await self.loader.vpcs(refresh)
-        self.facts_changed()  # when not listed, the VPC picker becomes a text field
+        await self.loader.vpcs(refresh)
+        self.facts_changed()  # when they can't be listed, the VPC picker becomes a text field
         await self._load_vpc_children(refresh)  # the subnets may still be listable (DescribeSubnets allowed)
-        del listed
 
     async def _load_vpc_children(self, refresh: bool = False) -> None:
         await self.loader.vpc_children(refresh)
@@ -518,8 +518,7 @@ class LaunchScreen(Screen[None]):
         if warnings:
             status.append(f" · ⚠ {warnings} warning{'s' if warnings != 1 else ''}", style="yellow")
         status.append("  (each is shown next to its field)", style="dim")
-        title = Text("Launch an instance", style="bold")
-        title.append(f" · launches in {self.launch_region or self.ec2app.region}", style="bold")
+        title = Text(f"Launch in {self.launch_region or self.ec2app.region}", style="bold")
         if self.ec2app.read_only:
             title.append(" · read-only: review, dry run and export work, launching is refused", style="italic")
         title.append(f"  {KEYS_NOTE}", style="dim")
