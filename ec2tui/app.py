@@ -175,8 +175,8 @@ class Ec2App(App[None]):
         follow = getattr(screen, "follow", None)
         if follow is not None:
             follow(instance_ids, region)
-        elif hasattr(screen, "reload"):
-            screen.reload(refresh=True)  # at least list the new instances
+        elif hasattr(screen, "reload") and screen.is_mounted:
+            screen.reload(refresh=True)  # at least list the new instances (a first visit loads them anyway)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -59,6 +59,7 @@ from ec2tui.launch.state import (
     LaunchFormState,
     assign_issues,
     is_untouched_default_rules,
+    launched_as_existing,
     new_group,
     no_quit_message,
 )
@@ -101,18 +102,6 @@ SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
     ("sec-count", CountSection),
     ("sec-advanced", AdvancedSection),
 )
-
-
-def launched_as_existing(request: LaunchRequest, result: LaunchResult) -> LaunchRequest:
-    """The request as "launch again" offers it: what the launch created (key pair, group) now referred to as
-    existing, so launching it again creates nothing twice."""
-    again = copy.deepcopy(request)
-    if again.key_pair.choice == "new":
-        again.key_pair.choice = "existing"
-    if result.security_group_id and again.security_groups.new_group is not None:
-        again.security_groups.existing_ids.append(result.security_group_id)
-        again.security_groups.new_group = None
-    return again
 
 
 class LaunchScreen(Screen[None]):
@@ -291,16 +280,9 @@ class LaunchScreen(Screen[None]):
         """The app's region changed: the form moves there. VPC, subnet and groups are the new region's defaults,
         a Quick Start AMI is found again by name, the key pair is kept by name (flagged if missing there);
         everything else is kept, and the draft moves to the new region's context."""
-        old, state = self.launch_region, self.state
-        state.region = region
-        image = state.quickstart_image(self.request.image_id)
+        old = self.launch_region
+        image = self.state.move_to(region)
         self._reresolve_image = image.name if image is not None else None
-        network = self.request.network
-        network.vpc_id, network.subnet_id = "", ""
-        self.request.security_groups.existing_ids = []
-        for attribute in ("quickstart", "my_images", "vpcs", "subnets", "groups", "key_pairs", "offered", "facts"):
-            setattr(state, attribute, None)
-        state.load_errors.clear()
         ami = "The Quick Start AMI is looked up again by name." if image else "AMI IDs are per region: check the AMI."
         self.ec2app.notify(
             f"The launch form moved from {old} to {region}: VPC, subnet, groups and key pairs are reloaded. {ami}",

@@ -18,6 +18,7 @@ from ec2tui.aws.models.launch import (
     IngressRule,
     LaunchContext,
     LaunchRequest,
+    LaunchResult,
     NewSecurityGroup,
     VolumeSpec,
     apply_image,
@@ -247,6 +248,19 @@ class LaunchFormState:
         if "root_volume" not in self.touched:
             self.request.root_volume = VolumeSpec()
 
+    def move_to(self, region: str) -> Image | None:
+        """Move to another region: its region-scoped choices (VPC, subnet, groups) and every loaded fact are
+        dropped, everything else is kept. Returns the Quick Start image the request used, to find again by name."""
+        image = self.quickstart_image(self.request.image_id)
+        self.region = region
+        network = self.request.network
+        network.vpc_id, network.subnet_id = "", ""
+        self.request.security_groups.existing_ids = []
+        self.quickstart = self.my_images = self.facts = None
+        self.vpcs = self.subnets = self.groups = self.key_pairs = self.offered = None
+        self.load_errors.clear()
+        return image
+
     def use_image(self, facts: ImageFacts) -> None:
         """Point the request at the AMI (as the console does) without overwriting what the user set: a root
         volume the user touched keeps its type, size, IOPS, throughput and encryption; only its device (the
@@ -322,3 +336,15 @@ def assign_issues(issues: list[FieldError], slots: Iterable[str]) -> dict[str, l
         label = SUB_FIELD_LABELS.get(last_component(issue.field), "") if slot != issue.field else ""
         assigned.setdefault(slot, []).append((label, issue))
     return assigned
+
+
+def launched_as_existing(request: LaunchRequest, result: LaunchResult) -> LaunchRequest:
+    """The request as "launch again" offers it: what the launch created (key pair, group) now referred to as
+    existing, so launching it again creates nothing twice."""
+    again = copy.deepcopy(request)
+    if again.key_pair.choice == "new":
+        again.key_pair.choice = "existing"
+    if result.security_group_id and again.security_groups.new_group is not None:
+        again.security_groups.existing_ids.append(result.security_group_id)
+        again.security_groups.new_group = None
+    return again
