@@ -42,7 +42,7 @@ def _instances_screen() -> Screen[Any]:
 
 
 def _launch_screen() -> Screen[Any]:
-    from ec2tui.screens.launch import LaunchScreen
+    from ec2tui.launch.screen import LaunchScreen
 
     return LaunchScreen()
 
@@ -185,7 +185,18 @@ class Ec2App(App[None]):
         self.switch_mode("launch")
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.screen_stack[0].prefill_image(image_id)  # type: ignore[attr-defined]
+        form = self.screen_stack[0]
+        form.return_mode = "amis"  # type: ignore[attr-defined]
+        form.prefill_image(image_id)  # type: ignore[attr-defined]
+
+    def show_launched(self, instance_ids: list[str], region: str) -> None:
+        """After a launch: the instances list, its cursor following the first new instance (in ``region``)."""
+        from ec2tui.screens.instances import InstancesScreen
+
+        self.navigate("instances")
+        screen = self.screen_stack[0]
+        if isinstance(screen, InstancesScreen):
+            screen.follow(instance_ids, region)
 
     def action_help(self) -> None:
         from ec2tui.screens.help import HelpScreen

@@ -287,10 +287,10 @@ def install_hooks(app: Any, factory: Any, ledger: Ledger, run: Run) -> None:
     """Watch the confirmations, the AWS calls, exceptions and exits of this app (patches undone by the process end)."""
     from textual.app import App
 
+    from ec2tui.launch.review import LaunchReviewScreen
     from ec2tui.screens.ami_dialogs import CopyToRegionDialog
     from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
     from ec2tui.screens.instance_dialogs import CreateImageDialog
-    from ec2tui.screens.launch_review import LaunchReviewScreen
 
     original_check_bindings = App._check_bindings
 
@@ -388,8 +388,8 @@ def watch_workers(run: Run) -> Any:
 
 
 def note_where(app: Any, run: Run) -> None:
+    from ec2tui.launch.screen import LaunchScreen
     from ec2tui.screens.amis import AmisScreen
-    from ec2tui.screens.launch import LaunchScreen
 
     for screen in app.screen_stack:
         run.screens.add(type(screen).__name__)
@@ -553,7 +553,7 @@ def _isolate(home: str) -> None:
     import pyperclip
 
     pyperclip.copy = lambda text: None
-    from ec2tui.widgets import launch_network
+    from ec2tui.launch.sections import security_groups as launch_network
 
     if hasattr(launch_network.SecurityGroupSection, "my_ip_lookup"):
         launch_network.SecurityGroupSection.my_ip_lookup = staticmethod(lambda *a, **k: "203.0.113.7")

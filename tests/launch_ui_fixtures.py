@@ -15,7 +15,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from ec2tui.app import Ec2App
 from ec2tui.aws import instance_types as instance_types_service
 from ec2tui.demo.seed_images import seed_images
-from ec2tui.screens.launch import LaunchScreen
+from ec2tui.launch.screen import LaunchScreen
 
 _real_list_instance_types = instance_types_service.list_instance_types
 

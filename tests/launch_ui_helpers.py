@@ -11,8 +11,8 @@ from textual.css.parse import parse_selectors
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from ec2tui.screens.launch import LaunchScreen
-from ec2tui.widgets.launch_fields import FieldMessage, FormSection
+from ec2tui.launch.fields import FieldMessage, FormSection
+from ec2tui.launch.screen import LaunchScreen
 from tests.ui_helpers import settle
 
 UBUNTU_24_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"

@@ -10,9 +10,9 @@ from textual.widgets import TextArea
 
 from ec2tui import diagnostics, unexpected
 from ec2tui.app import Ec2App
+from ec2tui.launch.screen import LaunchScreen
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.error_screen import NO_LOG_HINT, ErrorScreen
-from ec2tui.screens.launch import LaunchScreen
 from ec2tui.screens.regions import RegionsScreen
 from ec2tui.widgets.user_data_editor import UndoSafeTextArea, UserDataEditor
 from tests.launch_ui_helpers import open_form

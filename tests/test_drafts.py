@@ -172,3 +172,118 @@ def test_failed_write_leaves_previous_draft_and_no_temp_file(state, monkeypatch)
         drafts.save_draft(LaunchRequest(name="new"))
     assert [p.name for p in state.iterdir()] == ["launch-draft.json"]
     assert drafts.load_draft() == full_request()
+
+
+# -- one draft per context ----------------------------------------------------------------------------------------
+
+EAST = drafts.DraftContext("profile work", "111111111111", "us-east-1")
+WEST = drafts.DraftContext("profile work", "111111111111", "us-west-2")
+OTHER_ACCOUNT = drafts.DraftContext("profile home", "222222222222", "us-east-1")
+ENDPOINT = drafts.DraftContext("endpoint http://127.0.0.1:5000", "123456789012", "us-east-1")
+
+
+def test_contexts_never_see_each_others_draft(state):
+    stores = {context: drafts.DraftStore(context) for context in (EAST, WEST, OTHER_ACCOUNT, ENDPOINT)}
+    for context, store in stores.items():
+        assert store.load() == (None, context.label)
+        store.save(LaunchRequest(name=context.label))
+    assert len({store.path for store in stores.values()}) == 4
+    for context in stores:
+        request, origin = drafts.DraftStore(context).load()
+        assert request is not None and request.name == context.label and origin == context.label
+    for store in stores.values():
+        store.unlock()
+
+
+def test_file_names_of_contexts_that_read_alike_differ():
+    one = drafts.DraftContext("profile a/b", "1", "us-east-1")
+    two = drafts.DraftContext("profile a_b", "1", "us-east-1")
+    assert one.file_name != two.file_name and "/" not in one.file_name
+
+
+def test_the_restore_says_where_a_draft_came_from(state):
+    store = drafts.DraftStore(EAST)
+    store.save(full_request())
+    store.unlock()
+    moved = state / drafts.DraftStore(WEST).path.name  # a draft copied under another context's name
+    moved.write_bytes(store.path.read_bytes())
+    request, origin = drafts.DraftStore(WEST).load()
+    assert request == full_request() and origin == EAST.label
+
+
+def test_restore_then_discard(state):
+    store = drafts.DraftStore(EAST)
+    assert store.lock() == ""
+    store.save(full_request())
+    again = drafts.DraftStore(EAST)
+    store.unlock()
+    assert again.lock() == ""
+    assert again.load()[0] == full_request()
+    again.clear()
+    assert not again.path.exists()
+    assert drafts.DraftStore(EAST).load()[0] is None
+
+
+def test_a_second_store_on_the_same_draft_is_detected_and_nothing_is_lost(state):
+    first, second = drafts.DraftStore(EAST), drafts.DraftStore(EAST)
+    assert first.lock() == ""
+    first.load()
+    second.load()
+    first.save(LaunchRequest(name="first"))
+    assert "is editing this draft" in second.lock()
+    outcome = second.save(LaunchRequest(name="second"))
+    assert outcome.conflict and outcome.path != first.path and outcome.path.exists()
+    assert drafts.load_draft(path=first.path).name == "first", "the first process's draft is not overwritten"
+    assert drafts.load_draft(path=outcome.path).name == "second", "the second one's is kept beside it"
+    assert second.save(LaunchRequest(name="second, more")).conflict == "", "told once"
+    assert drafts.load_draft(path=outcome.path).name == "second, more"
+    second.clear()  # e.g. the second launched: its copy goes, the first's draft stays
+    assert not outcome.path.exists() and first.path.exists()
+    first.unlock()
+
+
+def test_a_draft_changed_behind_a_stores_back_is_not_overwritten(state):
+    store = drafts.DraftStore(EAST)
+    store.load()
+    store.save(LaunchRequest(name="mine"))
+    store.unlock()
+    drafts.save_draft(LaunchRequest(name="theirs"), path=store.path)  # another process, after the lock was free
+    outcome = store.save(LaunchRequest(name="mine, later"))
+    assert "changed by another process" in outcome.conflict
+    assert drafts.load_draft(path=store.path).name == "theirs"
+    assert drafts.load_draft(path=outcome.path).name == "mine, later"
+
+
+LOCK_HOLDER = """
+import sys, time
+from ec2tui import drafts
+store = drafts.DraftStore(drafts.DraftContext("profile work", "111111111111", "us-east-1"))
+assert store.lock() == ""
+store.save(drafts.LaunchRequest(name="other process"))
+print("locked", flush=True)
+sys.stdin.readline()  # hold the lock until told to go
+"""
+
+
+def test_a_real_second_process_holding_the_lock_is_detected(state):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "EC2TUI_STATE_DIR": str(state), "PYTHONPATH": str(root)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        store = drafts.DraftStore(EAST)
+        assert f"pid {holder.pid}" in store.lock()
+        request, _ = store.load()
+        assert request is not None and request.name == "other process"
+        outcome = store.save(LaunchRequest(name="this process"))
+        assert outcome.conflict and drafts.load_draft(path=store.path).name == "other process"
+        assert drafts.load_draft(path=outcome.path).name == "this process"
+    finally:
+        holder.communicate("go\n", timeout=30)
+    assert drafts.DraftStore(EAST).lock() == "", "the lock is free once that process is gone"

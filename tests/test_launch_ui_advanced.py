@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 
 from ec2tui.aws import iam as iam_svc
-from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from tests.launch_ui_helpers import field_message, moto_instance, open_form, tab_to, type_text
 from tests.test_amis_ui_helpers import wait_for
 from tests.test_launch_advanced import make_profile

@@ -7,8 +7,8 @@ import stat
 
 import boto3
 
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.screens.instances import InstancesScreen
-from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
 from tests.launch_ui_helpers import (
     UBUNTU_24_PARAMETER,
     all_instances,
@@ -140,14 +140,22 @@ async def test_fill_by_keyboard_and_launch(launch_app, launch_env, monkeypatch):
         assert (root["Size"], root["VolumeType"], root["Encrypted"]) == (20, "gp3", True)
         assert (extra["Size"], extra["VolumeType"], extra["Encrypted"]) == (30, "gp2", False)
 
-        # enter goes to the instances list; the form now refers to the key pair and group just created
+        # enter goes to the instances list; the form starts afresh (nothing of this launch is silently reused)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, InstancesScreen)
         assert any(result.instance_ids[0] in n for n in notifications(app))
+        assert form.request.name == "" and form.request.user_data == "" and form.request.volumes == []
+        # ... and "launch again" (ctrl+l) brings the launch back, what it created now referred to as existing
+        app.navigate("launch")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert form.request.name == "web-1" and form.request.user_data == USER_DATA
         assert form.request.key_pair.choice == "existing" and form.request.key_pair.name == "k1"
         assert groups["launch-wizard-1"] in form.request.security_groups.existing_ids
         assert form.request.security_groups.new_group is None
+        assert form.query_one("#name").value == "web-1"
     assert len(all_instances()) == 1
 
 

@@ -8,7 +8,7 @@ import re
 
 from botocore.exceptions import ClientError
 
-from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from tests.launch_ui_helpers import moto_instance, open_form, tab_to, type_text, user_data_of
 from tests.ui_helpers import notifications, settle, wait_for_workers
 

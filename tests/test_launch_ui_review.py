@@ -9,7 +9,7 @@ import boto3
 from rich.console import Console
 
 from ec2tui.app import Ec2App
-from ec2tui.screens.launch_review import READ_ONLY_MESSAGE, LaunchReviewScreen
+from ec2tui.launch.review import READ_ONLY_MESSAGE, LaunchReviewScreen
 from tests.launch_ui_helpers import (
     all_instances,
     field_message,

@@ -9,9 +9,9 @@ import stat
 from ec2tui import drafts
 from ec2tui.app import Ec2App
 from ec2tui.gateway import Gateway
+from ec2tui.launch.screen import LaunchScreen
+from ec2tui.launch.sections.security_groups import SecurityGroupSection
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
-from ec2tui.screens.launch import LaunchScreen
-from ec2tui.widgets.launch_network import SecurityGroupSection
 from tests.launch_ui_helpers import (
     field_message,
     open_form,
@@ -72,15 +72,18 @@ async def test_adding_and_removing_rows_puts_the_cursor_where_the_user_goes_on(l
 async def test_a_draft_is_saved_and_restored_on_a_new_app_start(launch_app, factory, launch_env):
     app = launch_app
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_form(pilot)
+        form = await open_form(pilot)
         await tab_to(pilot, "#name")
         await type_text(pilot, "drafted")
         await tab_to(pilot, "#instance-type")
         await type_text(pilot, "m5.large")
         # the draft is written once typing pauses (polled: timers run late on a loaded machine)
-        await wait_for(pilot, lambda: drafts.draft_path().exists() and "m5.large" in drafts.draft_path().read_text())
-    path = drafts.draft_path()
+        await wait_for(pilot, lambda: form.keeper.store is not None and form.keeper.store.path.exists())
+        path = form.keeper.store.path
+        await wait_for(pilot, lambda: "m5.large" in path.read_text())
     assert path.is_relative_to(launch_env) and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert "us-east-1" in path.name and "123456789012" in path.name, "the draft of this account and region"
+    assert not drafts.draft_path().exists(), "not the single draft of earlier versions"
 
     second = Ec2App(Gateway(factory))  # a new start: nothing in memory, only the draft on disk
     async with second.run_test(size=(120, 40)) as pilot:
@@ -88,7 +91,8 @@ async def test_a_draft_is_saved_and_restored_on_a_new_app_start(launch_app, fact
         assert form.query_one("#name").value == "drafted"
         assert form.query_one("#instance-type").value == "m5.large"
         assert "2 vCPU" in str(form.query_one("#type-info").render())
-        assert any("Restored your unfinished launch" in n for n in notifications(second))
+        restored = [n for n in notifications(second) if "Restored your unfinished launch" in n]
+        assert restored and "account 123456789012, us-east-1" in restored[0], "the note says where it came from"
 
 
 async def test_launch_from_image_prefills_the_ami_and_its_defaults(launch_app):

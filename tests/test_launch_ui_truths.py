@@ -10,9 +10,10 @@ from textual.widgets import Button, Input
 
 from ec2tui.app import Ec2App
 from ec2tui.aws import network as network_service
-from ec2tui.screens.launch import LaunchScreen
-from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
-from ec2tui.widgets.launch_network import DEMO_IP, MY_IP_HOST, SecurityGroupSection
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.screen import LaunchScreen
+from ec2tui.launch.sections.network import DEMO_IP, MY_IP_HOST
+from ec2tui.launch.sections.security_groups import SecurityGroupSection
 from tests.launch_ui_helpers import all_instances, field_message, open_form, tab_to, type_text
 from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import notifications, settle

@@ -14,8 +14,8 @@ from ec2tui.app import Ec2App
 from ec2tui.aws import image_actions, instance_actions
 from ec2tui.aws import launch as launch_service
 from ec2tui.aws.models.launch import FieldError
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.screens.confirm import ConfirmScreen
-from ec2tui.screens.launch_review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.screens.mutation_guard import IMAGE, INSTANCE, MutationGuard, guard_of, refusal
 from tests.instances_ui_helpers import moto_state, open_instances, select
 from tests.launch_ui_helpers import all_instances, open_form, tab_to, type_text

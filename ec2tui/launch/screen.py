@@ -1,12 +1,19 @@
-"""`:launch`: the launch form. Nine sections edited by keyboard (tab / shift+tab), every problem shown next to its
-field as you type, the form kept while you are elsewhere and saved as a draft; ctrl+s reviews and launches."""
+"""`:launch`: the launch form. Ten sections edited by keyboard (tab / shift+tab), every problem shown next to its
+field as you type, the form kept while you are elsewhere and saved as a draft of its context (profile or
+endpoint, account, region); ctrl+s reviews and launches.
+
+The form belongs to one region (its title says which): every read passes it, and when the app's region changes the
+form moves with it (region-scoped IDs are resolved again, everything else is kept) and says so. Its pieces:
+:mod:`~ec2tui.launch.state` (pure), :mod:`~ec2tui.launch.lookups` (AWS reads), :mod:`~ec2tui.launch.draft_keeper`,
+one module per section in :mod:`ec2tui.launch.sections`, and the review in :mod:`~ec2tui.launch.review`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import os
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,68 +24,71 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static, TextArea
 
-from ec2tui import drafts
-from ec2tui.aws.models.launch import (
-    FieldError,
-    ImageFacts,
-    LaunchRequest,
-    LaunchResult,
-    apply_image,
-    blocking,
+from ec2tui.aws.models.launch import FieldError, ImageFacts, LaunchRequest, LaunchResult, blocking
+from ec2tui.drafts import DraftContext
+from ec2tui.errors import Ec2TuiError
+from ec2tui.launch.draft_keeper import DraftKeeper
+from ec2tui.launch.fields import FieldMessage, FormSection, StableFooter
+from ec2tui.launch.lookups import FULL_AMI_ID, LookupLoader
+from ec2tui.launch.messages import (
+    FieldEdited,
+    FormEdited,
+    ImageChosen,
+    RowsChanged,
+    SubnetChosen,
+    TypeChosen,
+    VpcChosen,
 )
-from ec2tui.aws.models.launch_validation import validate
-from ec2tui.errors import AwsError, Ec2TuiError
-from ec2tui.screens.confirm import ConfirmScreen
-from ec2tui.screens.instance_type_picker import InstanceTypePicker
-from ec2tui.screens.launch_state import (
+from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.sections.advanced import AdvancedSection
+from ec2tui.launch.sections.count import CountSection
+from ec2tui.launch.sections.image import ImageSection
+from ec2tui.launch.sections.instance_type import TypeSection
+from ec2tui.launch.sections.key_pair import KeySection
+from ec2tui.launch.sections.name import NameSection
+from ec2tui.launch.sections.network import NetworkSection
+from ec2tui.launch.sections.security_groups import SecurityGroupSection
+from ec2tui.launch.sections.storage import StorageSection
+from ec2tui.launch.sections.user_data import UserDataSection
+from ec2tui.launch.state import (
     KEYS_LOAD_ERROR,
     SUBNETS_LOAD_ERROR,
     VPCS_LOAD_ERROR,
     LaunchFormState,
-    draft_copy,
+    assign_issues,
     is_untouched_default_rules,
+    launched_as_existing,
     new_group,
     no_quit_message,
 )
+from ec2tui.screens.confirm import ConfirmScreen
+from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
-from ec2tui.widgets.launch_advanced import PROFILES_LOAD_ERROR, AdvancedSection
-from ec2tui.widgets.launch_fields import (
-    FieldMessage,
-    FormEdited,
-    FormSection,
-    StableFooter,
-    last_component,
-    parent_path,
-)
-from ec2tui.widgets.launch_network import NetworkSection, SecurityGroupSection
-from ec2tui.widgets.launch_sections import (
-    CountSection,
-    ImageSection,
-    KeySection,
-    NameSection,
-    TypeSection,
-    UserDataSection,
-)
-from ec2tui.widgets.launch_storage import StorageSection
 
 if TYPE_CHECKING:
     from ec2tui.app import Ec2App
 
+__all__ = ["LaunchScreen", "assign_issues"]
+
 DRAFT_DELAY = 1.0
 """Seconds of quiet before the draft is written (typing doesn't write a file per key)."""
+ACCOUNT_WAIT = 30.0
+"""How long the draft waits for the app to learn the account (its context) before using "unknown"."""
 
 NO_QUIT_BINDING = Binding("q", "no_quit", "Quit", show=False, id="launch.no_quit")
 """`q` never quits from the launch form or its dialogs, whatever has the focus (letters are typing there)."""
 
 DRAFT_TOUCHED = frozenset({"instance_type", "root_volume", "key_pair.choice", "key_pair.key_type", "security_groups"})
-_FULL_AMI_ID = re.compile(r"^ami-([0-9a-f]{8}|[0-9a-f]{17})$")
-_NOT_FOUND = ("NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable")
 
 TYPED_WHEN_UNLISTED = frozenset({VPCS_LOAD_ERROR, SUBNETS_LOAD_ERROR, KEYS_LOAD_ERROR})
 """Lists whose picker turns into a text field when they can't be read."""
+
+KEYS_NOTE = "esc: out of a field, again: out of the form (draft kept) · f1 help · f2 command"
+"""Said in the title (and f1/f2 in the footer): ``?`` and ``:`` type into text fields, so the form has keys that
+always work; ``?`` and ``:`` work once escape has left the field."""
 
 SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
     ("sec-name", NameSection),
@@ -94,31 +104,16 @@ SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
 )
 
 
-def assign_issues(issues: list[FieldError], slots: Iterable[str]) -> dict[str, list[tuple[str, FieldError]]]:
-    """Each issue goes to the slot of its field path, or of the nearest parent path that has one (``""`` last).
-
-    The value pairs carry the sub-field label (``From``, ``Source``…) when the issue is deeper than its slot.
-    """
-    from ec2tui.widgets.launch_fields import SUB_FIELD_LABELS
-
-    known = set(slots)
-    assigned: dict[str, list[tuple[str, FieldError]]] = {}
-    for issue in issues:
-        path: str | None = issue.field
-        while path is not None and path not in known:
-            path = parent_path(path)
-        slot = path if path is not None else ""
-        label = SUB_FIELD_LABELS.get(last_component(issue.field), "") if slot != issue.field else ""
-        assigned.setdefault(slot, []).append((label, issue))
-    return assigned
-
-
 class LaunchScreen(Screen[None]):
     """The base screen of the ``launch`` mode: the mode keeps it, so the form survives trips elsewhere."""
 
     BINDINGS = [
         Binding("ctrl+s", "review", "Review launch", id="launch.review"),
         Binding("ctrl+r", "refresh", "Refresh", id="launch.refresh"),
+        Binding("ctrl+l", "launch_again", "Launch again", show=False, id="launch.launch_again"),
+        Binding("escape", "leave", "Leave field", id="launch.leave"),
+        Binding("f1", "app.help", "Help", id="launch.help"),
+        Binding("f2", "app.prompt", "Command", id="launch.prompt"),
         Binding("ctrl+down", "next_section", "Next section", show=False, id="launch.next_section"),
         Binding("ctrl+up", "previous_section", "Previous section", show=False, id="launch.previous_section"),
         NO_QUIT_BINDING,
@@ -129,15 +124,21 @@ class LaunchScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="launch")
         self.state = LaunchFormState()
-        self.issues: list[FieldError] = []
+        self.loader = LookupLoader(None, self.state, self._failed)
+        self.keeper = DraftKeeper(self._draft_problem)
         self._draft_timer: Timer | None = None
         self._pending_image: str | None = None
-        self._draft_warning_shown = False
         self._status_shown: tuple[Text, Text] | None = None
+        self._reresolve_image: str | None = None
+        """After a region move: the name of the Quick Start AMI to find again in the new region."""
         self.applying_defaults = False
         """True while the form fills in defaults itself (sections mark their edits as not the user's)."""
         self._unlaunched = False
         """The user changed the form (or a draft was restored) since it was fresh or last launched."""
+        self.last_launched: LaunchRequest | None = None
+        """The last launched request, with what it created referred to as existing ("launch again")."""
+        self.return_mode = "instances"
+        """Where a second escape goes (the AMI catalog when the form was opened from it)."""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -146,6 +147,15 @@ class LaunchScreen(Screen[None]):
     @property
     def request(self) -> LaunchRequest:
         return self.state.request
+
+    @property
+    def issues(self) -> list[FieldError]:
+        return self.state.issues
+
+    @property
+    def launch_region(self) -> str:
+        """The form's region: every read, the review and the launch use it."""
+        return self.state.region
 
     # -- composition ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -167,26 +177,57 @@ class LaunchScreen(Screen[None]):
     def section(self, kind: type[FormSection]) -> FormSection:
         return self.query_one(kind)
 
+    def _set_state(self, state: LaunchFormState) -> None:
+        self.state = state
+        self.loader.state = state
+
     def on_mount(self) -> None:
         groups = self.section(SecurityGroupSection)
         assert isinstance(groups, SecurityGroupSection)
         groups.use_demo(bool(getattr(self.app, "demo", False)))  # the demo's "my IP" contacts nothing
+        self.loader.gateway = self.ec2app.gateway
         self.state.region = self.ec2app.region
         self.ec2app.quit_checks.append(self._quit_warning)
-        first = self.query_one("#name")
-        first.focus()
+        self.query_one("#name").focus()
         if self.drafts_enabled:
             # Read in a thread: the draft is a file the UI thread must never wait on (a slow disk, an odd file).
             self.run_worker(self._start_from_draft(), group="draft", exit_on_error=False)
         else:
-            self._start(None)
+            self._start(None, "")
+
+    def on_unmount(self) -> None:
+        self.keeper.close()
+
+    async def draft_context(self, region: str) -> DraftContext:
+        """The draft's context; waits (bounded) for the app to learn the account, loaded at start-up."""
+        app = self.ec2app
+        for _ in range(int(ACCOUNT_WAIT / 0.05)):
+            if app.account:
+                break
+            await asyncio.sleep(0.05)
+        origin = f"endpoint {app.endpoint_url}" if app.endpoint_url else f"profile {app.profile_name}"
+        return DraftContext(origin, app.account or "unknown", region)
 
     async def _start_from_draft(self) -> None:
-        self._start(await drafts.load_draft_async(on_problem=self._draft_problem))
+        context = await self.draft_context(self.launch_region)
+        problems: list[str] = []
+        keeper = self.keeper
+        previous, keeper.report = keeper.report, problems.append
+        try:
+            restored, origin = await asyncio.to_thread(keeper.open, context)
+        finally:
+            keeper.report = previous
+        for problem in problems:
+            self._draft_problem(problem)
+        self._start(restored, origin)
 
-    def _start(self, restored: LaunchRequest | None) -> None:
-        if restored is not None:
-            self._restore(restored, announce=True)
+    def _start(self, restored: LaunchRequest | None, origin: str) -> None:
+        if restored is not None and not self._unlaunched:
+            self._restore(restored, origin)
+        elif restored is not None and self.keeper.store is not None:
+            # The user typed before the draft was read (the account arrives late): theirs and the draft both stay.
+            self.keeper.store.forget()
+            self._draft_problem(f"A launch draft for {origin} was not restored: the form already holds your typing.")
         if self._pending_image:
             self._use_image(self._pending_image)
         self.reload_facts()
@@ -201,25 +242,29 @@ class LaunchScreen(Screen[None]):
     def _draft_problem(self, message: str) -> None:
         self.ec2app.notify(message, title="Launch draft", severity="warning", markup=False, timeout=10)
 
-    def _restore(self, request: LaunchRequest, *, announce: bool) -> None:
+    def _restore(self, request: LaunchRequest, origin: str) -> None:
         self._unlaunched = True  # a draft from an earlier session is an unlaunched request
-        self.state.request = request
-        # Everything in a draft was the user's choice: defaults that follow the AMI must not overwrite it.
-        self.state.touched |= DRAFT_TOUCHED
-        self.state.remembered_key_names = {request.key_pair.choice: request.key_pair.name}
-        self.state.remembered_group = None
-        self.state.facts = None
-        self.state.image_error = ""
+        self._use_request(request)
+        self.ec2app.notify(
+            f"Restored your unfinished launch for {origin}. 'Start a new launch' in the palette (ctrl+p) clears it.",
+            title="Launch draft restored",
+            markup=False,
+            timeout=10,
+        )
+
+    def _use_request(self, request: LaunchRequest) -> None:
+        """Show ``request`` (a draft, "launch again"): everything in it was the user's choice, so defaults that
+        follow the AMI must not overwrite it."""
+        state = self.state
+        state.request = request
+        state.touched |= DRAFT_TOUCHED
+        state.remembered_key_names = {request.key_pair.choice: request.key_pair.name}
+        state.remembered_group = None
+        state.facts = None
+        state.image_error = ""
         self.load_sections()
         if request.image_id:
             self.lookup_image(request.image_id)
-        if announce:
-            self.ec2app.notify(
-                "Restored your unfinished launch from the last session. 'Start a new launch' in the palette "
-                "(ctrl+p) clears it.",
-                title="Launch draft restored",
-                timeout=10,
-            )
 
     def load_sections(self) -> None:
         for section in self.sections:
@@ -227,26 +272,49 @@ class LaunchScreen(Screen[None]):
             section.load()
 
     def on_screen_resume(self) -> None:
-        if self.state.region and self.state.region != self.ec2app.region:
-            self.state.region = self.ec2app.region
-            self.ec2app.notify(
-                f"The launch form now uses {self.ec2app.region}: VPC, subnet, groups and key pairs are reloaded. "
-                "AMI IDs are per region: check the AMI.",
-                markup=False,
-                timeout=8,
-            )
-            network = self.request.network
-            network.vpc_id, network.subnet_id = "", ""
-            self.request.security_groups.existing_ids = []
-            self.state.facts = None
-            self.reload_facts()
-            if self.request.image_id:
-                self.lookup_image(self.request.image_id)
+        if self.launch_region and self.launch_region != self.ec2app.region:
+            self.move_to_region(self.ec2app.region)
         self.revalidate()
+
+    def move_to_region(self, region: str) -> None:
+        """The app's region changed: the form moves there. VPC, subnet and groups are the new region's defaults,
+        a Quick Start AMI is found again by name, the key pair is kept by name (flagged if missing there);
+        everything else is kept, and the draft moves to the new region's context."""
+        old = self.launch_region
+        image = self.state.move_to(region)
+        self._reresolve_image = image.name if image is not None else None
+        ami = "The Quick Start AMI is looked up again by name." if image else "AMI IDs are per region: check the AMI."
+        self.ec2app.notify(
+            f"The launch form moved from {old} to {region}: VPC, subnet, groups and key pairs are reloaded. {ami}",
+            title="Launch form",
+            markup=False,
+            timeout=10,
+        )
+        self.load_sections()
+        self.reload_facts()
+        if self.request.image_id and image is None:
+            self.lookup_image(self.request.image_id)
+        if self.drafts_enabled and self.keeper.store is not None:
+            self.run_worker(self._move_draft(region), group="draft-move", exit_on_error=False)
+        self.update_status()
+
+    async def _move_draft(self, region: str) -> None:
+        context = await self.draft_context(region)
+        request = copy.deepcopy(self.request)
+        problems: list[str] = []
+        keeper = self.keeper
+        previous, keeper.report = keeper.report, problems.append
+        try:
+            await asyncio.to_thread(keeper.move, context, request)
+        finally:
+            keeper.report = previous
+        for problem in problems:
+            self._draft_problem(problem)
 
     # -- loading AWS facts ------------------------------------------------------------------------------------
     def reload_facts(self, refresh: bool = False) -> None:
         self.run_worker(self._load_quickstart(refresh), group="quickstart", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_my_images(refresh), group="my-images", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_types(refresh), group="types", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_network(refresh), group="network", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_keys(refresh), group="keys", exclusive=True, exit_on_error=False)
@@ -276,45 +344,34 @@ class LaunchScreen(Screen[None]):
         self.revalidate()
 
     def _failed(self, what: str, exc: Ec2TuiError) -> None:
-        self.state.load_errors[what] = str(exc)
         typed = " Type it in the form instead." if what in TYPED_WHEN_UNLISTED else ""
         self.ec2app.notify(f"Could not load {what}: {exc}.{typed}", title="Launch form", severity="error", markup=False)
 
     async def _load_quickstart(self, refresh: bool) -> None:
-        try:
-            images = await self.ec2app.gateway.images.list("quickstart", refresh=refresh)
-        except Ec2TuiError as exc:
-            self.state.quickstart = ()
-            self._failed("Quick Start images", exc)
-        else:
-            self.state.quickstart = tuple(images)
-            if not self.request.image_id and images:
-                with self.defaults():  # the console's default: the first Quick Start AMI
-                    self.section(ImageSection).choose(images[0].id)
+        await self.loader.quickstart(refresh)
+        images = self.state.quickstart or ()
+        wanted, self._reresolve_image = self._reresolve_image, None
+        image_section = self.section(ImageSection)
+        assert isinstance(image_section, ImageSection)
+        if wanted is not None:
+            same = next((i for i in images if i.name == wanted), None)
+            if same is not None:
+                image_section.choose(same.id)  # the user's AMI, found again in the new region
+            else:
+                self.lookup_image(self.request.image_id)  # flagged "not found" at the field
+        elif not self.request.image_id and images:
+            with self.defaults():  # the console's default: the first Quick Start AMI
+                image_section.choose(images[0].id)
+        self.facts_changed()
+
+    async def _load_my_images(self, refresh: bool) -> None:
+        await self.loader.my_images(refresh)
         self.facts_changed()
 
     async def _load_types(self, refresh: bool) -> None:
-        launch = self.ec2app.gateway.launch
-        self.state.load_errors.pop("types", None)
-        try:
-            self.state.types = await launch.instance_types(refresh=refresh)
-            await self._load_offerings(refresh)
-        except Ec2TuiError as exc:
-            self._failed("types", exc)
+        await self.loader.types(refresh)
         self._default_type()
         self.facts_changed()
-
-    async def _load_offerings(self, refresh: bool = False) -> None:
-        launch = self.ec2app.gateway.launch
-        subnet = self.state.subnet(self.request.network.subnet_id)
-        try:
-            if subnet is not None:
-                offered = await launch.offerings("availability-zone", subnet.availability_zone, refresh=refresh)
-            else:
-                offered = await launch.offerings(refresh=refresh)
-        except Ec2TuiError:
-            offered = frozenset()  # unknown: validation then doesn't check offerings
-        self.state.offered = offered or None
 
     def _default_type(self) -> None:
         """Pick the console's default type for the AMI's architecture while the user hasn't chosen one."""
@@ -328,80 +385,32 @@ class LaunchScreen(Screen[None]):
                 type_section.set_type(name, by_user=False)
 
     async def _load_network(self, refresh: bool) -> None:
-        launch = self.ec2app.gateway.launch
-        self.state.load_errors.pop(VPCS_LOAD_ERROR, None)
-        try:
-            self.state.vpcs = await launch.vpcs(refresh=refresh)
-        except Ec2TuiError as exc:
-            self.state.vpcs = None
-            self._failed(VPCS_LOAD_ERROR, exc)
-            self.facts_changed()  # the VPC picker becomes a text field
-            await self._load_vpc_children(refresh)  # the subnets may still be listable (DescribeSubnets allowed)
-            return
-        network = self.request.network
-        default = self.state.default_vpc()
-        if not network.vpc_id and default is not None:
-            network.vpc_id = default.vpc_id  # the console's default; a VPC id from elsewhere is kept and flagged
-        self.facts_changed()
-        await self._load_vpc_children(refresh)
+        await self.loader.vpcs(refresh)
+        self.facts_changed()  # when they can't be listed, the VPC picker becomes a text field
+        await self._load_vpc_children(refresh)  # the subnets may still be listable (DescribeSubnets allowed)
 
     async def _load_vpc_children(self, refresh: bool = False) -> None:
-        launch = self.ec2app.gateway.launch
-        vpc_id = self.request.network.vpc_id or None
-        self.state.load_errors.pop(SUBNETS_LOAD_ERROR, None)
-        try:
-            self.state.subnets = await launch.subnets(vpc_id, refresh=refresh)
-            self.state.groups = await launch.security_groups(vpc_id, refresh=refresh) if vpc_id else []
-        except Ec2TuiError as exc:
-            self._failed(SUBNETS_LOAD_ERROR, exc)
-            self.facts_changed()  # the subnet picker becomes a text field
-            return
-        spec = self.request.security_groups
-        if "security_groups" not in self.state.touched and spec.new_group is None and not spec.existing_ids:
-            windows = bool(self.state.facts and self.state.facts.is_windows)
-            spec.new_group = new_group(self.state.groups, windows)  # the console's default: a new group with SSH
+        await self.loader.vpc_children(refresh)
         self.facts_changed()
 
     async def _load_keys(self, refresh: bool) -> None:
-        self.state.load_errors.pop(KEYS_LOAD_ERROR, None)
-        try:
-            self.state.key_pairs = await self.ec2app.gateway.launch.key_pairs(refresh=refresh)
-        except Ec2TuiError as exc:
-            self.state.key_pairs = None
-            self._failed(KEYS_LOAD_ERROR, exc)  # the key pair picker becomes a text field
+        await self.loader.keys(refresh)
         self.facts_changed()
 
     async def _load_profiles(self, refresh: bool) -> None:
-        # No notification on failure: many users may launch but not list IAM; the section offers a text field.
-        self.state.load_errors.pop(PROFILES_LOAD_ERROR, None)
-        try:
-            self.state.instance_profiles = await self.ec2app.gateway.launch.instance_profiles(refresh=refresh)
-        except Ec2TuiError as exc:
-            self.state.instance_profiles = None
-            self.state.load_errors[PROFILES_LOAD_ERROR] = str(exc)
+        await self.loader.profiles(refresh)
         self.facts_changed()
 
     def lookup_image(self, image_id: str) -> None:
         self.run_worker(self._load_image(image_id), group="image", exclusive=True, exit_on_error=False)
 
     async def _load_image(self, image_id: str) -> None:
-        self.state.image_error = ""
-        quick = self.state.quickstart_image(image_id)
-        try:
-            facts = ImageFacts.from_image(quick) if quick else await self.ec2app.gateway.launch.image_facts(image_id)
-        except AwsError as exc:
-            if exc.code in _NOT_FOUND:
-                self.state.image_error = f"AMI {image_id} was not found in {self.ec2app.region}: {exc}"
-            else:
-                self.state.image_error = f"Could not look up {image_id}: {exc}"
-            self.facts_changed()
-            return
-        except Ec2TuiError as exc:
-            self.state.image_error = f"Could not look up {image_id}: {exc}"
-            self.facts_changed()
-            return
+        facts = await self.loader.image(image_id)
         if image_id != self.request.image_id:
             return  # the user typed on meanwhile
+        if facts is None:
+            self.facts_changed()
+            return
         self.use_facts(facts)
 
     def use_facts(self, facts: ImageFacts) -> None:
@@ -411,9 +420,7 @@ class LaunchScreen(Screen[None]):
 
     def _use_facts(self, facts: ImageFacts) -> None:
         state = self.state
-        state.facts = facts
-        state.reset_root_for(facts)
-        apply_image(self.request, facts)
+        state.use_image(facts)  # a root volume the user set is kept (type, size, IOPS…)
         self._default_type()
         group = self.request.security_groups.new_group
         if group is not None and "security_groups" not in state.touched and is_untouched_default_rules(group):
@@ -425,44 +432,62 @@ class LaunchScreen(Screen[None]):
         self.schedule_draft()
 
     # -- editing ----------------------------------------------------------------------------------------------
-    @on(FormEdited)
-    def _edited(self, event: FormEdited) -> None:
+    def _after_edit(self, event: FormEdited) -> None:
         event.stop()
-        what = event.what
         self._unlaunched |= event.by_user
-        if what == "image_id":
-            self.state.image_error = ""
-            image_id = self.request.image_id
-            if _FULL_AMI_ID.match(image_id):
-                self.lookup_image(image_id)
-            self.section(ImageSection).show_info()
-        elif what == "network.vpc_id":
-            self.state.touched.add("network")
-            self.run_worker(self._load_vpc_children(), group="vpc", exclusive=True, exit_on_error=False)
-            self.facts_changed()
-        elif what == "network.subnet_id":
-            self.run_worker(self._reload_offerings(), group="offerings", exclusive=True, exit_on_error=False)
-        elif what == "instance_type":
-            self.section(StorageSection).facts_changed()
         self.revalidate()
         self.schedule_draft()
 
+    @on(FieldEdited)
+    def _field_edited(self, event: FieldEdited) -> None:
+        self._after_edit(event)
+
+    @on(RowsChanged)
+    def _rows_changed(self, event: RowsChanged) -> None:
+        self._after_edit(event)
+
+    @on(ImageChosen)
+    def _image_chosen(self, event: ImageChosen) -> None:
+        self.state.image_error = ""
+        image_id = self.request.image_id
+        if FULL_AMI_ID.match(image_id):
+            self.lookup_image(image_id)
+        self.section(ImageSection).show_info()  # type: ignore[attr-defined]
+        self._after_edit(event)
+
+    @on(VpcChosen)
+    def _vpc_chosen(self, event: VpcChosen) -> None:
+        self.state.touched.add("network")
+        self.run_worker(self._load_vpc_children(), group="vpc", exclusive=True, exit_on_error=False)
+        self.facts_changed()
+        self._after_edit(event)
+
+    @on(SubnetChosen)
+    def _subnet_chosen(self, event: SubnetChosen) -> None:
+        self.run_worker(self._reload_offerings(), group="offerings", exclusive=True, exit_on_error=False)
+        self._after_edit(event)
+
+    @on(TypeChosen)
+    def _type_chosen(self, event: TypeChosen) -> None:
+        self.section(StorageSection).facts_changed()
+        self._after_edit(event)
+
     async def _reload_offerings(self) -> None:
-        await self._load_offerings()
+        await self.loader.offerings()
         self.revalidate()
 
     def revalidate(self) -> list[FieldError]:
         """Validate against what is loaded and show every issue next to its field."""
-        self.issues = validate(self.request, self.state.context())
+        issues = self.state.validate()
         slots: dict[str, list[FieldMessage]] = {}
         for message in self.query(FieldMessage):
             slots.setdefault(message.path, []).append(message)
-        assigned = assign_issues(self.issues, slots)
+        assigned = assign_issues(issues, slots)
         for path, messages in slots.items():
             for message in messages:
                 message.show_issues(assigned.get(path, []))
         self.update_status()
-        return self.issues
+        return issues
 
     def update_status(self) -> None:
         errors = blocking(self.issues)
@@ -475,10 +500,10 @@ class LaunchScreen(Screen[None]):
         if warnings:
             status.append(f" · ⚠ {warnings} warning{'s' if warnings != 1 else ''}", style="yellow")
         status.append("  (each is shown next to its field)", style="dim")
-        title = Text("Launch an instance", style="bold")
-        title.append(f" · region {self.ec2app.region}", style="dim")
+        title = Text(f"Launch in {self.launch_region or self.ec2app.region}", style="bold")
         if self.ec2app.read_only:
             title.append(" · read-only: review, dry run and export work, launching is refused", style="italic")
+        title.append(f"  {KEYS_NOTE}", style="dim")
         if (status, title) != self._status_shown:
             self._status_shown = (status, title)
             self.query_one("#launch-status", Static).update(status)
@@ -500,18 +525,14 @@ class LaunchScreen(Screen[None]):
 
     def save_draft(self) -> None:
         self._draft_timer = None
-        try:
-            drafts.save_draft(draft_copy(self.request))
-        except OSError as exc:
-            if not self._draft_warning_shown:
-                self._draft_warning_shown = True
-                self._draft_problem(f"Could not save the launch draft: {exc}")
+        if self._unlaunched:
+            self.keeper.save(self.request)
 
     def discard_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        drafts.clear_draft()
+        self.keeper.clear()
 
     # -- entry points -----------------------------------------------------------------------------------------
     def prefill_image(self, image_id: str) -> None:
@@ -529,29 +550,42 @@ class LaunchScreen(Screen[None]):
         image_section.sync_selects()
         self.query_one("#sec-image").scroll_visible()
 
-    def launched(self, result: LaunchResult) -> None:
-        """After a launch: what it created now exists, so the form refers to it (launching again works)."""
-        request = self.request
-        if request.key_pair.choice == "new":
-            request.key_pair.choice = "existing"
-            self.state.remembered_key_names = {"existing": request.key_pair.name}
-        if result.security_group_id and request.security_groups.new_group is not None:
-            request.security_groups.existing_ids.append(result.security_group_id)
-            request.security_groups.new_group = None
-            self.state.remembered_group = None
-        self.state.touched |= {"key_pair.choice", "security_groups"}
+    def launched(self, result: LaunchResult, request: LaunchRequest) -> None:
+        """After a launch: the draft is cleared and the form starts afresh (so another AMI's launch reuses
+        nothing silently); the launched request stays reachable as "launch again" (ctrl+l, palette)."""
+        self.last_launched = launched_as_existing(request, result)
         self._unlaunched = False
         self.discard_draft()
+        self._set_state(LaunchFormState(region=self.launch_region))
         self.load_sections()
-        self.run_worker(self._load_keys(False), group="keys", exclusive=True, exit_on_error=False)
-        self.run_worker(self._load_vpc_children(), group="vpc", exclusive=True, exit_on_error=False)
+        self.reload_facts()
+        self.revalidate()
 
     # -- actions ----------------------------------------------------------------------------------------------
     def action_review(self) -> None:
-        from ec2tui.screens.launch_review import LaunchReviewScreen
-
         self.revalidate()
-        self.app.push_screen(LaunchReviewScreen(self))
+        review = LaunchReviewScreen(
+            copy.deepcopy(self.request),
+            self.state,
+            region=self.launch_region,
+            drafts_enabled=self.drafts_enabled,
+            form_id=id(self),
+        )
+        self.app.push_screen(review, self._reviewed)
+
+    def _reviewed(self, result: tuple[LaunchResult, LaunchRequest] | None) -> None:
+        """The review's answer (through dismiss): the launch's result, or None when the user came back."""
+        if result is None:
+            return
+        launch_result, request = result
+        region = self.launch_region
+        self.launched(launch_result, request)
+
+        def after(go: bool | None) -> None:
+            if go:
+                self.ec2app.show_launched(list(launch_result.instance_ids), region)
+
+        self.app.push_screen(LaunchedScreen(launch_result, region), after)
 
     @on(Button.Pressed, "#review")
     def _review_pressed(self) -> None:
@@ -562,6 +596,31 @@ class LaunchScreen(Screen[None]):
         self.reload_facts(refresh=True)
         if self.request.image_id:
             self.lookup_image(self.request.image_id)
+
+    def action_launch_again(self) -> None:
+        if self.last_launched is None:
+            self.ec2app.notify("Nothing was launched from this form yet.", markup=False)
+            return
+        self._unlaunched = True
+        self._use_request(copy.deepcopy(self.last_launched))
+        self.revalidate()
+        self.schedule_draft()
+        self.ec2app.notify(
+            "The last launch is back in the form (what it created is now used as existing): ctrl+s reviews it.",
+            title="Launch again",
+            markup=False,
+        )
+
+    def action_leave(self) -> None:
+        """escape: out of a text field first (then ? and : work); pressed again, out of the form (draft kept)."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            self.query_one("#launch-form").focus()
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self.save_draft()
+        self.ec2app.navigate(self.return_mode)
 
     def action_pick_type(self) -> None:
         if self.state.types is not None:
@@ -621,7 +680,7 @@ class LaunchScreen(Screen[None]):
             if yes:
                 self.discard_draft()
                 self._unlaunched = False
-                self.state = LaunchFormState(region=self.ec2app.region)
+                self._set_state(LaunchFormState(region=self.launch_region))
                 self.load_sections()
                 self.reload_facts()
                 self.revalidate()
@@ -652,6 +711,10 @@ class LaunchScreen(Screen[None]):
             self, "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", "refresh"
         )
         yield action_command(self, "Start a new launch", "Clear the form and discard the draft", "new_launch")
+        if self.last_launched is not None:
+            yield action_command(
+                self, "Launch again", "The last launched request, back in the form (ctrl+l)", "launch_again"
+            )
         for index, section in enumerate(self.sections):
             yield action_command(
                 self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,12 @@ from ec2tui.aws.models.launch import (
     IngressRule,
     LaunchContext,
     LaunchRequest,
+    LaunchResult,
     NewSecurityGroup,
     VolumeSpec,
+    apply_image,
 )
-from ec2tui.aws.models.launch_validation import key_name_problem
+from ec2tui.aws.models.launch_validation import key_name_problem, validate
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet, Vpc
 from ec2tui.aws.user_data import guess_distro
 
@@ -48,6 +51,8 @@ EXTRA_DEVICE_NAMES = tuple(f"/dev/sd{letter}" for letter in "fghijklmnop")
 VPCS_LOAD_ERROR = "VPCs"
 SUBNETS_LOAD_ERROR = "subnets and security groups"
 KEYS_LOAD_ERROR = "key pairs"
+PROFILES_LOAD_ERROR = "instance profiles"
+MINE_LOAD_ERROR = "My AMIs"
 """Keys of ``LaunchFormState.load_errors``: when one of these lists can't be read (no ec2:DescribeVpcs…), its
 picker becomes a text field where the id or name is typed."""
 
@@ -148,6 +153,8 @@ class LaunchFormState:
     request: LaunchRequest = field(default_factory=LaunchRequest)
     region: str = ""
     quickstart: tuple[Image, ...] | None = None
+    my_images: tuple[Image, ...] | None = None
+    """The account's own AMIs (My AMIs) in the form's region."""
     facts: ImageFacts | None = None
     image_error: str = ""
     """Why the AMI typed can't be used (not found), shown at the image field."""
@@ -167,6 +174,13 @@ class LaunchFormState:
     """Key name typed per choice (existing/new), so switching back and forth loses nothing."""
     remembered_group: NewSecurityGroup | None = None
     """The new group as it was when "create" was unchecked, restored when it is checked again."""
+    issues: list[FieldError] = field(default_factory=list)
+    """What validation says about the request (see :meth:`validate`)."""
+
+    def validate(self) -> list[FieldError]:
+        """Validate the request against what is loaded; the issues are kept in ``issues``."""
+        self.issues = validate(self.request, self.context())
+        return self.issues
 
     # -- lookups -------------------------------------------------------------------------------------------------
     def type_info(self, name: str | None = None) -> InstanceTypeInfo | None:
@@ -175,6 +189,9 @@ class LaunchFormState:
 
     def quickstart_image(self, image_id: str) -> Image | None:
         return next((i for i in self.quickstart or () if i.id == image_id), None)
+
+    def my_image(self, image_id: str) -> Image | None:
+        return next((i for i in self.my_images or () if i.id == image_id), None)
 
     def subnet(self, subnet_id: str) -> Subnet | None:
         return next((s for s in self.subnets or () if s.subnet_id == subnet_id), None)
@@ -231,6 +248,31 @@ class LaunchFormState:
         if "root_volume" not in self.touched:
             self.request.root_volume = VolumeSpec()
 
+    def move_to(self, region: str) -> Image | None:
+        """Move to another region: its region-scoped choices (VPC, subnet, groups) and every loaded fact are
+        dropped, everything else is kept. Returns the Quick Start image the request used, to find again by name."""
+        image = self.quickstart_image(self.request.image_id)
+        self.region = region
+        network = self.request.network
+        network.vpc_id, network.subnet_id = "", ""
+        self.request.security_groups.existing_ids = []
+        self.quickstart = self.my_images = self.facts = None
+        self.vpcs = self.subnets = self.groups = self.key_pairs = self.offered = None
+        self.load_errors.clear()
+        return image
+
+    def use_image(self, facts: ImageFacts) -> None:
+        """Point the request at the AMI (as the console does) without overwriting what the user set: a root
+        volume the user touched keeps its type, size, IOPS, throughput and encryption; only its device (the
+        AMI's) follows."""
+        self.facts = facts
+        self.reset_root_for(facts)
+        kept = copy.deepcopy(self.request.root_volume) if "root_volume" in self.touched else None
+        apply_image(self.request, facts)
+        if kept is not None:
+            kept.device_name = self.request.root_volume.device_name
+            self.request.root_volume = kept
+
 
 def no_quit_message(draft_kept: bool | None) -> str:
     """What `q` says in the launch form and its dialogs, where it never quits (``None``: no draft to speak of)."""
@@ -245,3 +287,64 @@ def summary_of(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+SUB_FIELD_LABELS = {
+    "key": "Key",
+    "value": "Value",
+    "protocol": "Protocol",
+    "from_port": "From",
+    "to_port": "To",
+    "cidr": "Source",
+    "description": "Description",
+    "device_name": "Device",
+    "size_gib": "Size",
+    "volume_type": "Type",
+    "iops": "IOPS",
+    "throughput": "Throughput",
+    "encrypted": "Encryption",
+}
+"""Last path component -> the label prefixed to its message when it shows on its row's line."""
+
+
+def parent_path(path: str) -> str | None:
+    """``a.b[1].c`` -> ``a.b[1]`` -> ``a.b`` -> ``a`` -> ``""`` -> None."""
+    if not path:
+        return None
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def last_component(path: str) -> str:
+    tail = path.rsplit(".", 1)[-1]
+    return tail.split("[", 1)[0]
+
+
+def assign_issues(issues: list[FieldError], slots: Iterable[str]) -> dict[str, list[tuple[str, FieldError]]]:
+    """Each issue goes to the slot of its field path, or of the nearest parent path that has one (``""`` last).
+
+    The value pairs carry the sub-field label (``From``, ``Source``…) when the issue is deeper than its slot.
+    """
+    known = set(slots)
+    assigned: dict[str, list[tuple[str, FieldError]]] = {}
+    for issue in issues:
+        path: str | None = issue.field
+        while path is not None and path not in known:
+            path = parent_path(path)
+        slot = path if path is not None else ""
+        label = SUB_FIELD_LABELS.get(last_component(issue.field), "") if slot != issue.field else ""
+        assigned.setdefault(slot, []).append((label, issue))
+    return assigned
+
+
+def launched_as_existing(request: LaunchRequest, result: LaunchResult) -> LaunchRequest:
+    """The request as "launch again" offers it: what the launch created (key pair, group) now referred to as
+    existing, so launching it again creates nothing twice."""
+    again = copy.deepcopy(request)
+    if again.key_pair.choice == "new":
+        again.key_pair.choice = "existing"
+    if result.security_group_id and again.security_groups.new_group is not None:
+        again.security_groups.existing_ids.append(result.security_group_id)
+        again.security_groups.new_group = None
+    return again

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
 from ec2tui.aws.models.launch import METADATA_LABELS, AdvancedSpec
-from ec2tui.widgets.check import Check
-from ec2tui.widgets.launch_fields import (
+from ec2tui.launch.fields import (
     FieldMessage,
+    FormInput,
     FormSection,
     Hint,
     row,
@@ -19,9 +19,8 @@ from ec2tui.widgets.launch_fields import (
     set_options,
     set_select,
 )
-
-PROFILES_LOAD_ERROR = "instance profiles"
-"""The key of ``state.load_errors`` when the account's instance profiles couldn't be listed."""
+from ec2tui.launch.state import PROFILES_LOAD_ERROR
+from ec2tui.widgets.check import Check
 
 METADATA_ITEMS: list[tuple[str, str]] = [("the AMI's default", "")] + [
     (label, value) for value, label in METADATA_LABELS.items()
@@ -66,7 +65,7 @@ class AdvancedSection(FormSection):
         yield FieldMessage("advanced.purchasing")
         yield row(
             "Spot max price",
-            Input(
+            FormInput(
                 advanced.spot_max_price,
                 placeholder="USD/hour; empty: up to the On-Demand price",
                 id="spot-max-price",
@@ -82,7 +81,7 @@ class AdvancedSection(FormSection):
         )
         yield row(
             "Profile name or ARN",
-            Input(advanced.iam_instance_profile, placeholder="empty: none", id="iam-profile-typed", compact=True),
+            FormInput(advanced.iam_instance_profile, placeholder="empty: none", id="iam-profile-typed", compact=True),
             id="iam-profile-typed-row",
         )
         yield FieldMessage("advanced.iam_instance_profile")

@@ -10,19 +10,20 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from ec2tui.aws.models.launch import VOLUME_TYPES, VolumeSpec
 from ec2tui.aws.models.launch_validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, NOT_BOOTABLE, THROUGHPUT_LIMITS
-from ec2tui.screens.launch_state import int_text, next_device_name, parse_int
-from ec2tui.widgets.check import Check
-from ec2tui.widgets.launch_fields import (
+from ec2tui.launch.fields import (
     FieldMessage,
+    FormInput,
     FormSection,
     Hint,
     RowList,
+    ancestor,
     rows_match,
     set_checkbox,
     set_input,
     set_select,
 )
-from ec2tui.widgets.launch_sections import ancestor
+from ec2tui.launch.state import int_text, next_device_name, parse_int
+from ec2tui.widgets.check import Check
 
 IOPS_TYPES = frozenset(IOPS_LIMITS)
 THROUGHPUT_TYPES = frozenset({"gp3"})
@@ -50,17 +51,17 @@ class VolumeRow(Vertical):
             if root:
                 yield Label(f"Root {volume.device_name or '(from the AMI)'}", classes="vol-device-label")
             else:
-                yield Input(volume.device_name, placeholder="/dev/sdf", classes="vol-device", compact=True)
+                yield FormInput(volume.device_name, placeholder="/dev/sdf", classes="vol-device", compact=True)
             yield Label("Size", classes="inline-label")
-            yield Input(int_text(volume.size_gib), placeholder="GiB", classes="vol-size short", compact=True)
+            yield FormInput(int_text(volume.size_gib), placeholder="GiB", classes="vol-size short", compact=True)
             yield Label("GiB  Type", classes="inline-label")
             yield Select(
                 [(t, t) for t in types], allow_blank=False, value=volume.volume_type, classes="vol-type", compact=True
             )
             yield Label("IOPS", classes="inline-label")
-            yield Input(int_text(volume.iops), classes="vol-iops short", compact=True)
-            yield Label("MiB/s", classes="inline-label")
-            yield Input(int_text(volume.throughput), classes="vol-throughput short", compact=True)
+            yield FormInput(int_text(volume.iops), classes="vol-iops short", compact=True)
+            yield Label("MiB/s", classes="inline-label vol-throughput-label")
+            yield FormInput(int_text(volume.throughput), classes="vol-throughput short", compact=True)
         with Horizontal(classes="row-fields"):
             yield Label("", classes="vol-indent")
             yield Check("Encrypted", volume.encrypted, classes="vol-encrypted", compact=True)
@@ -78,6 +79,9 @@ class VolumeRow(Vertical):
         throughput = self.query_one(".vol-throughput", Input)
         iops.disabled = vtype not in IOPS_TYPES
         throughput.disabled = vtype not in THROUGHPUT_TYPES
+        # Only gp3 has a throughput setting: the field and its label show for it alone (io2 has none).
+        throughput.display = vtype in THROUGHPUT_TYPES
+        self.query_one(".vol-throughput-label", Label).display = vtype in THROUGHPUT_TYPES
         if vtype == "gp3":
             iops.placeholder = str(GP3_DEFAULT_IOPS)
         elif vtype in IOPS_TYPES:
@@ -89,6 +93,8 @@ class VolumeRow(Vertical):
 
     def load(self) -> None:
         volume = self.volume
+        if not self.query(".vol-size"):
+            return  # still mounting: it composes from ``self.volume`` itself
         if self.index is None:
             self.query_one(".vol-device-label", Label).update(f"Root {volume.device_name or '(from the AMI)'}")
         else:

@@ -33,16 +33,15 @@ from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.formatting import format_memory, format_storage
+from ec2tui.launch.sections.user_data import user_data_summary
+from ec2tui.launch.state import LaunchFormState, no_quit_message
 from ec2tui.screens.confirm import FreshKeysOnly
-from ec2tui.screens.launch_state import no_quit_message
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
-from ec2tui.widgets.launch_sections import user_data_summary
 
 if TYPE_CHECKING:
     from ec2tui.app import Ec2App
-    from ec2tui.screens.launch import LaunchScreen
 
 READ_ONLY_MESSAGE = (
     "Read-only mode (--read-only): launching is refused. The review, the dry run (v) and the exports (c, j) still work."
@@ -123,8 +122,10 @@ def rule_text(rule) -> str:
     return f"{ports} from {rule.cidr}{description}"
 
 
-class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
-    """Pushed over the launch form (same mode); the form's request is shown, never changed here."""
+class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchRequest] | None"]):
+    """Pushed over the launch form (same mode) with a copy of its request, shown and never changed here. It
+    launches in the form's region whatever the app's region becomes meanwhile (it says so), and answers the form
+    through ``dismiss``: the launch's result and the request launched, or None when the user goes back."""
 
     BINDINGS = [
         Binding("y", "launch", "Launch", id="launch_review.launch"),
@@ -135,14 +136,27 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
         Binding("q", "no_quit", "Quit", show=False, id="launch_review.no_quit"),
     ]
 
-    def __init__(self, form: LaunchScreen) -> None:
+    def __init__(
+        self,
+        request: LaunchRequest,
+        state: LaunchFormState,
+        *,
+        region: str,
+        drafts_enabled: bool,
+        form_id: int = 0,
+    ) -> None:
         super().__init__(id="launch-review")
-        self.form = form
-        self.request = form.request
-        self.issues: list[FieldError] = list(form.issues)
+        self.request = request
+        self.state = state
+        self.launch_region = region
+        """Where this review launches: the form's region, fixed while the review is open."""
+        self.drafts_enabled = drafts_enabled
+        self.form_id = form_id
+        self.issues: list[FieldError] = list(state.issues)
         self.launching = False
         self.result: LaunchResult | None = None
-        self.cli_text, self.json_text = self._exports()
+        self.cli_text: str | None = None
+        self.json_text: str | None = None
 
     @property
     def ec2app(self) -> Ec2App:
@@ -157,20 +171,26 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
         return self.request.key_pair.choice == "new" or self.request.security_groups.new_group is not None
 
     def _exports(self) -> tuple[str | None, str | None]:
-        launch = self.form.ec2app.gateway.launch
+        launch = self.app.gateway.launch  # type: ignore[attr-defined]
         try:
             params = launch.params(self.request)
-            cli = launch.cli_script(self.request) if self.creates_resources() else launch.cli_command(self.request)
+            cli = (
+                launch.cli_script(self.request, self.launch_region)
+                if self.creates_resources()
+                else launch.cli_command(self.request, self.launch_region)
+            )
         except (ValueError, TypeError):  # a number typed wrong: the form shows which
             return None, None
         return cli, json.dumps(params, indent=2, ensure_ascii=False) + "\n"
 
     # -- composition ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        self.cli_text, self.json_text = self._exports()
         yield AppHeader()
         yield Static(id="review-title", classes="screen-title")
         with VerticalScroll(id="review-body"):
             yield Static(id="review-banner")
+            yield Static(id="review-answer", markup=False)
             yield Static(self.creates_text(), id="review-creates")
             yield Static(self.issues_text(), id="review-issues")
             yield Static(self.summary_table(), id="review-summary")
@@ -192,11 +212,32 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        title = Text("Review launch", style="bold")
-        title.append(f" · region {self.ec2app.region}", style="dim")
-        self.query_one("#review-title", Static).update(title)
+        self.query_one("#review-answer", Static).display = False
+        self.show_region()
         self.update_banner()
         self.query_one("#review-body").focus()
+
+    def on_screen_resume(self) -> None:
+        self.show_region()
+
+    def show_region(self) -> None:
+        """The title says where the launch goes; when the app's region changed meanwhile, it says both."""
+        title = Text("Review launch", style="bold")
+        title.append(f" · launches in {self.launch_region}", style="bold")
+        app_region = self.ec2app.region
+        if app_region != self.launch_region:
+            title.append(
+                f" (the app is now in {app_region}; this launch stays in {self.launch_region}: escape moves the form)",
+                style="yellow",
+            )
+        self.query_one("#review-title", Static).update(title)
+
+    def show_answer(self, text: Text) -> None:
+        """An answer (the dry run's) at the top of the review, scrolled into view: where the user is."""
+        answer = self.query_one("#review-answer", Static)
+        answer.update(text)
+        answer.display = True
+        self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
 
     def update_banner(self, message: str | None = None, *, style: str = "") -> None:
         banner = self.query_one("#review-banner", Static)
@@ -246,7 +287,7 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
         return text
 
     def summary_table(self) -> Table:
-        request, state = self.request, self.form.state
+        request, state = self.request, self.state
         table = Table(box=None, show_header=False, expand=True, pad_edge=False)
         table.add_column("What", style="bold", no_wrap=True, width=18)
         table.add_column("Choice")
@@ -311,11 +352,11 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
         return None
 
     def action_no_quit(self) -> None:
-        self.ec2app.notify(no_quit_message(self.form.drafts_enabled), markup=False)
+        self.ec2app.notify(no_quit_message(self.drafts_enabled), markup=False)
 
     def action_back(self) -> None:
         if not self.launching:
-            self.app.pop_screen()
+            self.dismiss(None)
 
     def _copy(self, text: str | None, what: str) -> None:
         if text is None:
@@ -334,22 +375,26 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
     @work(exclusive=True, group="dry-run", exit_on_error=False)
     async def action_dry_run(self) -> None:
         widget = self.query_one("#review-dry-run", Static)
-        widget.update("Dry run: asking AWS…")
+        self.show_answer(Text(f"Dry run: asking AWS ({self.launch_region})…", style="bold"))
         try:
-            result = await self.ec2app.gateway.launch.dry_run(self.request)
+            result = await self.ec2app.gateway.launch.dry_run(self.request, self.launch_region)
         except Ec2TuiError as exc:
-            widget.update(Text(f"Dry run failed: {exc}", style="red"))
-            return
-        if result.ok:
-            widget.update(Text(f"Dry run ✓ {result.message} (DryRun: nothing was created)", style="green"))
+            answer = Text(f"Dry run failed: {exc}", style="bold red")
         else:
-            code = f" [{result.code}]" if result.code else ""
-            widget.update(Text(f"Dry run ✗ {result.message}{code}", style="red"))
+            if result.ok:
+                answer = Text(f"Dry run ✓ {result.message} (DryRun: nothing was created)", style="bold green")
+            else:
+                code = f" [{result.code}]" if result.code else ""
+                answer = Text(f"Dry run ✗ {result.message}{code}", style="bold red")
+        widget.update(answer)
+        self.show_answer(answer)
+        ok = answer.plain.startswith("Dry run ✓")
+        self.ec2app.notify(answer.plain, title="Dry run", severity="information" if ok else "error", markup=False)
 
     @property
     def launch_target(self) -> str:
         """What a launch holds in the app's mutation guard: the form (one launch of it at a time)."""
-        return f"form-{id(self.form)}"
+        return f"form-{self.form_id or id(self)}"
 
     def action_launch(self) -> None:
         why = self.unavailable_reason("launch")
@@ -369,7 +414,7 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
     async def _launch(self, hold: Hold) -> None:
         with hold:
             try:
-                result = await self.ec2app.gateway.launch.launch(self.request)
+                result = await self.ec2app.gateway.launch.launch(self.request, self.launch_region)
             except ReadOnlyError:
                 self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
                 self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
@@ -397,16 +442,10 @@ class LaunchReviewScreen(FreshKeysOnly, Screen[None]):
                 self.refresh_bindings()
         self.result = result
         self.refresh_bindings()
-        self.form.launched(result)
         ids = ", ".join(result.instance_ids)
         self.update_banner(f"Launched {ids}.", style="bold green")
-        self.ec2app.notify(f"Launched {ids}", title="Launch", markup=False, timeout=15)
-        self.app.push_screen(LaunchedScreen(result, self.ec2app.region), self._after_launch)
-
-    def _after_launch(self, go: bool | None) -> None:
-        self.app.pop_screen()  # this review: the form behind it is ready for another launch
-        if go:
-            self.ec2app.navigate("instances")
+        self.ec2app.notify(f"Launched {ids} in {self.launch_region}", title="Launch", markup=False, timeout=15)
+        self.dismiss((result, self.request))
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         yield action_command(self, "Launch", "Launch the instances now (y)", "launch")
@@ -443,6 +482,7 @@ class LaunchedScreen(ModalScreen[bool]):
                 lines.append(f"Private key saved to {result.key_file} (mode 0600; keep it safe, AWS has no copy).")
             if result.security_group_id:
                 lines.append(f"Security group created: {result.security_group_id}.")
+            lines.append('The form starts afresh; ctrl+l there brings this launch back ("launch again").')
             lines.append("")
             lines.append(
                 "enter: go to instances (watch them go from pending to running) · c: copy the IDs · "

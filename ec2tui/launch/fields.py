@@ -7,33 +7,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from ec2tui.aws.models.launch import FieldError, LaunchRequest
+from ec2tui.launch.messages import FieldEdited, FormEdited, RowsChanged
+from ec2tui.launch.state import SUB_FIELD_LABELS, last_component, parent_path  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
-    from ec2tui.screens.launch_state import LaunchFormState
-
-SUB_FIELD_LABELS = {
-    "key": "Key",
-    "value": "Value",
-    "protocol": "Protocol",
-    "from_port": "From",
-    "to_port": "To",
-    "cidr": "Source",
-    "description": "Description",
-    "device_name": "Device",
-    "size_gib": "Size",
-    "volume_type": "Type",
-    "iops": "IOPS",
-    "throughput": "Throughput",
-    "encrypted": "Encryption",
-}
-"""Last path component -> the label prefixed to its message when it shows on its row's line."""
+    from ec2tui.launch.state import LaunchFormState
 
 CHANGE_MESSAGES = (Input.Changed, Select.Changed, Checkbox.Changed, SelectionList.SelectedChanged)
 
@@ -45,10 +30,31 @@ def quietly(widget: Widget) -> Iterator[None]:
         yield
 
 
+class FormInput(Input):
+    """An Input of the form that knows whether the user typed something the form hasn't received yet."""
+
+    def __init__(self, value: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(value, *args, **kwargs)
+        self.form_value = self.value
+        """The value as the form last wrote it or received it (its Changed message reached the section)."""
+
+    @property
+    def typing(self) -> bool:
+        """Typed text whose Changed message is still on its way: the form must not write over it."""
+        return self.value != self.form_value
+
+
 def set_input(widget: Input, value: str) -> None:
-    if widget.value != value:
-        with quietly(widget):
-            widget.value = value
+    """Show the form's value, unless the user is typing there: an input being edited is never rewritten (the
+    Changed message on its way then brings the typed text into the form)."""
+    if widget.value == value:
+        return
+    if isinstance(widget, FormInput):
+        if widget.typing:
+            return
+        widget.form_value = value
+    with quietly(widget):
+        widget.value = value
 
 
 def set_select(widget: Select[Any], value: Any) -> None:
@@ -131,31 +137,6 @@ def _fits_one_line(widget: Widget, text: object) -> bool:
     return "\n" not in text and 0 < len(text) < widget.size.width
 
 
-def parent_path(path: str) -> str | None:
-    """``a.b[1].c`` -> ``a.b[1]`` -> ``a.b`` -> ``a`` -> ``""`` -> None."""
-    if not path:
-        return None
-    if path.endswith("]"):
-        return path[: path.rindex("[")]
-    return path.rsplit(".", 1)[0] if "." in path else ""
-
-
-def last_component(path: str) -> str:
-    tail = path.rsplit(".", 1)[-1]
-    return tail.split("[", 1)[0]
-
-
-class FormEdited(Message):
-    """A section changed the request. ``what`` names the field (``image_id``, ``network.vpc_id``…) so the screen
-    knows which AWS facts to fetch again. ``by_user`` is False for a default the form filled in itself (the first
-    Quick Start AMI, a type for its architecture, the first key pair)."""
-
-    def __init__(self, what: str, by_user: bool = True) -> None:
-        super().__init__()
-        self.what = what
-        self.by_user = by_user
-
-
 class FormSection(Vertical):
     """One numbered section of the launch form, editing ``state.request`` in place."""
 
@@ -171,9 +152,15 @@ class FormSection(Vertical):
     def request(self) -> LaunchRequest:
         return self.state.request
 
-    def edited(self, what: str) -> None:
+    @on(Input.Changed)
+    def _received(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FormInput):
+            event.input.form_value = event.value
+
+    def edited(self, path: str, kind: type[FormEdited] = FieldEdited) -> None:
+        """Tell the screen the request changed at ``path`` (``kind`` says what it must reload, if anything)."""
         # Decided now, not when handled: the screen marks the stretches where it fills in defaults itself.
-        self.post_message(FormEdited(what, by_user=not getattr(self.screen, "applying_defaults", False)))
+        self.post_message(kind(path, by_user=not getattr(self.screen, "applying_defaults", False)))
 
     def load(self) -> None:
         """Show the request's values (after a draft restore, an AMI change, a launch)."""
@@ -227,7 +214,7 @@ class RowList(Vertical):
             rows = make_rows()
             if rows:
                 await self.mount_all(rows)
-        self.post_message(FormEdited("rows", by_user=False))  # new rows bring new message lines: show their issues
+        self.post_message(RowsChanged())  # new rows bring new message lines: show their issues
         return True
 
 
@@ -268,3 +255,10 @@ class StableFooter(Footer):
             return
         self._shown_keys = shown
         super().bindings_changed(screen)
+
+
+def ancestor(widget: Widget, kind: type[Widget]) -> Widget | None:
+    node = widget.parent
+    while node is not None and not isinstance(node, kind):
+        node = node.parent
+    return node if isinstance(node, Widget) else None
