@@ -81,14 +81,13 @@ async def bench_gateway(endpoint: str) -> None:
 async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
-    from ec2tui.demo.seed_images import seed_images
-    from ec2tui.demo.server import DEMO_ACCOUNT
     from ec2tui.gateway import Gateway
 
     region = "ca-central-1"
     ec2 = demo_session().client("ec2", region_name=region, endpoint_url=endpoint)
-    seed_images(DEMO_ACCOUNT, region, ec2, None)
-    image_id = ec2.describe_images(Owners=["self"])["Images"][0]["ImageId"]
+    # The demo's server is a process of its own: its images are registered through the API, not its backends.
+    image = ec2.register_image(Name="bench-image", Architecture="x86_64", RootDeviceName="/dev/xvda")
+    image_id = image["ImageId"]
     for _ in range(count // 100):
         ec2.run_instances(ImageId=image_id, MinCount=100, MaxCount=100, InstanceType="t3.micro")
     gateway = Gateway(ClientFactory(AwsTarget(region=region, endpoint_url=endpoint), demo_session()))

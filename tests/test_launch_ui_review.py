@@ -54,10 +54,16 @@ async def test_review_shows_the_cli_and_c_j_copy_it(launch_app, launch_env, clip
         await pilot.press("c")
         assert clipboard == [review.cli_text]
         assert any("Copied the AWS CLI script" in n for n in notifications(app))
+        # The launch creates a key pair and a group: run_instances alone can't run, so j copies every call in order
+        # and the review says so.
+        note = str(review.query_one("#review-json-note").render())
+        assert "creates a key pair and a security group first" in note
         await pilot.press("j")
-        params = json.loads(clipboard[-1])
+        steps = json.loads(clipboard[-1])["Steps"]
+        assert [s["Command"] for s in steps][0] == "create-key-pair" and steps[-1]["Command"] == "run-instances"
+        params = steps[-1]["Input"]
         assert params["InstanceType"] == "t3.micro" and params["KeyName"] == "rk"
-        assert params["SecurityGroupIds"] == ["${NEW_SG_ID}"]
+        assert steps[-1]["NewGroupIdAt"] == [["SecurityGroupIds", 0]]
         console = Console(width=120, record=True, file=io.StringIO())
         console.print(review.summary_table())
         summary = console.export_text()

@@ -266,6 +266,11 @@ class LaunchApi:
         """A bash script creating the new key pair / group too, then launching."""
         return cli_export.cli_script(request, region=self._region(region))
 
+    def json_export(self, request: LaunchRequest, region: str | None = None) -> cli_export.JsonExport:
+        """What the review's `j` copies: the run_instances document, or every call in order when the launch creates
+        a key pair or group (run_instances alone can't run then: the review shows the export's note)."""
+        return cli_export.json_export(request, region=self._region(region))
+
     # -- mutations ---------------------------------------------------------------------------------------------
     async def launch(self, request: LaunchRequest, region: str | None = None) -> LaunchResult:
         """Validate against the region's facts, then create the key pair / group and launch (refused read-only)."""

@@ -6,7 +6,6 @@ escape goes back to the form with everything kept.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -157,6 +156,9 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
         self.result: LaunchResult | None = None
         self.cli_text: str | None = None
         self.json_text: str | None = None
+        self.json_title = "run_instances parameters (JSON)"
+        self.json_note = ""
+        """Why ``json_text`` is more than one run_instances document (the launch creates a key pair or group)."""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -173,15 +175,16 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
     def _exports(self) -> tuple[str | None, str | None]:
         launch = self.app.gateway.launch  # type: ignore[attr-defined]
         try:
-            params = launch.params(self.request)
             cli = (
                 launch.cli_script(self.request, self.launch_region)
                 if self.creates_resources()
                 else launch.cli_command(self.request, self.launch_region)
             )
+            export = launch.json_export(self.request, self.launch_region)
         except (ValueError, TypeError):  # a number typed wrong: the form shows which
             return None, None
-        return cli, json.dumps(params, indent=2, ensure_ascii=False) + "\n"
+        self.json_title, self.json_note = export.title, "" if export.runnable else export.note
+        return cli, export.text
 
     # -- composition ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -202,7 +205,9 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
                 classes="code-box",
                 markup=False,
             )
-            yield Label("run_instances parameters (JSON) · j copies", classes="code-title")
+            yield Label(f"{self.json_title} · j copies", classes="code-title", markup=False)
+            if self.json_note:
+                yield Static(self.json_note, id="review-json-note", markup=False)
             yield Static(self.json_text or "Fix the form first.", id="review-json", classes="code-box", markup=False)
             yield Static(
                 "Dry run: press v to ask AWS whether this launch would succeed (nothing is created).",
@@ -370,7 +375,7 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
         self._copy(self.cli_text, "AWS CLI script" if self.creates_resources() else "AWS CLI command")
 
     def action_copy_json(self) -> None:
-        self._copy(self.json_text, "run_instances JSON")
+        self._copy(self.json_text, self.json_title)
 
     @work(exclusive=True, group="dry-run", exit_on_error=False)
     async def action_dry_run(self) -> None:
