@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
+from ec2tui.gateway.connect import ConnectApi
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
 from ec2tui.gateway.images import ImagesApi
 from ec2tui.gateway.instances import InstancesApi
@@ -31,6 +32,7 @@ class Gateway:
         self.instances = InstancesApi(self.core)
         self.images = ImagesApi(self.core)
         self.launch = LaunchApi(self.core)
+        self.connect = ConnectApi(self.core)
 
     @property
     def region(self) -> str:
