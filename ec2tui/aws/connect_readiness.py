@@ -147,6 +147,18 @@ class Exposure(StrEnum):
     UNKNOWN = "unknown"
 
 
+PRIVATE_RANGES = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10")
+)
+"""RFC 1918, carrier-grade NAT and IPv6 unique-local/link-local: addresses a VPC, VPN or peering uses, never the
+internet's (documentation ranges such as 203.0.113.0/24 count as public: they stand for an office's address)."""
+
+
+def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    return any(network.version == r.version and network.subnet_of(r) for r in PRIVATE_RANGES)  # type: ignore[arg-type]
+
+
 def _source_network(source: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(source.split(" ", 1)[0], strict=False)
@@ -172,7 +184,7 @@ def port_exposure(groups: Iterable[SecurityGroup] | None, port: int = 22) -> tup
     networks = [_source_network(source) for source in sources]
     if any(net is not None and net.prefixlen == 0 for net in networks):
         return Exposure.ANYWHERE, sources
-    if any(net is not None and not net.is_private for net in networks):
+    if any(net is not None and not _is_private(net) for net in networks):
         return Exposure.SOME_PUBLIC, sources
     return Exposure.PRIVATE_ONLY, sources
 

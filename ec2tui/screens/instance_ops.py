@@ -119,8 +119,17 @@ TOOL_BINDINGS: list[Binding] = [
     Binding("i", "create_image", "Create image", id="instances.create_image"),
     Binding("h", "connect('ssh')", "SSH", tooltip="Connect with SSH in this terminal", id="instances.ssh"),
     Binding("x", "connect('ssm')", "SSM", tooltip="Start a Session Manager shell here", id="instances.ssm"),
-    Binding("H", "ssh_command", "Copy SSH", key_display="H", show=False, id="instances.ssh_command"),
-    Binding("X", "ssm_command", "Copy SSM", key_display="X", show=False, id="instances.ssm_command"),
+    Binding(
+        "H", "ssh_command", "SSH command", tooltip="Show the ssh command line", show=False, id="instances.ssh_command"
+    ),
+    Binding(
+        "X",
+        "ssm_command",
+        "SSM command",
+        tooltip="Show the Session Manager command",
+        show=False,
+        id="instances.ssm_command",
+    ),
     Binding("p", "copy_public_ip", "Copy public IP", show=False, id="instances.copy_public_ip"),
     Binding("P", "copy_private_ip", "Copy private IP", key_display="P", show=False, id="instances.copy_private_ip"),
 ]
