@@ -292,3 +292,21 @@ def test_a_program_that_is_not_on_path_is_reported(monkeypatch, tmp_path):
     result = run_in_foreground(Command(("ssh", "host")))
     assert (result.status, result.error) == (127, "ssh is not on PATH")
     assert os.environ["PATH"] == str(tmp_path)
+
+
+async def test_console_output_opens_from_the_detail_decoded(app, fleet):
+    from textual.widgets import TextArea
+
+    from ec2tui.screens.console_output import ConsoleOutputScreen
+    from tests.test_instances_ui_detail import open_detail
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_instances(pilot)
+        detail = await open_detail(pilot, fleet["web-1"])
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleOutputScreen), "the console output")
+        area = app.screen.query_one("#console-text", TextArea)
+        await until(pilot, lambda: "Kernel command line" in area.text, "moto's sample console output")
+        assert "lines" in str(app.screen.query_one("#console-status").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is detail, "the detail screen")
