@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 from ec2tui.aws.connect_commands import Command
 
+INTERRUPTED_STATUS = 130
+"""128 + SIGINT: what a program ended with Ctrl+C exits with (as a shell reports it)."""
 NOT_FOUND_STATUS = 127
 """What a shell reports for a command it can't find; used when the program vanished from PATH."""
 
@@ -70,6 +72,8 @@ def run_in_foreground(command: Command, env: Mapping[str, str] | None = None) ->
     status = completed.returncode
     if status < 0:  # killed by a signal: report it as a shell would
         status = 128 - status
+    if status == INTERRUPTED_STATUS and command.ended_by_ctrl_c:
+        status = 0  # the normal way to end it
     return RunResult(status, command.display)
 
 

@@ -310,3 +310,16 @@ async def test_console_output_opens_from_the_detail_decoded(app, fleet):
         assert "lines" in str(app.screen.query_one("#console-status").render())
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is detail, "the detail screen")
+
+
+def test_ctrl_c_ends_a_port_forward_normally_but_fails_anything_else(tmp_path, monkeypatch):
+    from ec2tui.aws.connect_commands import AwsContext, port_forward_command
+
+    tool = tmp_path / "aws"
+    tool.write_text(f"#!{sys.executable}\nimport os, signal\nos.kill(os.getpid(), signal.SIGINT)\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    forward = port_forward_command("i-1", AwsContext("us-east-1"), 5432, 15432)
+    assert run_in_foreground(forward).ok
+    shell = Command(("aws", "ssm", "start-session"))
+    assert run_in_foreground(shell).status == 130

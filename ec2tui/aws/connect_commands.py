@@ -92,6 +92,8 @@ class Command:
     title: str = ""
     banner: str = ""
     """Printed in the terminal before the program starts (e.g. the local port of a forward, how to end it)."""
+    ended_by_ctrl_c: bool = False
+    """Ctrl+C is how it normally ends (a port forward): exit status 130 is then no failure."""
 
     @property
     def display(self) -> str:
@@ -236,4 +238,4 @@ def port_forward_command(
         f"Forwarding localhost:{local} → {target}. Connect your client to localhost:{local}. "
         "This runs in the foreground: press Ctrl+C to end it and return to ec2tui."
     )
-    return Command(argv, aws.env(), f"Port forward localhost:{local}", banner)
+    return Command(argv, aws.env(), f"Port forward localhost:{local}", banner, ended_by_ctrl_c=True)
