@@ -323,3 +323,37 @@ def test_ctrl_c_ends_a_port_forward_normally_but_fails_anything_else(tmp_path, m
     assert run_in_foreground(forward).ok
     shell = Command(("aws", "ssm", "start-session"))
     assert run_in_foreground(shell).status == 130
+
+
+async def test_the_last_choice_for_the_instance_is_offered_again(app, fleet, fakes):
+    from ec2tui.connect_choices import ConnectChoice, save_choice
+
+    fakes.add("ssh")
+    save_choice(fleet["web-1"], ConnectChoice("ssh-bastion", "admin", "~/keys/web.pem", "ops@203.0.113.9"))
+    app.command_runner = DirectRunner()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        await select(pilot, fleet["web-1"])
+        await pilot.press("h")
+        await dialog(pilot, ConnectDialog)
+        assert highlighted(app) == "ssh-bastion"
+        assert [app.screen.query_one(f"#{f}", Input).value for f in ("user", "key", "bastion")] == [
+            "admin",
+            "~/keys/web.pem",
+            "ops@203.0.113.9",
+        ]
+        app.screen.query_one("#bastion", Input).value = "ops@bad host"
+        await pilot.pause()
+        assert "not a bastion" in str(app.screen.query_one("#connect-error").render())
+        await pilot.press("enter")  # refused in the dialog: nothing typed is lost, nothing runs
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectDialog) and fakes.calls("ssh") == []
+        app.screen.query_one("#bastion", Input).value = "ops@203.0.113.9"
+        await pilot.press("enter")
+        await back_on(pilot, screen)
+        (call,) = fakes.calls("ssh")
+        assert call["argv"][-3:] == [
+            "-J",
+            "ops@203.0.113.9",
+            f"admin@{moto_instance(fleet['web-1'])['PrivateIpAddress']}",
+        ]
