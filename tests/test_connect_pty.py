@@ -86,9 +86,7 @@ def test_ssh_in_the_same_terminal_then_back_on_the_same_row_and_filter(pane):
     pane.keys("/")
     pane.keys("web-prod", "Enter")
     pane.wait_for("filter 'web-prod': 3 of")
-    pane.keys("Down")  # web-prod-1 → web-prod-2
-    time.sleep(0.3)  # one key at a time: the next must land on the moved cursor (see ec2tui.key_gate)
-    pane.keys("h")
+    pane.keys("Down", "h")  # web-prod-1 → web-prod-2; the app takes keys one at a time (ec2tui.key_gate)
     pane.wait_for("SSH to the public address")
     pane.keys("Enter")
     pane.wait_for("remote$")  # the app stepped aside: the fake ssh has the terminal and waits for a line
