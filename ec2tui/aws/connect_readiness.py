@@ -273,12 +273,12 @@ def assess(facts: ConnectFacts) -> list[Offer]:
             _join(no_ssh, ssm_missing),
             _join(ssm_unknown, key_warning),
         )
-        route = "public address" if instance.public_ip else "Session Manager"
+        route = "the public address" if instance.public_ip else "Session Manager"
         eic_problem = _join(no_ssh, None if instance.public_ip else ssm_missing)
         add(
             Method.INSTANCE_CONNECT,
             eic_problem,
-            f"pushes a one-time key (a change in AWS), then SSH over the {route}; the AMI must run the "
+            f"pushes a one-time key (a change in AWS), then SSH over {route}; the AMI must run the "
             "Instance Connect agent (Amazon Linux, Ubuntu)",
         )
     add(Method.SSM_SHELL, ssm_missing, _join(ssm_unknown, "opens PowerShell" if windows else ""))

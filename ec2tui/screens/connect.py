@@ -51,7 +51,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
 
     DEFAULT_CSS = """
     ConnectDialog .dialog { width: 100; max-height: 95%; }
-    ConnectDialog #offers { height: auto; max-height: 18; margin-bottom: 1; }
+    ConnectDialog #offers { height: auto; max-height: 16; margin-bottom: 1; }
     ConnectDialog .connect-field { height: auto; }
     ConnectDialog .connect-field Label { width: 12; }
     ConnectDialog .connect-field Input { width: 1fr; }
@@ -119,6 +119,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
                 options.highlighted = index
                 break
         self._preview()
+        self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)  # the title and notes first
 
     def _request(self) -> ConnectRequest | None:
         options = self.query_one("#offers", OptionList)
