@@ -146,3 +146,36 @@ def check_keymap(keymap: Mapping[str, str], defaults: Mapping[str, str]) -> tupl
             continue
         usable[binding_id] = ",".join(keys)
     return usable, warnings
+
+
+# -- key files for key pairs ----------------------------------------------------------------------------------------
+
+SSH_KEYS_LIMIT = 64 * KIB
+
+
+def ssh_keys_path() -> Path:
+    return config_dir() / "ssh-keys.toml"
+
+
+def load_ssh_keys(path: Path | None = None) -> dict[str, str]:
+    """Key pair name → private key file, used before ``~/.ssh/<name>.pem`` when connecting::
+
+        [keys]
+        "ops-2026" = "~/keys/ops.pem"
+
+    A missing file is an empty map; a malformed one raises ValidationError naming the file.
+    """
+    path = path or ssh_keys_path()
+    try:
+        raw = read_regular_file(path, limit=SSH_KEYS_LIMIT)
+    except UnsafeFileError as exc:
+        raise ValidationError(f"Cannot read the key file map: {exc}", "ssh-keys") from None
+    if raw is None:
+        return {}
+    try:
+        keys = tomllib.loads(raw.decode("utf-8")).get("keys", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValidationError(f"Cannot read the key file map {path}: {exc}", "ssh-keys") from exc
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+        raise ValidationError(f"{path}: [keys] must map key pair names to file paths (strings)", "ssh-keys")
+    return {k: v.strip() for k, v in keys.items() if v.strip()}

@@ -192,7 +192,7 @@ async def test_ssh_command_dialog_copies_the_command(app, fleet, clipboard):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_instances(pilot)
         await select(pilot, fleet["web-1"])
-        await pilot.press("h")
+        await pilot.press("H")
         await settle(pilot)
         assert isinstance(app.screen, InfoDialog)
         expected = f"ssh -i ~/.ssh/ops.pem ubuntu@{raw['PublicIpAddress']}"
@@ -204,7 +204,7 @@ async def test_ssh_command_dialog_copies_the_command(app, fleet, clipboard):
         await pilot.pause()
         assert isinstance(app.screen, InstancesScreen)
         await select(pilot, fleet["db"])
-        await pilot.press("h")
+        await pilot.press("H")
         await settle(pilot)
         assert isinstance(app.screen, InstancesScreen)
         assert any("db" in n and "is stopped: start it before connecting" in n for n in notifications(app))
@@ -216,7 +216,7 @@ async def test_ssm_session_command_names_the_instance_and_warns_without_a_role(a
         # The command names the profile the user chose (here through the environment: the session already exists).
         monkeypatch.setenv("AWS_PROFILE", "prod admin")
         await select(pilot, fleet["web-1"])
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         assert isinstance(app.screen, InfoDialog)
         expected = f"aws ssm start-session --target {fleet['web-1']} --region us-east-1 --profile 'prod admin'"
@@ -229,7 +229,7 @@ async def test_ssm_session_command_names_the_instance_and_warns_without_a_role(a
         await pilot.pause()
         assert isinstance(app.screen, InstancesScreen) and app.return_code is None
         await select(pilot, fleet["db"])
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         assert isinstance(app.screen, InstancesScreen)
         assert any("db" in n and "is stopped: start it before opening a session" in n for n in notifications(app))

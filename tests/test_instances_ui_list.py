@@ -185,4 +185,5 @@ async def test_help_lists_the_instance_keys(app, fleet):
         assert keys["Start"] == "s" and keys["Stop"] == "o" and keys["Reboot"] == "b"
         assert keys["Terminate"] == "ctrl+d" and keys["Mark"] == "space" and keys["All regions"] == "a"
         assert keys["Copy public IP"] == "p" and keys["Copy private IP"] == "P"
-        assert keys["Show the ssh command line"] == "h" and keys["Show the Session Manager command"] == "x"
+        assert keys["Show the ssh command line"] == "H" and keys["Show the Session Manager command"] == "X"
+        assert keys["Connect with SSH in this terminal"] == "h" and keys["Start a Session Manager shell here"] == "x"

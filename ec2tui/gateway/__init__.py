@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
+from ec2tui.gateway.connect import ConnectApi
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
 from ec2tui.gateway.disk_cache import DiskCache
 from ec2tui.gateway.images import ImagesApi
@@ -35,6 +36,7 @@ class Gateway:
         self.images = ImagesApi(self.core)
         self.launch = LaunchApi(self.core)
         self.pricing = PricingApi(self.core)
+        self.connect = ConnectApi(self.core)
 
     @property
     def region(self) -> str:

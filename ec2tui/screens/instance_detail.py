@@ -38,6 +38,7 @@ from ec2tui.aws.models.instances import (
 )
 from ec2tui.aws.models.launch import METADATA_LABELS
 from ec2tui.errors import Ec2TuiError
+from ec2tui.screens.console_output import ConsoleOutputScreen
 from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.user_data import UserDataScreen
@@ -272,6 +273,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         Binding("escape", "back", "Back", id="instance.back"),
         Binding("u", "user_data", "User data", id="instance.user_data"),
         Binding("m", "open_ami", "AMI", id="instance.ami"),
+        Binding("O", "console_output", "Console", key_display="O", id="instance.console_output"),
         *ACTION_BINDINGS,
         Binding("c", "copy_id", "Copy ID", id="instance.copy"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="instance.refresh"),  # it refreshes itself too
@@ -445,6 +447,10 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         label = f"{self.instance.name} ({self.instance.id})" if self.instance.name else self.instance.id
         self.app.push_screen(UserDataScreen(label, self.user_data, encoded_twice(self.user_data)))
 
+    def action_console_output(self) -> None:
+        label = f"{self.instance.name} ({self.instance.id})" if self.instance.name else self.instance.id
+        self.app.push_screen(ConsoleOutputScreen(self.instance.id, self.instance.region, label))
+
     def action_open_ami(self) -> None:
         image_id = self.instance.image_id
         screen_class = ami_detail_screen()
@@ -460,6 +466,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         yield action_command(self, "Show user data", "The decoded user data in a read-only viewer (u)", "user_data")
+        yield action_command(
+            self, "Show console output", "The instance's latest boot/serial console output (O)", "console_output"
+        )
         yield action_command(self, "Go to AMI", "The AMI this instance was launched from (m)", "open_ami")
         yield from self.instance_palette_commands()
         yield action_command(self, "Refresh", "Reload the details from AWS, bypassing the cache (ctrl+r)", "refresh")

@@ -19,6 +19,7 @@ from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from ec2tui.screens.connect_flow import ConnectFlow
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import INSTANCE, Hold, guard_of, refusal
@@ -117,8 +118,19 @@ STATE_BINDINGS: list[Binding] = [
 ]
 TOOL_BINDINGS: list[Binding] = [
     Binding("i", "create_image", "Create image", id="instances.create_image"),
-    Binding("h", "ssh_command", "SSH", tooltip="Show the ssh command line", id="instances.ssh"),
-    Binding("x", "ssm_command", "SSM", tooltip="Show the Session Manager command", id="instances.ssm"),
+    Binding("h", "connect('ssh')", "SSH", tooltip="Connect with SSH in this terminal", id="instances.ssh"),
+    Binding("x", "connect('ssm')", "SSM", tooltip="Start a Session Manager shell here", id="instances.ssm"),
+    Binding(
+        "H", "ssh_command", "SSH command", tooltip="Show the ssh command line", show=False, id="instances.ssh_command"
+    ),
+    Binding(
+        "X",
+        "ssm_command",
+        "SSM command",
+        tooltip="Show the Session Manager command",
+        show=False,
+        id="instances.ssm_command",
+    ),
     Binding("p", "copy_public_ip", "Copy public IP", show=False, id="instances.copy_public_ip"),
     Binding("P", "copy_private_ip", "Copy private IP", key_display="P", show=False, id="instances.copy_private_ip"),
 ]
@@ -276,10 +288,26 @@ class InstanceActions:
             ("Copy instance ID", "Copy the selected instance's ID (c)", "copy_instance_id"),
             ("Copy public IP", "Copy the selected instance's public IPv4 (p)", "copy_public_ip"),
             ("Copy private IP", "Copy the selected instance's private IPv4 (P)", "copy_private_ip"),
-            ("Show SSH command", "The ssh command line for the selected instance (h)", "ssh_command"),
+            (
+                "Connect with SSH",
+                "A shell on the selected instance in this terminal, back here after (h)",
+                "connect('ssh')",
+            ),
+            ("Start SSM session", "A Session Manager shell, no SSH key or open port needed (x)", "connect('ssm')"),
+            (
+                "Connect with EC2 Instance Connect",
+                "SSH with a one-time key pushed for 60 seconds",
+                "connect('instance-connect')",
+            ),
+            (
+                "Forward a port",
+                "A local port to the instance or a host behind it, over Session Manager",
+                "connect('forward')",
+            ),
+            ("Show SSH command", "The ssh command line for the selected instance (H)", "ssh_command"),
             (
                 "Show SSM session command",
-                "The Session Manager command for a shell on the selected instance, no SSH key needed (x)",
+                "The Session Manager command for a shell on the selected instance, no SSH key needed (X)",
                 "ssm_command",
             ),
         ):
@@ -579,6 +607,14 @@ class InstanceActions:
             self.ec2app.notify(f"{describe(instance)} has no {kind} ({why}).", severity="warning", markup=False)
             return
         self.ec2app.copy_and_notify(ip, kind)
+
+    def action_connect(self, entry: str) -> None:
+        """Open the connect dialog on ``entry`` ("ssh", "ssm", "instance-connect", "forward"): see connect_flow."""
+        instance = self.cursor_instance()
+        if instance is None:
+            self.ec2app.notify("No instance selected.", severity="warning")
+            return
+        ConnectFlow(self, instance, entry).start()
 
     def action_ssh_command(self) -> None:
         self._with_running_detail(self._show_ssh, "connecting")
