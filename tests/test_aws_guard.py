@@ -126,6 +126,7 @@ async def test_a_dry_run_answered_with_success_is_an_error_and_read_only_stops_s
 async def test_an_ignored_dry_run_is_an_error_when_not_read_only_too(gateway):
     ec2 = gateway.core.factory.ec2()
     with Stubber(ec2) as stub:
+        stub.add_response("describe_key_pairs", {"KeyPairs": []})  # a leftover of a failed launch would be reused
         stub.add_response("create_key_pair", {"KeyName": "k", "KeyFingerprint": "f", "KeyMaterial": "m"})
         request = _request()
         request.key_pair.choice, request.key_pair.name = "new", "k"

@@ -88,7 +88,9 @@ async def test_a_root_volume_the_user_set_survives_every_reapply_and_is_launched
 
         review = await review_and_launch(pilot)
         assert review.result is not None
-        sent = json.loads(review.json_text or "{}")["BlockDeviceMappings"][0]["Ebs"]
+        exported = json.loads(review.json_text or "{}")
+        params = exported["Steps"][-1]["Input"] if "Steps" in exported else exported  # a new key pair: every call
+        sent = params["BlockDeviceMappings"][0]["Ebs"]
         assert (sent["VolumeType"], sent.get("Iops")) == (volume_type, iops)
         (instance,) = all_instances()
         root_volume = volumes_of(instance)[instance["RootDeviceName"]]

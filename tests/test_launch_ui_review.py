@@ -60,7 +60,7 @@ async def test_review_shows_the_cli_and_c_j_copy_it(launch_app, launch_env, clip
         assert "creates a key pair and a security group first" in note
         await pilot.press("j")
         steps = json.loads(clipboard[-1])["Steps"]
-        assert [s["Command"] for s in steps][0] == "create-key-pair" and steps[-1]["Command"] == "run-instances"
+        assert steps[0]["Command"] == "create-key-pair" and steps[-1]["Command"] == "run-instances"
         params = steps[-1]["Input"]
         assert params["InstanceType"] == "t3.micro" and params["KeyName"] == "rk"
         assert steps[-1]["NewGroupIdAt"] == [["SecurityGroupIds", 0]]

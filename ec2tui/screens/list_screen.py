@@ -149,6 +149,8 @@ class ListScreen(Screen[None], Generic[T]):
         self._pending: deque[T] = deque()
         """Items queued to be shown a slice per event-loop turn (see :meth:`queue_items`)."""
         self._draining = False
+        self._mounted_once = False
+        self._refresh_on_mount = False
 
     @property
     def ec2app(self) -> Ec2App:
@@ -252,7 +254,8 @@ class ListScreen(Screen[None], Generic[T]):
         self.filter_input.display = False
         self.query_one("#empty").display = False
         self.update_title()
-        self.reload()
+        self._mounted_once = True
+        self.reload(self._refresh_on_mount)
 
     def on_screen_resume(self) -> None:
         if self.FOLLOWS_REGION and self.loaded_region not in (None, self.ec2app.region):
@@ -271,6 +274,9 @@ class ListScreen(Screen[None], Generic[T]):
 
     # -- loading ----------------------------------------------------------------------------------------------
     def reload(self, refresh: bool = False) -> None:
+        if not self._mounted_once:  # asked before the table exists (a mode opened and followed at once): on_mount loads
+            self._refresh_on_mount |= refresh
+            return
         self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
