@@ -266,32 +266,22 @@ async def bench_instance_types(endpoint: str) -> None:
 
 def seed_public_images(region: str, count: int) -> None:
     """Insert ``count`` public community images straight into the (in-process) moto server's backend."""
-    from datetime import UTC, datetime, timedelta
-
     from moto.ec2.models import ec2_backends
-    from moto.ec2.models.amis import Ami
-    from moto.ec2.utils import random_ami_id
+    from scale import insert_images  # bench/scale.py
 
     from ec2tui.demo.server import DEMO_ACCOUNT
 
-    backend = ec2_backends[DEMO_ACCOUNT][region]
-    base = datetime(2026, 1, 1, tzinfo=UTC)
-    for index in range(count):
-        image_id = random_ami_id()
-        backend.amis[image_id] = Ami(
-            backend,
-            image_id,
-            name=f"community-{'arm' if index % 3 else 'web'}-image-{index:05d}",
-            description=f"Community image number {index}",
-            owner_id=f"{100000000000 + index % 500:012d}",
-            public=True,
-            architecture="arm64" if index % 3 else "x86_64",
-            virtualization_type="hvm",
-            root_device_type="ebs",
-            root_device_name="/dev/xvda",
-            region_name=f"{region}a",
-            creation_date=base + timedelta(minutes=index),
-        )
+    insert_images(
+        ec2_backends[DEMO_ACCOUNT][region],
+        count,
+        f"{region}a",
+        lambda i: {
+            "name": f"community-{'arm' if i % 3 else 'web'}-image-{i:05d}",
+            "description": f"Community image number {i}",
+            "owner_id": f"{100000000000 + i % 500:012d}",
+            "public": True,
+        },
+    )
 
 
 async def loop_lag_during(call: Callable[[], Awaitable[object]]) -> tuple[float, float, object]:

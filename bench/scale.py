@@ -109,7 +109,14 @@ def index_tag_lookups(backend: Any) -> None:
     backend.describe_tags = describe_tags
 
 
-def seed_images(backend: Any, account: str, count: int) -> None:
+def insert_images(
+    backend: Any,
+    count: int,
+    zone: str,
+    image: Callable[[int], dict[str, Any]],
+) -> None:
+    """Insert ``count`` images straight into a moto backend (the API would take minutes for 50,000): ``image(i)``
+    gives the i-th image's name, description, owner_id (and public); the rest is a plain x86_64/arm64 EBS image."""
     from datetime import UTC, datetime, timedelta
 
     from moto.ec2.models.amis import Ami
@@ -121,16 +128,23 @@ def seed_images(backend: Any, account: str, count: int) -> None:
         backend.amis[image_id] = Ami(
             backend,
             image_id,
-            name=f"{IMAGE_PREFIX}{index:05d}",
-            description=f"Nightly build {index}",
-            owner_id=account,
+            **image(index),
             architecture="arm64" if index % 3 else "x86_64",
             virtualization_type="hvm",
             root_device_type="ebs",
             root_device_name="/dev/xvda",
-            region_name=f"{REGION}a",
+            region_name=zone,
             creation_date=base + timedelta(minutes=index),
         )
+
+
+def seed_images(backend: Any, account: str, count: int) -> None:
+    insert_images(
+        backend,
+        count,
+        f"{REGION}a",
+        lambda i: {"name": f"{IMAGE_PREFIX}{i:05d}", "description": f"Nightly build {i}", "owner_id": account},
+    )
 
 
 def scale_server(instances: int, images: int, conn: Connection) -> None:
