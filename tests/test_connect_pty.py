@@ -18,6 +18,9 @@ import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
+TMUX = ["tmux", "-L", f"ec2tui-test-{os.getpid()}"]
+"""A tmux server of this test's own: the user's tmux (and a `tmux kill-server` typed meanwhile) is left alone."""
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FAKE_SSH = """#!/bin/sh
@@ -35,11 +38,11 @@ class Pane:
 
     def text(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=False
+            [*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=False
         ).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, text: str, ceiling: float = 120.0) -> str:
         """Poll the screen until ``text`` shows (a generous ceiling: the demo seeds four regions first)."""
@@ -69,11 +72,11 @@ def pane(tmp_path):
     command = " ".join(f"{k}='{v}'" for k, v in env.items())
     # COLUMNS/LINES from the test runner's environment would override the pane's real size
     command = f"cd '{ROOT}' && env -u COLUMNS -u LINES {command} '{sys.executable}' -m ec2tui --demo; sleep 60"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True)
     try:
         yield Pane(name), tmp_path / "ssh-argv"
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+        subprocess.run([*TMUX, "kill-server"], check=False, capture_output=True)
 
 
 def test_ssh_in_the_same_terminal_then_back_on_the_same_row_and_filter(pane):
