@@ -135,3 +135,20 @@ def test_at_80_columns_the_regions_counts_and_the_instance_ids_stay():
     shown = {instances[i].key: w for i, w in layout_columns(instances, natural, 78)}
     assert shown["id"] == 19 and shown["name"] == 14 and shown["state"] == 10
     assert all(shown[key] == natural[i] for i, key in enumerate(c.key for c in instances) if key in shown)
+
+
+async def test_a_styled_cell_keeps_its_colour():
+    """A cell given as Text("running", style="green") is drawn green: Rich's Text.render drops a span-less Text's own
+    style, which left every instance state white."""
+    from rich.text import Text
+
+    app = TableApp(rows=0)
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        # the first row holds the cursor (whose own style recolours its text, as DataTable's does)
+        table.set_rows(["a", "k"], [("first", ID, IP, "note"), (Text("running", style="green"), ID, IP, "note")])
+        await pilot.pause()
+        segments = [s for y in range(3) for s in table.render_line(y) if "running" in s.text]
+        assert segments, [table.render_line(y).text for y in range(3)]
+        assert all(s.style is not None and s.style.color is not None for s in segments)
+        assert {s.style.color.name for s in segments if s.style and s.style.color} == {"green"}

@@ -434,7 +434,10 @@ class VirtualTable(ScrollView, can_focus=True):
             text = fit_cell(cell, column_width, "left" if header else column.justify)
             segments.append(Segment(pad))
             if isinstance(cell, Text) and not header:
-                segments.extend(text.render(console))
+                # Text.render drops the Text's own style when it has no spans ("running" in green): apply it here.
+                rendered = text.render(console)
+                own = console.get_style(text.style, default=None) if text.style else None
+                segments.extend(Segment.apply_style(rendered, style=own) if own else rendered)
             else:
                 segments.append(Segment(text.plain, text.style if isinstance(text.style, Style) else None))
             segments.append(Segment(pad))
