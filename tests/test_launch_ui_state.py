@@ -20,7 +20,7 @@ from tests.launch_ui_helpers import (
 )
 from tests.test_amis_ui_helpers import wait_for
 from tests.test_images_helpers import foreign_image
-from tests.ui_helpers import notifications, settle
+from tests.ui_helpers import record_notifications, settle
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
 
@@ -86,12 +86,13 @@ async def test_a_draft_is_saved_and_restored_on_a_new_app_start(launch_app, fact
     assert not drafts.draft_path().exists(), "not the single draft of earlier versions"
 
     second = Ec2App(Gateway(factory))  # a new start: nothing in memory, only the draft on disk
+    sent = record_notifications(second)
     async with second.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
         assert form.query_one("#name").value == "drafted"
         assert form.query_one("#instance-type").value == "m5.large"
         assert "2 vCPU" in str(form.query_one("#type-info").render())
-        restored = [n for n in notifications(second) if "Restored your unfinished launch" in n]
+        restored = [n for n in sent if "Restored your unfinished launch" in n]
         assert restored and "account 123456789012, us-east-1" in restored[0], "the note says where it came from"
 
 

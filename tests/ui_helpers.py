@@ -45,7 +45,21 @@ def rendered_table(app: Ec2App, selector: str = "#table") -> list[str]:
 
 
 def notifications(app: Ec2App) -> list[str]:
+    """The notifications still shown (one can time out on a loaded machine: see :func:`record_notifications`)."""
     return [n.message for n in app._notifications]
+
+
+def record_notifications(app: Ec2App) -> list[str]:
+    """Every notification's message from now on, kept after it has timed out of the screen."""
+    sent: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: object, **kwargs: object) -> None:
+        sent.append(str(message))
+        notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    return sent
 
 
 def static_text(app: Ec2App, selector: str) -> str:
