@@ -159,7 +159,9 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """A row of ``table`` (its position and key): the cursor moved to it, or it was chosen."""
+
         def __init__(self, table: VirtualTable, cursor_row: int, key: str) -> None:
             super().__init__()
             self.table, self.cursor_row, self.key = table, cursor_row, key
@@ -168,14 +170,11 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    class RowSelected(Message):
-        def __init__(self, table: VirtualTable, cursor_row: int, key: str) -> None:
-            super().__init__()
-            self.table, self.cursor_row, self.key = table, cursor_row, key
+    class RowHighlighted(_RowMessage):
+        pass
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+    class RowSelected(_RowMessage):
+        pass
 
     class HeaderSelected(Message):
         def __init__(self, table: VirtualTable, column_key: str) -> None:
