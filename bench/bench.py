@@ -93,10 +93,10 @@ async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
     gateway = Gateway(ClientFactory(AwsTarget(region=region, endpoint_url=endpoint), demo_session()))
     if hasattr(gateway, "instances"):
         with timer() as t:
-            instances = await gateway.instances.list()
+            instances = await gateway.instances.list(region)
         assert len(instances) == count
         record(f"instances: list {count} (paginated), cold", t["elapsed"])
-        record(f"instances: list {count}, cached", await median_of(20, gateway.instances.list), "ms")
+        record(f"instances: list {count}, cached", await median_of(20, lambda: gateway.instances.list(region)), "ms")
     await bench_filter(gateway, count)
     gateway.close()
 
@@ -244,13 +244,17 @@ async def bench_instance_types(endpoint: str) -> None:
         factory = ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint), demo_session())
         gateway = Gateway(factory, disk=DiskCache(Path(folder), endpoint))
         with timer() as t:
-            types = await gateway.launch.instance_types()
+            types = await gateway.launch.instance_types(region="us-east-1")
         record(f"launch: describe_instance_types ({len(types)} types), cold", t["elapsed"])
-        record("launch: instance types, cached in memory", await median_of(20, gateway.launch.instance_types), "ms")
+        record(
+            "launch: instance types, cached in memory",
+            await median_of(20, lambda: gateway.launch.instance_types("us-east-1")),
+            "ms",
+        )
         gateway.close()
         later = Gateway(factory, disk=DiskCache(Path(folder), endpoint))  # the next run of the app
         with timer() as t:
-            await later.launch.instance_types()
+            await later.launch.instance_types(region="us-east-1")
         record("launch: instance types, next run (disk cache)", t["elapsed"], target="target < 0.3 s")
         later.close()
     samples = []
@@ -340,13 +344,15 @@ async def bench_community(count: int = 50_000) -> None:
     # gateway's search client waits that long).
     gateway = Gateway(ClientFactory(AwsTarget(region=region, endpoint_url=endpoint), demo_session()))
     try:
-        elapsed, lag, page = await loop_lag_during(gateway.images.community_page)
+        elapsed, lag, page = await loop_lag_during(lambda: gateway.images.community_page(region="us-east-1"))
         record(f"community, {count:,} images, moto server: first page", elapsed, target="(moto ignores paging)")
         record("community: worst event-loop stall meanwhile", lag, "ms", "target < 50 ms")
-        elapsed, lag, second = await loop_lag_during(lambda: gateway.images.community_page(next_token=page.next_token))
+        elapsed, lag, second = await loop_lag_during(
+            lambda: gateway.images.community_page(next_token=page.next_token, region="us-east-1")
+        )
         record(f"community: next page ({len(second.images)} images, kept answer)", elapsed, "ms", "target < 50 ms")
         query = CommunityQuery(text="web-image-0424")
-        elapsed, lag, found = await loop_lag_during(lambda: gateway.images.community_page(query))
+        elapsed, lag, found = await loop_lag_during(lambda: gateway.images.community_page(query, region="us-east-1"))
         record(f"community: server-side name search ({len(found.images)} hits)", elapsed)
         record("community: worst event-loop stall meanwhile", lag, "ms", "target < 50 ms")
     finally:

@@ -1,4 +1,5 @@
-"""The Textual application: modes for each view, the global keymap, palette commands, clipboard, region state."""
+"""The Textual application: modes for each view, the global keymap, palette commands, clipboard, and the one
+:class:`Context` (profile, endpoint, region) every screen reads from."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from textual.screen import Screen
 
 from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
+from ec2tui.context import Context
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.key_gate import BYPASS, KeyGate
 from ec2tui.unexpected import report as report_unexpected
 
 if TYPE_CHECKING:
+    from ec2tui.aws.profiles import ProfileInfo
     from ec2tui.gateway import Gateway
+    from ec2tui.gateway.accounts import Accounts
 
 
 # Each mode's screen module is imported when the mode is first opened: the AMI catalog, the instances list and the
@@ -47,6 +51,12 @@ def _launch_screen() -> Screen[Any]:
     return LaunchScreen()
 
 
+def _profiles_screen() -> Screen[Any]:
+    from ec2tui.screens.profiles import ProfilesScreen
+
+    return ProfilesScreen()
+
+
 class Ec2App(App[None]):
     """ec2tui. Screens reach AWS only through ``self.gateway`` (the async background worker)."""
 
@@ -57,6 +67,7 @@ class Ec2App(App[None]):
         "amis": _amis_screen,
         "instances": _instances_screen,
         "launch": _launch_screen,
+        "profiles": _profiles_screen,
     }
     DEFAULT_MODE = "regions"
     BINDINGS = [
@@ -66,12 +77,16 @@ class Ec2App(App[None]):
         Binding("colon", "prompt", "Command", key_display=":", show=False, id="app.prompt"),
     ]
 
+    context: reactive[Context] = reactive(Context("default", "us-east-1"))
+    """Where the app is looking. Owned here alone: screens read it (or get it passed) and never set it."""
     region: reactive[str] = reactive("")
+    """``context.region``, kept apart so that widgets can watch the region alone."""
     account: reactive[str] = reactive("")
+    """The account of ``context.profile`` once STS has said it ("unknown" if it couldn't); "" until then."""
 
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Gateway | Accounts,
         *,
         demo: bool = False,
         theme: str | None = None,
@@ -80,28 +95,47 @@ class Ec2App(App[None]):
         super().__init__()
         if keymap:
             self.set_keymap(keymap)
-        self.gateway = gateway
+        from ec2tui.gateway.accounts import Accounts
+
+        self.accounts = gateway if isinstance(gateway, Accounts) else Accounts(gateway)
+        """A gateway per profile: see :attr:`gateway` and :meth:`gateway_for`."""
+        self.mode_before_profiles = "regions"
+        """Where `enter` on :profiles goes back to."""
+        self.identities: dict[str, str] = {}
+        """Account ID by profile, as STS said (the header, the profiles list, the multi-account view)."""
         self.demo = demo
         self.quit_checks: list[Callable[[], str | None]] = []
         """Screens that hold unsaved work register a check here; each returns why quitting now would lose it."""
         self.key_gate = KeyGate(self, self._dispatch_key)
         """Keys go one at a time: each lands where the previous one moved the focus (see ``ec2tui.key_gate``)."""
-        self.set_reactive(Ec2App.region, gateway.region)
+        first = self.accounts.first
+        start = Context(first.profile_name, first.home_region, first.endpoint_url)
+        self.set_reactive(Ec2App.context, start)
+        self.set_reactive(Ec2App.region, start.region)
         if theme:
             self.theme = theme
 
-    # -- state the header shows -------------------------------------------------------------------------------
+    # -- the context ------------------------------------------------------------------------------------------
+    @property
+    def gateway(self) -> Gateway:
+        """The gateway of the current context's profile. A load captures :attr:`context` first and uses
+        :meth:`gateway_for` with it, so its answer is for the context it was asked in."""
+        return self.accounts.gateway(self.context.profile)
+
+    def gateway_for(self, context: Context) -> Gateway:
+        return self.accounts.gateway(context.profile)
+
     @property
     def profile_name(self) -> str:
-        return "demo" if self.demo else self.gateway.profile_name
+        return self.context.profile
 
     @property
     def endpoint_url(self) -> str | None:
-        return None if self.demo else self.gateway.endpoint_url
+        return None if self.demo else self.context.endpoint_url
 
     @property
     def read_only(self) -> bool:
-        return self.gateway.read_only
+        return self.accounts.read_only
 
     def on_mount(self) -> None:
         self.load_identity()
@@ -125,20 +159,75 @@ class Ec2App(App[None]):
 
     @work(exclusive=True, group="identity", exit_on_error=False)
     async def load_identity(self) -> None:
+        context = self.context
         try:
-            identity = await self.gateway.regions.identity()
+            identity = await self.gateway_for(context).regions.identity()
         except CredentialsError as exc:
-            self.account = "unknown"
-            self.notify(str(exc), title="Credentials", severity="error", markup=False, timeout=15)
+            account = "unknown"
+            self.notify(str(exc), title=f"Credentials of {context.profile}", severity="error", markup=False, timeout=15)
         except Ec2TuiError:
-            self.account = "unknown"  # the screens show the endpoint/API error themselves
+            account = "unknown"  # the screens show the endpoint/API error themselves
         else:
-            self.account = identity.account
+            account = self.identities[context.profile] = identity.account
+        if self.context.profile == context.profile:  # not switched meanwhile
+            self.account = account
 
     def set_region(self, region: str) -> None:
-        self.gateway.region = region
+        """Look at another region, same profile (`enter` on the regions list, `:region NAME`)."""
+        if region == self.context.region:
+            return
+        self.context = self.context.at(region)
         self.region = region
         self.notify(f"Region is now {region}", markup=False)
+
+    async def switch_profile(self, profile: str, region: str | None = None) -> None:
+        """Look through another profile (`enter` on :profiles, `:profile NAME`): every view starts again in the new
+        context (its drafts, filters and caches are its own), the one on screen included."""
+        if profile == self.context.profile and (region is None or region == self.context.region):
+            return
+        new = self.context.with_profile(profile, region or self.context.region)
+        self.account = self.identities.get(profile, "")
+        self.context = new
+        self.region = new.region
+        await self._restart_views()
+        self.load_identity()
+        self.notify(f"Profile is now {profile} · {new.region}", markup=False)
+
+    def use_profile(self, info: ProfileInfo, profile_name: str) -> None:
+        """`enter` on :profiles: make sure the profile's credentials can work (an SSO login that expired is offered
+        again, in this terminal), switch to it, and go back to the view the user came from."""
+        self.run_worker(self._use_profile(info, profile_name), group="context", exclusive=True, exit_on_error=False)
+
+    async def _use_profile(self, info: ProfileInfo, profile_name: str) -> None:
+        from ec2tui.screens.credentials import ensure_credentials
+
+        if not await ensure_credentials(self, info):
+            return
+        await self.switch_profile(profile_name)
+        back = self.mode_before_profiles
+        if self.current_mode == "profiles" and back in self.MODES and back != "profiles":
+            self.switch_mode(back)
+
+    def show_instances_of(self, profiles: list[str]) -> None:
+        """The instances of every enabled region of each of ``profiles`` in one list (from :profiles)."""
+        from ec2tui.screens.instances_accounts import AccountsInstancesScreen
+
+        self.push_screen(AccountsInstancesScreen(profiles))
+
+    async def _restart_views(self) -> None:
+        """Every mode's screens are dropped and made afresh when next shown (the current one at once), so no view
+        keeps rows, a form or a detail of the previous context."""
+        current = self.current_mode
+        for mode, make in self.MODES.items():
+            if mode != current:
+                await self.remove_mode(mode)
+                self.add_mode(mode, make)
+        if current in self.MODES and current != "profiles":
+            # The mode on screen can't be removed while shown: step aside to the profiles view, renew it, come back.
+            await self.switch_mode("profiles")
+            await self.remove_mode(current)
+            self.add_mode(current, self.MODES[current])
+            await self.switch_mode(current)
 
     # -- clipboard --------------------------------------------------------------------------------------------
     def copy_and_notify(self, text: str, what: str) -> None:
@@ -168,9 +257,17 @@ class Ec2App(App[None]):
         if command.name == "help":
             self.action_help()
             return
+        if command.name == "region" and command.argument is not None:
+            self.run_worker(self._go_to_region(command.argument), group="context", exit_on_error=False)
+            return
+        if command.name == "profile" and command.argument is not None:
+            self.run_worker(self._go_to_profile(command.argument), group="context", exit_on_error=False)
+            return
         if command.name not in self.MODES:
             self.notify(f"':{command.name}' is not available in this build.", severity="warning", markup=False)
             return
+        if command.name == "profiles" and self.current_mode != "profiles":
+            self.mode_before_profiles = self.current_mode
         self.switch_mode(command.name)
         if command.argument is not None:
             base = self.screen_stack[0]
@@ -179,6 +276,40 @@ class Ec2App(App[None]):
             apply = getattr(base, "apply_argument", None)
             if apply is not None:
                 apply(command.argument)
+
+    async def _go_to_region(self, name: str) -> None:
+        """`:region NAME`: the region must be one this account has enabled (the list is cached)."""
+        try:
+            regions = await self.gateway_for(self.context).regions.list()
+        except Ec2TuiError as exc:
+            self.notify(f"Regions could not be listed: {exc}", severity="error", markup=False)
+            return
+        by_name = {r.name: r for r in regions}
+        region = by_name.get(name.lower())
+        if region is None:
+            close = [r for r in by_name if r.startswith(name.lower())]
+            hint = f" Did you mean {', '.join(close)}?" if close else " :regions lists them."
+            self.notify(f"There is no region '{name}' here.{hint}", severity="warning", markup=False)
+        elif not region.enabled:
+            self.notify(
+                f"{region.name} is not enabled for this account (opt-in required).", severity="warning", markup=False
+            )
+        else:
+            self.set_region(region.name)
+
+    async def _go_to_profile(self, name: str) -> None:
+        """`:profile NAME`: a profile of the AWS config files (or one already in use)."""
+        if not self.accounts.can_switch:
+            self.notify("This session has one set of credentials only.", severity="warning", markup=False)
+            return
+        listing = await self.accounts.profiles()
+        names = {p.name for p in listing.profiles} | set(self.accounts.known())
+        if name not in names:
+            close = sorted(n for n in names if n.lower().startswith(name.lower()))
+            hint = f" Did you mean {', '.join(close)}?" if close else " :profiles lists them."
+            self.notify(f"There is no profile '{name}'.{hint}", severity="warning", markup=False)
+            return
+        await self.switch_profile(name)
 
     def launch_from_image(self, image_id: str) -> None:
         """Open the launch form with this AMI chosen (the AMI catalog's `l` / "Launch from AMI")."""
@@ -208,6 +339,9 @@ class Ec2App(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Go to regions", "The region list (:regions)", lambda: self.navigate("regions"))
+        yield SystemCommand(
+            "Switch profile", "AWS profiles and accounts (:profiles)", lambda: self.navigate("profiles")
+        )
         if "amis" in self.MODES:
             for category in AMI_CATEGORIES:
                 yield SystemCommand(
@@ -244,7 +378,7 @@ class Ec2App(App[None]):
             self.exit()
             return
         reasons = [reason for check in self.quit_checks if (reason := check())]
-        if self.demo and self.gateway.mutations:
+        if self.demo and self.accounts.mutations:
             reasons.append("The demo's AWS account lives only as long as this process: what you made in it is lost.")
         if not reasons:
             self.exit()
@@ -253,4 +387,4 @@ class Ec2App(App[None]):
 
     def on_unmount(self) -> None:
         self.key_gate.close()
-        self.gateway.close()
+        self.accounts.close()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ec2tui.app import Ec2App
     from ec2tui.aws.clients import ClientFactory
     from ec2tui.gateway import Gateway
+    from ec2tui.gateway.accounts import Accounts
     from ec2tui.gateway.disk_cache import DiskCache
 
 
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return finish(gateway, code)
 
 
-def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, Ec2App]:
+def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Accounts, Ec2App]:
     """Everything before the UI starts; raises Ec2TuiError with a message for the terminal."""
     if args.demo:  # first of all: the server's process imports moto (~1 s) while this one imports the rest
         from ec2tui.demo.server import start_demo
@@ -104,17 +105,34 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
             state = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ec2tui-demo-"))
             os.environ["EC2TUI_STATE_DIR"] = state
             cleanup.callback(os.environ.pop, "EC2TUI_STATE_DIR", None)
-        import ec2tui.app  # noqa: F401  (meanwhile: the server is still starting)
-        from ec2tui.demo.seed import demo_session
+        import tempfile
+        from pathlib import Path
 
-        session = demo_session()
+        import ec2tui.app  # noqa: F401  (meanwhile: the server is still starting)
+        from ec2tui.demo.profiles import DEMO_PROFILE, STAGING_PROFILE, write_demo_profiles
+        from ec2tui.errors import ValidationError
+
+        profile = args.profile or DEMO_PROFILE
+        if profile not in (DEMO_PROFILE, STAGING_PROFILE):
+            raise ValidationError(
+                f"the demo has two profiles: {DEMO_PROFILE} and {STAGING_PROFILE} (not {profile!r})", "profile"
+            )
+        region = args.region or DEMO_REGIONS[0]
+        folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ec2tui-demo-aws-")))
+        for name, value in write_demo_profiles(folder, demo.endpoint_url, region).items():
+            # This process's AWS SDK (and the AWS CLI it runs) read the demo's profiles, not the user's.
+            cleanup.callback(_restore_env, name, os.environ.get(name))
+            os.environ[name] = value
         factory = ClientFactory(
-            AwsTarget(region=args.region or DEMO_REGIONS[0], endpoint_url=demo.endpoint_url),
-            session,
+            AwsTarget(profile=profile, region=region, endpoint_url=demo.endpoint_url),
+            None,
             # The demo's server is on this machine: a slow answer is a busy CPU, never a lost network.
             Config(read_timeout=60),
         )
+        session = factory.session
         ready = demo.wait_seeded  # the gateway holds calls that need the demo's data until it is seeded
+        if profile == STAGING_PROFILE:
+            ready = demo.wait_staging_seeded
     else:
         endpoint = args.endpoint_url or endpoint_from_env()
         factory = ClientFactory(
@@ -137,10 +155,29 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
         diagnostics.log_aws_calls(session.events, secrets=lambda: _secret_values(credentials))
 
     from ec2tui.app import Ec2App
+    from ec2tui.gateway.accounts import Accounts
 
     keymap, warnings = _checked_keymap(keymap)
-    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=_disk_cache(args.demo, factory))
-    app = Ec2App(gateway, demo=args.demo, keymap=keymap)
+    disk = _disk_cache(args.demo, factory)
+    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=disk)
+
+    def ready_of(profile: str) -> Callable[[], object] | None:
+        if not args.demo:
+            return None
+        from ec2tui.demo.profiles import STAGING_PROFILE
+
+        return demo.wait_staging_seeded if profile == STAGING_PROFILE else demo.wait_seeded
+
+    def gateway_of(profile: str) -> Gateway:
+        """Another profile's gateway (:profiles), at the same endpoint and read-only setting."""
+        other = _profile_factory(profile, factory)
+        other_credentials = other.session.get_credentials
+        if diagnostics.log_path() is not None:
+            diagnostics.log_aws_calls(other.session.events, secrets=lambda: _secret_values(other_credentials()))
+        return Gateway(other, read_only=args.read_only, ready=ready_of(profile), disk=disk)
+
+    accounts = Accounts(gateway, gateway_of)
+    app = Ec2App(accounts, demo=args.demo, keymap=keymap)
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
         source = "--theme" if args.theme else "EC2TUI_THEME"
@@ -155,7 +192,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
         print(f"ec2tui: {warning}", file=sys.stderr)
     if warnings:
         app.notify("\n".join(warnings), title="Settings ignored", severity="warning", markup=False, timeout=20)
-    return gateway, app
+    return accounts, app
 
 
 @contextlib.contextmanager
@@ -182,7 +219,28 @@ def _quit_on_hangup_or_term(app: Ec2App) -> Iterator[None]:
             signal.signal(s, old)
 
 
-def finish(gateway: Gateway, code: int) -> int:
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def _profile_factory(profile: str, first: ClientFactory) -> ClientFactory:
+    """The client factory of another profile: same endpoint and timeouts as the first one. Its session (and its
+    credentials) are made on its first call, in a worker thread."""
+    from ec2tui.aws.clients import AwsTarget, ClientFactory
+    from ec2tui.aws.profiles import ENV_PROFILE
+
+    target = AwsTarget(
+        profile=None if profile == ENV_PROFILE else profile,
+        region=first.target.region,
+        endpoint_url=first.target.endpoint_url,
+    )
+    return ClientFactory(target, None, first.overrides)
+
+
+def finish(gateway: Gateway | Accounts, code: int) -> int:
     """Leave now, even while an AWS call is still out: Python would wait for its worker thread before exiting (up to
     a read timeout, minutes for a huge search), and quitting must never hang. Nothing is lost: the UI is gone and
     every change the user made has already been sent."""
@@ -287,10 +345,13 @@ def binding_defaults() -> dict[str, str]:
     from textual.dom import DOMNode
 
     import ec2tui.app
+    import ec2tui.launch
+    import ec2tui.launch.sections
     import ec2tui.screens
     import ec2tui.widgets
 
-    for package in (ec2tui.screens, ec2tui.widgets):  # some screens are imported only when first opened
+    # Some screens are imported only when first opened: import them all, whatever was imported before.
+    for package in (ec2tui.screens, ec2tui.widgets, ec2tui.launch, ec2tui.launch.sections):
         for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
             importlib.import_module(module.name)
 

@@ -231,7 +231,7 @@ async def test_list_follows_the_region(app):
 
 async def test_ami_screen_opens_by_id_from_elsewhere(app):
     """The instance detail's `m` opens ``AmiDetailScreen(image_id, region)`` without a list underneath."""
-    image_id = (await app.gateway.images.list(ImageCategory.MINE))[0].id
+    image_id = (await app.gateway.images.list(ImageCategory.MINE, region="us-east-1"))[0].id
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.push_screen(AmiDetailScreen(image_id, REGION))

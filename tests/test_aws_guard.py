@@ -67,23 +67,23 @@ async def test_read_only_reads_everything_ec2tui_shows(read_only_gateway, ec2):
     assert await gw.regions.list()
     await gw.regions.instance_counts("us-east-1")
     await gw.regions.identity()
-    (instance,) = await gw.instances.list()
-    await gw.instances.detail(instance.id)
-    assert await gw.instances.user_data(instance.id) == "echo hi"
-    await gw.images.community_page()
-    await gw.images.marketplace_page()
-    assert await gw.images.list(ImageCategory.QUICKSTART)
-    await gw.images.list(ImageCategory.MINE)
-    await gw.images.detail(AMI)
-    await gw.launch.instance_types()
-    await gw.launch.offerings()
-    vpcs = await gw.launch.vpcs()
-    await gw.launch.subnets(vpcs[0].vpc_id)
-    await gw.launch.security_groups(vpcs[0].vpc_id)
-    await gw.launch.key_pairs()
-    await gw.launch.instance_profiles()
-    await gw.launch.image_facts(AMI)
-    issues = await gw.launch.validate_remote(_request())
+    (instance,) = await gw.instances.list(region="us-east-1")
+    await gw.instances.detail(instance.id, region="us-east-1")
+    assert await gw.instances.user_data(instance.id, region="us-east-1") == "echo hi"
+    await gw.images.community_page(region="us-east-1")
+    await gw.images.marketplace_page(region="us-east-1")
+    assert await gw.images.list(ImageCategory.QUICKSTART, region="us-east-1")
+    await gw.images.list(ImageCategory.MINE, region="us-east-1")
+    await gw.images.detail(AMI, region="us-east-1")
+    await gw.launch.instance_types(region="us-east-1")
+    await gw.launch.offerings(region="us-east-1")
+    vpcs = await gw.launch.vpcs(region="us-east-1")
+    await gw.launch.subnets(vpcs[0].vpc_id, region="us-east-1")
+    await gw.launch.security_groups(vpcs[0].vpc_id, region="us-east-1")
+    await gw.launch.key_pairs(region="us-east-1")
+    await gw.launch.instance_profiles(region="us-east-1")
+    await gw.launch.image_facts(AMI, region="us-east-1")
+    issues = await gw.launch.validate_remote(_request(), region="us-east-1")
     assert blocking(issues) == [], issues
 
 
@@ -113,13 +113,13 @@ async def test_a_dry_run_answered_with_success_is_an_error_and_read_only_stops_s
     with Stubber(ec2) as stub:  # an endpoint that ignores DryRun: it launches and says 200
         stub.add_response("run_instances", {"Instances": [{"InstanceId": "i-0123456789abcdef0"}]})
         with pytest.raises(DryRunIgnoredError, match="ignored DryRun: resources may have been created"):
-            await gw.launch.dry_run(_request(), validate_first=False)
+            await gw.launch.dry_run(_request(), validate_first=False, region="us-east-1")
         stub.assert_no_pending_responses()
 
     # Now that this endpoint is known to ignore DryRun, read-only mode sends it no dry run at all.
     sent = _count_sends(ec2)
     with pytest.raises(ReadOnlyError, match="ignores it"):
-        await gw.launch.dry_run(_request(), validate_first=False)
+        await gw.launch.dry_run(_request(), validate_first=False, region="us-east-1")
     assert not sent
 
 
@@ -131,9 +131,9 @@ async def test_an_ignored_dry_run_is_an_error_when_not_read_only_too(gateway):
         request = _request()
         request.key_pair.choice, request.key_pair.name = "new", "k"
         with pytest.raises(DryRunIgnoredError, match="CreateKeyPair: this endpoint ignored DryRun"):
-            await gateway.launch.dry_run(request, validate_first=False)
+            await gateway.launch.dry_run(request, validate_first=False, region="us-east-1")
     assert not gateway.core.factory.policy.read_only
-    result = await gateway.launch.dry_run(_request(), validate_first=False)  # moto honours DryRun
+    result = await gateway.launch.dry_run(_request(), validate_first=False, region="us-east-1")  # moto honours DryRun
     assert result.ok, "not read-only: dry runs are still sent, and each is checked"
 
 
@@ -150,19 +150,19 @@ async def test_changes_go_through_the_patient_client_and_reads_through_the_quick
     request = _request()
     request.key_pair.choice, request.key_pair.name, request.key_pair.directory = "new", "k", str(tmp_path)
     request.key_pair.key_type = "rsa"  # the AMI is a Windows one
-    result = await gateway.launch.launch(request)
+    result = await gateway.launch.launch(request, region="us-east-1")
     (instance_id,) = result.instance_ids
-    await gateway.instances.stop([instance_id])
-    await gateway.instances.start([instance_id])
-    await gateway.instances.reboot([instance_id])
-    await gateway.instances.set_termination_protection(instance_id, False)
-    image_id = await gateway.images.create_image(instance_id, "img")
-    await gateway.images.set_launch_permissions(image_id, add_account_ids=["111122223333"])
+    await gateway.instances.stop([instance_id], region="us-east-1")
+    await gateway.instances.start([instance_id], region="us-east-1")
+    await gateway.instances.reboot([instance_id], region="us-east-1")
+    await gateway.instances.set_termination_protection(instance_id, False, region="us-east-1")
+    image_id = await gateway.images.create_image(instance_id, "img", region="us-east-1")
+    await gateway.images.set_launch_permissions(image_id, add_account_ids=["111122223333"], region="us-east-1")
     await gateway.images.copy_image("us-east-1", image_id, "copy")
-    await gateway.images.deregister(image_id)
-    await gateway.instances.terminate([instance_id])
-    await gateway.launch.create_key_pair("k2", "rsa", str(tmp_path))
-    await gateway.launch.create_security_group(None, "g", "d", [])
+    await gateway.images.deregister(image_id, region="us-east-1")
+    await gateway.instances.terminate([instance_id], region="us-east-1")
+    await gateway.launch.create_key_pair("k2", "rsa", str(tmp_path), region="us-east-1")
+    await gateway.launch.create_security_group(None, "g", "d", [], region="us-east-1")
 
     changes = [c for c in read_calls if not guards.is_read(c)]
     assert changes == [], f"changes sent through the read client: {changes}"

@@ -281,7 +281,7 @@ def test_unknown_region_from_the_environment_too(monkeypatch, capsys):
 def test_a_custom_endpoint_may_have_its_own_regions(started, capsys):
     assert main(["--region", "xx-fake-1", "--endpoint-url", "http://127.0.0.1:9"]) == 0
     assert "region 'xx-fake-1' is not an AWS region botocore knows" in capsys.readouterr().err
-    assert started[-1].gateway.region == "xx-fake-1"
+    assert started[-1].context.region == "xx-fake-1"
 
 
 @pytest.mark.parametrize("fails", [False, True])

@@ -24,7 +24,7 @@ SCRIPT = textwrap.dedent(
         app = types.SimpleNamespace(gateway=gw)
         tools = {"ssh": True, "aws": True, "session-manager-plugin": True}
         out = {}
-        for instance in await gw.instances.list():
+        for instance in await gw.instances.list(region="us-east-1"):
             plan = await gather_plan(app, instance, tools=tools)
             out[instance.name] = {
                 "offers": {o.method.value: [o.available, o.reason] for o in plan.offers},

@@ -273,10 +273,12 @@ async def test_instance_connect_in_read_only_asks_then_pushes_a_key_that_is_dele
 async def test_key_push_is_refused_in_read_only_without_the_users_yes(read_only_gateway, fleet):
     with one_time_key() as key:
         with pytest.raises(ReadOnlyError, match="EC2 Instance Connect"):
-            await read_only_gateway.connect.send_ssh_public_key(fleet["web-1"], "ubuntu", key.public_key)
+            await read_only_gateway.connect.send_ssh_public_key(
+                fleet["web-1"], "ubuntu", key.public_key, region="us-east-1"
+            )
         assert read_only_gateway.mutations == 0
         await read_only_gateway.connect.send_ssh_public_key(
-            fleet["web-1"], "ubuntu", key.public_key, allow_in_read_only=True
+            fleet["web-1"], "ubuntu", key.public_key, allow_in_read_only=True, region="us-east-1"
         )
     assert read_only_gateway.read_only and read_only_gateway.mutations == 1
 

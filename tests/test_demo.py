@@ -30,20 +30,22 @@ SCRIPT = textwrap.dedent(
         fleet = [i for r in DEMO_REGIONS for i in await gw.instances.list(region=r)]
         out["with_role"] = sum(1 for i in fleet if i.iam_profile_arn)
         for category in ("quickstart", "mine", "marketplace", "community", "custom"):
-            out[category] = len(await gw.images.list(category))
-        out["key_pairs"] = len(await gw.launch.key_pairs())
-        vpcs = await gw.launch.vpcs()
+            out[category] = len(await gw.images.list(category, region="us-east-1"))
+        out["key_pairs"] = len(await gw.launch.key_pairs(region="us-east-1"))
+        vpcs = await gw.launch.vpcs(region="us-east-1")
         out["vpcs"] = len(vpcs)
-        out["subnets"] = sum([len(await gw.launch.subnets(v.vpc_id)) for v in vpcs])
-        out["security_groups"] = sum([len(await gw.launch.security_groups(v.vpc_id)) for v in vpcs])
-        web = next(i for i in await gw.instances.list() if i.name == "web-prod-1")
-        out["user_data"] = await gw.instances.user_data(web.id)
-        db = next(i for i in await gw.instances.list() if i.name == "db-primary")
-        out["protected"] = [(await gw.instances.detail(i.id)).termination_protection for i in (web, db)]
+        out["subnets"] = sum([len(await gw.launch.subnets(v.vpc_id, region="us-east-1")) for v in vpcs])
+        out["security_groups"] = sum([len(await gw.launch.security_groups(v.vpc_id, region="us-east-1")) for v in vpcs])
+        web = next(i for i in await gw.instances.list(region="us-east-1") if i.name == "web-prod-1")
+        out["user_data"] = await gw.instances.user_data(web.id, region="us-east-1")
+        db = next(i for i in await gw.instances.list(region="us-east-1") if i.name == "db-primary")
+        details = [await gw.instances.detail(i.id, region="us-east-1") for i in (web, db)]
+        out["protected"] = [d.termination_protection for d in details]
         out["metadata"] = [web.metadata, db.metadata]
-        out["profiles"] = [p.name for p in await gw.launch.instance_profiles()]
+        out["profiles"] = [p.name for p in await gw.launch.instance_profiles(region="us-east-1")]
         out["moto_here"] = sorted(m for m in sys.modules if m.startswith("moto"))
-        price = await gw.pricing.instance_price("t3.micro", LINUX)  # moto has no Price List: the demo serves one
+        # moto has no Price List: the demo serves one
+        price = await gw.pricing.instance_price("t3.micro", LINUX, region="us-east-1")
         out["t3_micro_per_hour"] = price.usd_per_hour if price else None
         gw.close()
         demo.stop()

@@ -82,18 +82,18 @@ async def _until(condition, what: str, timeout: float = 30.0) -> None:
 async def test_second_run_reads_the_disk_not_aws(aws, tmp_path, service):
     calls, _ = service
     first = run_gateway(DiskCache(tmp_path, "aws"))
-    assert await first.launch.instance_types() == TYPES
-    assert await first.launch.offerings() == frozenset({"t3.micro"})
+    assert await first.launch.instance_types(region="us-east-1") == TYPES
+    assert await first.launch.offerings(region="us-east-1") == frozenset({"t3.micro"})
     first.close()
     assert calls == {"types": 1, "offerings": 1}
 
     second = run_gateway(DiskCache(tmp_path, "aws"))  # a new process, as far as memory goes
-    types = await second.launch.instance_types()
+    types = await second.launch.instance_types(region="us-east-1")
     assert types == TYPES and types[1].storage == InstanceStorage(1, 75, "ssd", 75)
-    assert await second.launch.offerings() == frozenset({"t3.micro"})
+    assert await second.launch.offerings(region="us-east-1") == frozenset({"t3.micro"})
     assert calls == {"types": 1, "offerings": 1}, "the second run asked AWS again"
     assert second.core.calls["instance-types"] == 0
-    await second.launch.instance_types(refresh=True)  # ctrl+r asks AWS, whatever the disk holds
+    await second.launch.instance_types(refresh=True, region="us-east-1")  # ctrl+r asks AWS, whatever the disk holds
     second.close()
     assert calls["types"] == 2 and second.core.calls["instance-types"] == 1
 
@@ -102,25 +102,27 @@ async def test_an_expired_entry_is_used_and_refreshed_in_the_background(aws, tmp
     calls, answers = service
     clock = Clock()
     first = run_gateway(DiskCache(tmp_path, "aws", clock=clock))
-    await first.launch.instance_types()
+    await first.launch.instance_types(region="us-east-1")
     first.close()
 
     clock.now += DAY - 1
     fresh = run_gateway(DiskCache(tmp_path, "aws", clock=clock))
-    await fresh.launch.instance_types()
+    await fresh.launch.instance_types(region="us-east-1")
     fresh.close()
     assert calls["types"] == 1, "a day old is not expired yet"
 
     clock.now += 2
     answers["types"] = TYPES[:1]  # what AWS answers now
     later = run_gateway(DiskCache(tmp_path, "aws", clock=clock))
-    assert await later.launch.instance_types() == TYPES, "the stored catalogue is used at once"
+    assert await later.launch.instance_types(region="us-east-1") == TYPES, "the stored catalogue is used at once"
     await _until(lambda: calls["types"] == 2 and not later.core._background, "the background refresh")
-    assert await later.launch.instance_types() == TYPES[:1], "the refreshed answer replaces it in memory"
+    assert await later.launch.instance_types(region="us-east-1") == TYPES[:1], (
+        "the refreshed answer replaces it in memory"
+    )
     later.close()
 
     again = run_gateway(DiskCache(tmp_path, "aws", clock=clock))
-    assert await again.launch.instance_types() == TYPES[:1], "and on disk"
+    assert await again.launch.instance_types(region="us-east-1") == TYPES[:1], "and on disk"
     again.close()
     assert calls["types"] == 2
 
@@ -128,13 +130,13 @@ async def test_an_expired_entry_is_used_and_refreshed_in_the_background(aws, tmp
 async def test_a_corrupt_file_is_ignored_with_a_log_line(aws, tmp_path, service, logged):
     calls, _ = service
     first = run_gateway(DiskCache(tmp_path, "aws"))
-    await first.launch.instance_types()
+    await first.launch.instance_types(region="us-east-1")
     first.close()
     (stored,) = tmp_path.glob("instance-types-*.json")
     stored.write_text(stored.read_text()[:100])  # truncated mid-write by a crash, say
 
     second = run_gateway(DiskCache(tmp_path, "aws"))
-    assert await second.launch.instance_types() == TYPES
+    assert await second.launch.instance_types(region="us-east-1") == TYPES
     second.close()
     assert calls["types"] == 2
     assert any("ignoring corrupt" in r.getMessage() and stored.name in r.getMessage() for r in logged.records)
@@ -144,13 +146,13 @@ async def test_a_corrupt_file_is_ignored_with_a_log_line(aws, tmp_path, service,
 async def test_each_endpoint_and_region_has_its_own_entries(aws, tmp_path, service):
     calls, _ = service
     aws_gw = run_gateway(DiskCache(tmp_path, "aws"))
-    await aws_gw.launch.instance_types()
+    await aws_gw.launch.instance_types(region="us-east-1")
     await aws_gw.launch.instance_types("eu-west-1")
     aws_gw.close()
     assert calls["types"] == 2, "each region is asked once"
 
     local = run_gateway(DiskCache(tmp_path, "http://localhost:4566"))
-    await local.launch.instance_types()
+    await local.launch.instance_types(region="us-east-1")
     local.close()
     assert calls["types"] == 3, "another endpoint's catalogue is not AWS's"
 
@@ -165,9 +167,9 @@ async def test_an_unwritable_cache_folder_does_not_break_the_app(aws, tmp_path, 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
     gw = run_gateway(DiskCache(blocker / "lookups", "aws"))
-    assert await gw.launch.instance_types() == TYPES
-    assert await gw.launch.offerings() == frozenset({"t3.micro"})
-    assert await gw.launch.instance_types() == TYPES  # from memory, as without a disk cache
+    assert await gw.launch.instance_types(region="us-east-1") == TYPES
+    assert await gw.launch.offerings(region="us-east-1") == frozenset({"t3.micro"})
+    assert await gw.launch.instance_types(region="us-east-1") == TYPES  # from memory, as without a disk cache
     gw.close()
     assert calls == {"types": 1, "offerings": 1}
     assert sum("disk cache: off" in r.getMessage() for r in logged.records) == 1, "said once, not per lookup"
@@ -178,7 +180,7 @@ async def test_a_world_writable_cache_folder_is_refused(aws, tmp_path, service, 
     shared.mkdir()
     shared.chmod(0o777)
     gw = run_gateway(DiskCache(shared, "aws"))
-    assert await gw.launch.instance_types() == TYPES
+    assert await gw.launch.instance_types(region="us-east-1") == TYPES
     gw.close()
     assert not list(shared.iterdir()), "nothing written where anybody could swap it"
     assert any("writable by every user" in r.getMessage() for r in logged.records)

@@ -65,7 +65,7 @@ def secret_factory(endpoint_url: str = UNREACHABLE, config: Config | None = None
 async def failure(gateway: Gateway) -> Ec2TuiError:
     """The error of a fresh instance list through the gateway (never longer than 30 s)."""
     with pytest.raises(Ec2TuiError) as caught:
-        await asyncio.wait_for(gateway.instances.list(refresh=True), 30)
+        await asyncio.wait_for(gateway.instances.list(refresh=True, region="us-east-1"), 30)
     return caught.value
 
 
@@ -246,7 +246,7 @@ async def test_a_change_to_a_black_hole_endpoint_is_tried_as_the_change_config_s
     factory = secret_factory(black_hole.url, SCALED)
     gateway = Gateway(factory)
     with pytest.raises(EndpointError, match="did not answer in time"):
-        await asyncio.wait_for(gateway.instances.reboot(["i-0123456789abcdef0"]), 30)
+        await asyncio.wait_for(gateway.instances.reboot(["i-0123456789abcdef0"], region="us-east-1"), 30)
     assert black_hole.accepted == CHANGE_CONFIG.retries["total_max_attempts"]
     assert factory.ec2(search=True).meta.config.read_timeout == 0.2, "the test's scaling reaches every kind"
     assert secret_factory().ec2(search=True).meta.config.read_timeout == 300, "searches stay patient"

@@ -157,10 +157,15 @@ async def test_the_gateway_asks_afresh_then_forgets_the_region_once_the_image_is
     def state_listed(images) -> str:
         return next(i.state for i in images if i.id == created_image)
 
-    assert state_listed(await gateway.images.list("mine")) == "pending"
-    assert (await gateway.images.progress(created_image)).state == "pending"
+    assert state_listed(await gateway.images.list("mine", region="us-east-1")) == "pending"
+    assert (await gateway.images.progress(created_image, region="us-east-1")).state == "pending"
     loads = gateway.core.calls["images"]
-    assert state_listed(await gateway.images.list("mine")) == "pending" and gateway.core.calls["images"] == loads
+    assert (
+        state_listed(await gateway.images.list("mine", region="us-east-1")) == "pending"
+        and gateway.core.calls["images"] == loads
+    )
     moto_image(created_image).state = "available"
-    assert (await gateway.images.progress(created_image)).available
-    assert state_listed(await gateway.images.list("mine")) == "available", "My AMIs shows it as it is now"
+    assert (await gateway.images.progress(created_image, region="us-east-1")).available
+    assert state_listed(await gateway.images.list("mine", region="us-east-1")) == "available", (
+        "My AMIs shows it as it is now"
+    )

@@ -42,20 +42,21 @@ def counting_list(monkeypatch):
 
 async def test_list_is_cached_and_refresh_bypasses_it(gateway, counting_list):
     run("us-east-1", 2)
-    first = await gateway.instances.list()
+    first = await gateway.instances.list(region="us-east-1")
     second = await gateway.instances.list("us-east-1")
     assert len(first) == 2 and first == second
     assert counting_list == ["us-east-1"]
-    await gateway.instances.list(refresh=True)
+    await gateway.instances.list(refresh=True, region="us-east-1")
     assert counting_list == ["us-east-1", "us-east-1"]
     assert all(i.region == "us-east-1" for i in first)
     assert INSTANCES_TTL <= 30
 
 
-async def test_list_uses_the_current_region(gateway):
+async def test_list_asks_the_region_it_is_given(gateway):
     (west,) = run("us-west-2")
-    gateway.region = "us-west-2"
-    assert [i.id for i in await gateway.instances.list()] == [west]
+    assert [i.id for i in await gateway.instances.list("us-west-2")] == [west]
+    with pytest.raises(TypeError, match="explicit region"):
+        await gateway.instances.list()  # no implicit "current region" in the gateway: the app owns it
 
 
 async def test_all_regions_fan_out_is_concurrent(gateway, monkeypatch):
@@ -107,22 +108,24 @@ async def test_a_failing_region_does_not_hide_the_others(gateway, monkeypatch):
 
 async def test_mutations_change_state_and_invalidate_the_list(gateway, counting_list):
     (iid,) = run("us-east-1")
-    assert [i.state for i in await gateway.instances.list()] == ["running"]
+    assert [i.state for i in await gateway.instances.list(region="us-east-1")] == ["running"]
 
-    changes = await gateway.instances.stop([iid])
+    changes = await gateway.instances.stop([iid], region="us-east-1")
     assert changes[0].current_state == "stopping" and moto_state("us-east-1", iid) == "stopped"
-    assert [i.state for i in await gateway.instances.list()] == ["stopped"], "list still showed the cached state"
+    assert [i.state for i in await gateway.instances.list(region="us-east-1")] == ["stopped"], (
+        "list still showed the cached state"
+    )
 
-    await gateway.instances.start([iid])
-    assert [i.state for i in await gateway.instances.list()] == ["running"]
+    await gateway.instances.start([iid], region="us-east-1")
+    assert [i.state for i in await gateway.instances.list(region="us-east-1")] == ["running"]
 
-    (reboot,) = await gateway.instances.reboot([iid])
+    (reboot,) = await gateway.instances.reboot([iid], region="us-east-1")
     assert reboot.current_state == "running"
 
-    await gateway.instances.terminate([iid])
+    await gateway.instances.terminate([iid], region="us-east-1")
     assert moto_state("us-east-1", iid) == "terminated"
-    assert [i.state for i in await gateway.instances.list()] == ["terminated"]
-    await gateway.instances.list()
+    assert [i.state for i in await gateway.instances.list(region="us-east-1")] == ["terminated"]
+    await gateway.instances.list(region="us-east-1")
     assert len(counting_list) == 4  # the first read, then one fresh read after each of stop, start and terminate
 
 
@@ -147,29 +150,29 @@ async def test_read_only_gateway_refuses_every_mutation(read_only_gateway):
         (api.terminate, "Terminate"),
     ):
         with pytest.raises(ReadOnlyError) as info:
-            await action([iid])
+            await action([iid], "us-east-1")
         assert info.value.action == f"{name} instances"
     assert moto_state("us-east-1", iid) == "running"
-    assert len(await api.list()) == 1  # reads still work
+    assert len(await api.list("us-east-1")) == 1  # reads still work
 
 
 async def test_bad_ids_surface_as_validation_errors(gateway):
     with pytest.raises(ValidationError):
-        await gateway.instances.terminate(["not-an-id"])
+        await gateway.instances.terminate(["not-an-id"], region="us-east-1")
 
 
 async def test_unknown_instance_is_an_aws_error(gateway):
     with pytest.raises(AwsError) as info:
-        await gateway.instances.detail("i-0123456789abcdef0")
+        await gateway.instances.detail("i-0123456789abcdef0", region="us-east-1")
     assert "InvalidInstanceID" in info.value.code
 
 
 async def test_detail_and_user_data_through_the_gateway(gateway):
     (iid,) = run("us-east-1", UserData="#cloud-config\npackages: [htop]\n", InstanceType="t3.micro")
-    detail = await gateway.instances.detail(iid)
+    detail = await gateway.instances.detail(iid, region="us-east-1")
     assert detail.instance.id == iid and detail.type_info is not None and detail.type_info.vcpus == 2
     assert detail.ami.name and detail.ssh_user is None  # ami-12c6146b is a Windows image in moto
-    assert await gateway.instances.user_data(iid) == "#cloud-config\npackages: [htop]\n"
-    assert await gateway.instances.detail(iid) is detail  # cached
-    await gateway.instances.stop([iid])
-    assert (await gateway.instances.detail(iid)).instance.state == "stopped"
+    assert await gateway.instances.user_data(iid, region="us-east-1") == "#cloud-config\npackages: [htop]\n"
+    assert await gateway.instances.detail(iid, region="us-east-1") is detail  # cached
+    await gateway.instances.stop([iid], region="us-east-1")
+    assert (await gateway.instances.detail(iid, region="us-east-1")).instance.state == "stopped"

@@ -35,14 +35,16 @@ def test_service_turns_it_on_and_off_and_the_detail_reads_it(ec2, no_default_ami
 
 async def test_gateway_refuses_read_only_and_invalidates_the_detail(gateway, read_only_gateway, ec2, no_default_amis):
     instance_id = run("us-east-1", "db")
-    assert (await gateway.instances.detail(instance_id)).termination_protection is False
-    await gateway.instances.set_termination_protection(instance_id, True)
-    assert (await gateway.instances.detail(instance_id)).termination_protection is True, "not the cached answer"
+    assert (await gateway.instances.detail(instance_id, region="us-east-1")).termination_protection is False
+    await gateway.instances.set_termination_protection(instance_id, True, region="us-east-1")
+    assert (await gateway.instances.detail(instance_id, region="us-east-1")).termination_protection is True, (
+        "not the cached answer"
+    )
     with pytest.raises(ReadOnlyError):
-        await read_only_gateway.instances.set_termination_protection(instance_id, False)
+        await read_only_gateway.instances.set_termination_protection(instance_id, False, region="us-east-1")
     assert protected(ec2, instance_id)
     with pytest.raises(AwsError) as refused:
-        await gateway.instances.terminate([instance_id])
+        await gateway.instances.terminate([instance_id], region="us-east-1")
     assert refused.value.code == "OperationNotPermitted"
 
 

@@ -179,11 +179,14 @@ def test_a_profile_that_does_not_exist_is_refused_before_aws(ec2, iam, request_f
 
 async def test_gateway_lists_profiles_cached_and_checks_them_in_its_context(gateway, iam, request_for):
     make_profile(iam, "web-role", role="web")
-    first = await gateway.launch.instance_profiles()
+    first = await gateway.launch.instance_profiles(region="us-east-1")
     make_profile(iam, "later")
-    assert await gateway.launch.instance_profiles() == first, "cached"
-    assert [p.name for p in await gateway.launch.instance_profiles(refresh=True)] == ["later", "web-role"]
-    issues = await gateway.launch.validate(request_for(AdvancedSpec("gone-role")))
+    assert await gateway.launch.instance_profiles(region="us-east-1") == first, "cached"
+    assert [p.name for p in await gateway.launch.instance_profiles(refresh=True, region="us-east-1")] == [
+        "later",
+        "web-role",
+    ]
+    issues = await gateway.launch.validate(request_for(AdvancedSpec("gone-role")), region="us-east-1")
     assert any(i.field == "advanced.iam_instance_profile" and "no instance profile" in i.message for i in issues)
-    result = await gateway.launch.launch(request_for(AdvancedSpec("web-role")))
+    result = await gateway.launch.launch(request_for(AdvancedSpec("web-role")), region="us-east-1")
     assert len(result.instance_ids) == 1

@@ -195,18 +195,18 @@ async def test_gateway_validation_says_what_the_launch_will_reuse(gateway, tmp_p
     request.security_groups.new_group = NewSecurityGroup("gw", "gw", [IngressRule("tcp", 80, 80, "0.0.0.0/0")])
     hooks = _fail_run_and_deny_deletes(ec2, "DeleteKeyPair", "DeleteSecurityGroup")
     with pytest.raises(LaunchRollbackError):
-        await gateway.launch.launch(request)
+        await gateway.launch.launch(request, region="us-east-1")
     _unhook(ec2, hooks)
 
-    issues = await gateway.launch.validate(request)
+    issues = await gateway.launch.validate(request, region="us-east-1")
     assert [i.field for i in issues if not i.is_warning] == []
     warnings = {i.field: i.message for i in issues if i.is_warning}
     assert "reused" in warnings["key_pair.name"] and "reused" in warnings["security_groups.new_group.name"]
-    assert (await gateway.launch.launch(request)).instance_ids
+    assert (await gateway.launch.launch(request, region="us-east-1")).instance_ids
 
     request.security_groups.new_group.rules.append(IngressRule("tcp", 443, 443, "0.0.0.0/0"))
     request.key_pair.name = "gk2"
-    issues = await gateway.launch.validate(request)
+    issues = await gateway.launch.validate(request, region="us-east-1")
     errors = {i.field: i.message for i in issues if not i.is_warning}
     assert "'gw-2'" in errors["security_groups.new_group.name"]
 

@@ -122,8 +122,14 @@ class ClientFactory:
         self.policy = RequestPolicy(read_only=read_only)
         self._overrides = config
         self._session = session
+        self._given_session = session is not None
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
+
+    @property
+    def overrides(self) -> Config | None:
+        """The config that overrides every kind's settings (None: ec2tui's own)."""
+        return self._overrides
 
     @property
     def read_only(self) -> bool:
@@ -142,6 +148,14 @@ class ClientFactory:
                 except Exception as exc:  # ProfileNotFound and friends
                     raise translate(exc, context=CredentialContext(self.target.profile)) from exc
             return self._session
+
+    def reset_session(self) -> None:
+        """Resolve credentials afresh on the next call (after ``aws sso login``, new keys, a new MFA code): the
+        clients go, and the session too unless it was given."""
+        with self._lock:
+            if not self._given_session:  # a given session's credentials are its own (the demo's, a test's)
+                self._session = None
+            self._clients.clear()
 
     @property
     def profile_name(self) -> str:

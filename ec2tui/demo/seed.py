@@ -88,6 +88,20 @@ FLEET: dict[str, tuple[DemoInstance, ...]] = {
     ),
 }
 
+STAGING_FLEET: dict[str, tuple[DemoInstance, ...]] = {
+    "us-east-1": (
+        DemoInstance("web-staging-1", "t3.small", "running", "public", "web", "ops-2026", user_data=WEB_USER_DATA),
+        DemoInstance("api-staging-1", "t3.medium", "running", "private", "app", "ops-2026", image="ubuntu"),
+        DemoInstance("db-staging", "r6i.large", "stopped", "private", "db", "dba", image="ubuntu"),
+        DemoInstance("load-test", "c6i.xlarge", "stopped", "private", "app", None),
+    ),
+    "eu-west-1": (
+        DemoInstance("web-staging-eu", "t3.small", "running", "public", "web", "ops-2026"),
+        DemoInstance("feature-branch-42", "t3.micro", "running", "public", "ssh", "legacy"),
+    ),
+}
+"""The staging account's instances (profile ``demo-staging``): fewer, smaller, in two regions."""
+
 GROUP_RULES: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "web": (
         "Web servers: HTTP/HTTPS from anywhere, SSH from the VPC",
@@ -137,6 +151,37 @@ def seed_demo(endpoint_url: str) -> None:
         )
 
 
+def staging_session(endpoint_url: str) -> boto3.Session:
+    """The staging account's session, as its profile gets it: a role assumed from the demo's keys (moto's STS puts
+    the role's credentials in the role's account)."""
+    from ec2tui.demo.profiles import STAGING_ROLE
+
+    sts = demo_session().client("sts", endpoint_url=endpoint_url)
+    credentials = sts.assume_role(RoleArn=STAGING_ROLE, RoleSessionName="ec2tui-demo-seed")["Credentials"]
+    return new_session(
+        region_name=DEMO_REGIONS[0],
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def seed_staging(endpoint_url: str) -> None:
+    """The second demo account (profile ``demo-staging``): its own catalog in every region, a small fleet in two."""
+    from ec2tui.demo.profiles import STAGING_ACCOUNT, STAGING_REGIONS
+
+    session = staging_session(endpoint_url)
+    _seed_instance_profile(session.client("iam", endpoint_url=endpoint_url))
+    for region in DEMO_REGIONS:
+        seed_region(
+            region,
+            session.client("ec2", region_name=region, endpoint_url=endpoint_url),
+            session.client("ssm", region_name=region, endpoint_url=endpoint_url),
+            account=STAGING_ACCOUNT,
+            fleet=STAGING_FLEET if region in STAGING_REGIONS else {},
+        )
+
+
 def _seed_instance_profile(iam: Any) -> None:
     trust = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
@@ -153,18 +198,25 @@ def _seed_instance_profile(iam: Any) -> None:
     iam.add_role_to_instance_profile(InstanceProfileName=SSM_PROFILE, RoleName=SSM_PROFILE)
 
 
-def seed_region(region: str, ec2: Any, ssm: Any) -> None:
+def seed_region(
+    region: str,
+    ec2: Any,
+    ssm: Any,
+    *,
+    account: str = DEMO_ACCOUNT,
+    fleet: dict[str, tuple[DemoInstance, ...]] | None = None,
+) -> None:
     seeded: dict[str, str] = {}
     if importlib.util.find_spec("ec2tui.demo.seed_images") is not None:
         from ec2tui.demo.seed_images import seed_images
 
-        seeded = seed_images(DEMO_ACCOUNT, region, ec2, ssm)
+        seeded = seed_images(account, region, ec2, ssm)
     images = _pick_images(ec2, ssm, seeded)
     subnets = _seed_network(ec2, region)
     groups = _seed_groups(ec2, subnets["vpc"])
     for key in KEY_PAIRS:
         ec2.create_key_pair(KeyName=key, KeyType="ed25519")
-    _seed_instances(ec2, region, images, subnets, groups)
+    _seed_instances(ec2, region, images, subnets, groups, FLEET if fleet is None else fleet)
 
 
 def _pick_images(ec2: Any, ssm: Any, seeded: dict[str, str]) -> dict[str, str]:
@@ -228,10 +280,15 @@ def _seed_groups(ec2: Any, vpc: str) -> dict[str, str]:
 
 
 def _seed_instances(
-    ec2: Any, region: str, images: dict[str, str], subnets: dict[str, str], groups: dict[str, str]
+    ec2: Any,
+    region: str,
+    images: dict[str, str],
+    subnets: dict[str, str],
+    groups: dict[str, str],
+    fleet: dict[str, tuple[DemoInstance, ...]],
 ) -> None:
     to_stop, to_terminate = [], []
-    for spec in FLEET.get(region, ()):
+    for spec in fleet.get(region, ()):
         kwargs: dict[str, Any] = {
             "ImageId": images.get(spec.image, images["al2023"]),
             "InstanceType": spec.instance_type,

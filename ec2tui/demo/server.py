@@ -56,6 +56,7 @@ class DemoServer:
         self._errors = errors
         self._endpoint: str | None = None
         self._seeded = threading.Event()
+        self._staging_seeded = threading.Event()
         self._asked = threading.Lock()
         self._seed_asked = False
         self._failure: str | None = None
@@ -78,7 +79,8 @@ class DemoServer:
         return self._process.stdout.readline().strip()
 
     def _follow(self) -> None:
-        """Wait for the "seeded" line; a failure or an early exit releases the waiters too, with the reason."""
+        """Wait for the "seeded" line (the main account), then "seeded staging" (the second account); a failure or
+        an early exit releases the waiters too, with the reason."""
         try:
             line = self._read_line()
             if line != "seeded":
@@ -86,6 +88,17 @@ class DemoServer:
             self.seconds_to_seed = time.perf_counter() - self._started
         finally:
             self._seeded.set()
+        try:
+            if self._failure is None:
+                line = self._read_line()
+                if line != "seeded staging":
+                    self._failure = line.removeprefix("failed ") or self._error_tail() or "the server exited"
+        finally:
+            self._staging_seeded.set()
+
+    def wait_staging_seeded(self, timeout: float | None = None) -> bool:
+        """As :meth:`wait_seeded`, for the second account's data too (profile ``demo-staging``)."""
+        return self.wait_seeded(timeout) and self._staging_seeded.wait(timeout)
 
     def wait_seeded(self, timeout: float | None = None) -> bool:
         """Have the server seed (the first call asks it to), and block until the demo data is in (the gateway holds
@@ -195,16 +208,20 @@ def _serve(seed: bool) -> None:
     asked.wait()
     if seed:
         try:
-            from ec2tui.demo.seed import seed_demo
+            from ec2tui.demo.seed import seed_demo, seed_staging
 
             seed_demo(endpoint)
+            freeze_seeded_state()
+            print("seeded", flush=True)
+            seed_staging(endpoint)  # the second account's data comes after the first's (which the UI shows first)
             freeze_seeded_state()
         except Exception as exc:  # told to the UI, which shows the calls' errors instead of waiting forever
             print(f"failed {type(exc).__name__}: {exc}".replace("\n", " "), flush=True)
         else:
-            print("seeded", flush=True)
+            print("seeded staging", flush=True)
     else:
         print("seeded", flush=True)
+        print("seeded staging", flush=True)
     threading.Event().wait()  # until _follow_parent ends the process
 
 

@@ -39,12 +39,9 @@ class Gateway:
         self.connect = ConnectApi(self.core)
 
     @property
-    def region(self) -> str:
-        return self.core.region
-
-    @region.setter
-    def region(self, value: str) -> None:
-        self.core.region = value
+    def home_region(self) -> str:
+        """The profile's own region (--region, AWS_REGION, the profile's ``region``): where the app starts."""
+        return self.core.home_region
 
     @property
     def read_only(self) -> bool:

@@ -31,7 +31,7 @@ class ConnectApi:
         self._lock = threading.Lock()
 
     def _region(self, region: str | None) -> str:
-        return region or self.core.region
+        return self.core.region_of(region)
 
     async def ssm_status(self, instance_id: str, region: str | None = None, *, refresh: bool = False) -> SsmStatus:
         region = self._region(region)

@@ -61,7 +61,6 @@ class GatewayCore:
         self._background: set[asyncio.Future[Any]] = set()
         factory.read_only = read_only  # its clients' hooks refuse changes too: nothing can slip past this gateway
         self.ttl = ttl
-        self.region = factory.default_region
         self._ready = ready
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="ec2tui-aws")
         self._cache = SimpleMemoryCache()
@@ -113,6 +112,19 @@ class GatewayCore:
     def busy(self) -> bool:
         """Whether a call is running in a worker thread right now (threads cannot be interrupted)."""
         return self._running > 0
+
+    @property
+    def home_region(self) -> str:
+        """The profile's own region (--region, AWS_REGION, the profile's setting): where region-less calls go
+        (the region list, the caller identity). Never the app's current region: the app passes that per call."""
+        return self.factory.default_region
+
+    @staticmethod
+    def region_of(region: str | None) -> str:
+        """The region a call was given; there is no implicit "current region" here (the app owns it)."""
+        if not region:
+            raise TypeError("a gateway call needs an explicit region")
+        return region
 
     def _namespace(self, region: str) -> str:
         target = self.factory.target
@@ -250,8 +262,7 @@ class GatewayCore:
         try:
             return await self.run(fn, *args, **kwargs)
         finally:
-            targets = list(invalidate) or [self.region]
-            for region in targets:
+            for region in invalidate:
                 await self.invalidate(region)
 
     async def fan_out(

@@ -25,7 +25,7 @@ class ImagesApi:
         """Whole answers from a server that ignores paging (moto), so its later pages need no new download."""
 
     def _region(self, region: str | None) -> str:
-        return region or self.core.region
+        return self.core.region_of(region)
 
     # -- reads ---------------------------------------------------------------------------------------------------
     async def list(

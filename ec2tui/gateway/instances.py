@@ -20,7 +20,7 @@ class InstancesApi:
         self.core = core
 
     def _region(self, region: str | None) -> str:
-        return region or self.core.region
+        return self.core.region_of(region)
 
     async def list(
         self,

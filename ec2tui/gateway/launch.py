@@ -50,7 +50,7 @@ class LaunchApi:
         self.core = core
 
     def _region(self, region: str | None) -> str:
-        return region or self.core.region
+        return self.core.region_of(region)
 
     # -- cached reads ------------------------------------------------------------------------------------------
     async def instance_types(self, region: str | None = None, *, refresh: bool = False) -> list[InstanceTypeInfo]:

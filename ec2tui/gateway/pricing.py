@@ -54,7 +54,7 @@ class PricingApi:
         """Whole price tables loaded this session, by (region, operation), with when: single prices come from them."""
 
     def _region(self, region: str | None) -> str:
-        return region or self.core.region
+        return self.core.region_of(region)
 
     # -- reads ---------------------------------------------------------------------------------------------------
     async def instance_price(

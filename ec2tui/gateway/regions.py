@@ -15,7 +15,7 @@ class RegionsApi:
 
     async def list(self, *, refresh: bool = False) -> list[Region]:
         factory = self.core.factory
-        region = self.core.region
+        region = self.core.home_region
         return await self.core.cached(
             "regions",
             None,
@@ -43,7 +43,7 @@ class RegionsApi:
 
     async def identity(self, *, refresh: bool = False) -> Identity:
         factory = self.core.factory
-        region = self.core.region
+        region = self.core.home_region
         return await self.core.cached(
             "identity",
             None,

@@ -50,7 +50,7 @@ def follow_new_image(app: Ec2App, title: str, body: str, image_id: str, region: 
     def answered(answer: str | None) -> None:
         if answer is None:
             return
-        if app.region != region:
+        if app.region != region:  # said on the dialog's button, and notified by set_region
             app.set_region(region)
         if answer == "launch":
             app.launch_from_image(image_id)

@@ -117,7 +117,10 @@ class ImageProgressDialog(FreshKeysOnly, ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 if self.can_launch:
                     yield Button("Launch from it (l)", id="progress-launch", variant="primary", compact=True)
-                yield Button("My AMIs (g)", id="progress-go", compact=True)
+                elsewhere = self.image_region != getattr(self.app, "region", self.image_region)
+                # Leaving for the image's region changes the app's region: the button says so before it is pressed.
+                go = f"My AMIs in {self.image_region} (g)" if elsewhere else "My AMIs (g)"
+                yield Button(go, id="progress-go", compact=True)
                 yield Button("Close (esc)", id="progress-close", compact=True)
             yield Static("", id="ami-progress-hint", classes="dialog-hint", markup=False)
 

@@ -84,9 +84,12 @@ class ConnectPlan:
     notes: list[str]
 
 
-async def gather_plan(app: Any, instance: Instance, tools: dict[str, bool] | None = None) -> ConnectPlan:
-    """Read what deciding needs (through the gateway) and assess every method. Raises Ec2TuiError."""
-    gateway = app.gateway
+async def gather_plan(
+    app: Any, instance: Instance, tools: dict[str, bool] | None = None, gateway: Any = None
+) -> ConnectPlan:
+    """Read what deciding needs (through ``gateway``: the instance's profile's, by default the app's current one)
+    and assess every method. Raises Ec2TuiError."""
+    gateway = gateway if gateway is not None else app.gateway
     detail: InstanceDetail = await gateway.instances.detail(instance.id, instance.region)
     instance = detail.instance
     notes: list[str] = []
@@ -161,6 +164,8 @@ class ConnectFlow:
         self.app = host.app
         self.instance = instance
         self.entry = entry
+        self.gateway = host.gateway_of(instance) if hasattr(host, "gateway_of") else self.app.gateway
+        """The instance's profile's gateway: every call of the flow goes through it."""
 
     def start(self) -> None:
         self.host.run_worker(self.run(), group="instance-connect", exclusive=True, exit_on_error=False)
@@ -170,7 +175,7 @@ class ConnectFlow:
 
     async def run(self) -> None:
         try:
-            plan = await gather_plan(self.app, self.instance)
+            plan = await gather_plan(self.app, self.instance, gateway=self.gateway)
         except Ec2TuiError as exc:
             self._error(str(exc), "AWS error")
             return
@@ -264,7 +269,7 @@ class ConnectFlow:
         self._run(command)
 
     async def _instance_connect(self, plan: ConnectPlan, request: ConnectRequest) -> None:
-        gateway = self.app.gateway
+        gateway = self.gateway
         confirmed = False
         if gateway.read_only:
             confirmed = await self.app.push_screen_wait(
@@ -306,7 +311,7 @@ class ConnectFlow:
             self._error(f"{path} does not exist: enter the key pair's private key file.")
             return
         try:
-            encrypted = await self.app.gateway.connect.password_data(plan.instance.id, plan.instance.region)
+            encrypted = await self.gateway.connect.password_data(plan.instance.id, plan.instance.region)
             password = decrypt_password(encrypted, pem)
         except Ec2TuiError as exc:
             self._error(str(exc))

@@ -3,6 +3,8 @@ that didn't come up shows why (cloud-init and user data errors, kernel panics). 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,9 +32,11 @@ class ConsoleOutputScreen(ModalScreen[None]):
     ConsoleOutputScreen TextArea { height: 1fr; }
     """
 
-    def __init__(self, instance_id: str, region: str, label: str) -> None:
+    def __init__(self, instance_id: str, region: str, label: str, gateway: Any = None) -> None:
         super().__init__(id="console-output")
         self.instance_id, self.instance_region, self.label = instance_id, region, label
+        self.gateway = gateway
+        """The instance's profile's gateway (None: the app's current one)."""
         self.text = ""
 
     def compose(self) -> ComposeResult:
@@ -50,7 +54,8 @@ class ConsoleOutputScreen(ModalScreen[None]):
         status = self.query_one("#console-status", Label)
         status.update("loading…")
         try:
-            output = await self.app.gateway.connect.console_output(self.instance_id, self.instance_region)  # type: ignore[attr-defined]
+            gateway = self.gateway if self.gateway is not None else self.app.gateway  # type: ignore[attr-defined]
+            output = await gateway.connect.console_output(self.instance_id, self.instance_region)
         except Ec2TuiError as exc:
             status.update(f"Could not read the console output: {exc}")
             return

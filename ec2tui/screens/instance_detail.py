@@ -279,9 +279,11 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="instance.refresh"),  # it refreshes itself too
     ]
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, profile: str | None = None) -> None:
         super().__init__(id="instance-detail")
         self.instance = instance
+        self.profile = profile
+        """The profile it was listed through (None: the app's current one, whose view opened it)."""
         self.detail: InstanceDetail | None = None
         self.user_data: str | None = _NOT_LOADED
         self.error: str | None = None
@@ -307,6 +309,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         self.render_detail()
         self.load()
 
+    def profile_of(self, instance: Instance) -> str:
+        return self.profile or super().profile_of(instance)
+
     # -- data -------------------------------------------------------------------------------------------------
     def shown_instance(self) -> Instance:
         instance = self.detail.instance if self.detail is not None else self.instance
@@ -318,8 +323,8 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         self._loading = self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
-        api = self.ec2app.gateway.instances
         instance = self.instance
+        api = self.gateway_of(instance).instances
         detail, user_data = await asyncio.gather(
             api.detail(instance.id, instance.region, refresh=refresh),
             api.user_data(instance.id, instance.region, refresh=refresh),
@@ -449,7 +454,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
 
     def action_console_output(self) -> None:
         label = f"{self.instance.name} ({self.instance.id})" if self.instance.name else self.instance.id
-        self.app.push_screen(ConsoleOutputScreen(self.instance.id, self.instance.region, label))
+        self.app.push_screen(
+            ConsoleOutputScreen(self.instance.id, self.instance.region, label, self.gateway_of(self.instance))
+        )
 
     def action_open_ami(self) -> None:
         image_id = self.instance.image_id

@@ -208,13 +208,6 @@ def volume_fates(targets: Sequence[Instance]) -> list[str]:
     return lines
 
 
-def group_by_region(instances: Iterable[Instance]) -> dict[str, list[Instance]]:
-    groups: dict[str, list[Instance]] = {}
-    for instance in instances:
-        groups.setdefault(instance.region, []).append(instance)
-    return groups
-
-
 class InstanceActions:
     """Actions on instances for a Screen subclass. Subclasses implement the three hooks at the top."""
 
@@ -241,10 +234,25 @@ class InstanceActions:
         """Whether termination protection is on, when this screen knows it already (the detail does), else None."""
         return None
 
+    def profile_of(self, instance: Instance) -> str:
+        """The profile the instance was listed through (the multi-account view has several): actions on it go
+        through that profile's gateway, in the instance's region."""
+        return str(self.ec2app.context.profile)
+
+    def gateway_of(self, instance: Instance) -> Any:
+        return self.ec2app.accounts.gateway(self.profile_of(instance))
+
     # -- helpers ----------------------------------------------------------------------------------------------
     @property
     def ec2app(self) -> Ec2App:
         return self.app
+
+    def _by_context(self, instances: Iterable[Instance]) -> dict[tuple[str, str], list[Instance]]:
+        """Instances grouped by (profile, region): one call per group, each in its own context."""
+        groups: dict[tuple[str, str], list[Instance]] = {}
+        for instance in instances:
+            groups.setdefault((self.profile_of(instance), instance.region), []).append(instance)
+        return groups
 
     def _error(self, exc: Exception | str, title: str = "AWS error") -> None:
         self.ec2app.notify(str(exc), title=title, severity="error", markup=False, timeout=10)
@@ -385,8 +393,9 @@ class InstanceActions:
     ) -> None:
         with hold:
             unknown = [i for i in applicable if known[i.id] is None]
-            api = self.ec2app.gateway.instances
-            details = await asyncio.gather(*(api.detail(i.id, i.region) for i in unknown), return_exceptions=True)
+            details = await asyncio.gather(
+                *(self.gateway_of(i).instances.detail(i.id, i.region) for i in unknown), return_exceptions=True
+            )
             for instance, detail in zip(unknown, details, strict=True):
                 if isinstance(detail, Ec2TuiError):
                     continue  # unknown: ask; AWS's refusal then says what to do
@@ -453,10 +462,10 @@ class InstanceActions:
             await self._send_state_change(action, targets)
 
     async def _send_state_change(self, action: StateAction, targets: list[Instance]) -> None:
-        api = self.ec2app.gateway.instances
         changes: list[StateChange] = []
         regions: set[str] = set()
-        for region, instances in group_by_region(targets).items():
+        for (profile, region), instances in self._by_context(targets).items():
+            api = self.ec2app.accounts.gateway(profile).instances
             try:
                 result = await getattr(api, action.method)([i.id for i in instances], region, **dict(action.kwargs))
             except Ec2TuiError as exc:
@@ -513,7 +522,7 @@ class InstanceActions:
 
     async def _send_protection(self, instance: Instance, enabled: bool) -> None:
         try:
-            await self.ec2app.gateway.instances.set_termination_protection(instance.id, enabled, instance.region)
+            await self.gateway_of(instance).instances.set_termination_protection(instance.id, enabled, instance.region)
         except Ec2TuiError as exc:
             self._error(exc, title="Termination protection")
             return
@@ -557,7 +566,7 @@ class InstanceActions:
         how = " Stopping the instance first and waiting until it is stopped…" if request.stop_first else ""
         self.ec2app.notify(f"Creating image '{request.name}' from {describe(instance)}.{how}", markup=False)
         try:
-            image_id = await self.ec2app.gateway.images.create_image(
+            image_id = await self.gateway_of(instance).images.create_image(
                 instance.id,
                 request.name,
                 request.description,
@@ -636,7 +645,7 @@ class InstanceActions:
 
         async def fetch_and_show() -> None:
             try:
-                detail = await self.ec2app.gateway.instances.detail(instance.id, instance.region)
+                detail = await self.gateway_of(instance).instances.detail(instance.id, instance.region)
             except Ec2TuiError as exc:
                 self._error(exc)
                 return
@@ -694,7 +703,7 @@ class InstanceActions:
                 "SSM session command",
                 f"Session Manager opens {shell} on {describe(instance)} with no SSH key, open port or public IP. "
                 f"{needs} {role}",
-                ssm_command(instance, self.ec2app.gateway.chosen_profile),
+                ssm_command(instance, self.gateway_of(instance).chosen_profile),
                 "SSM session command",
             )
         )
