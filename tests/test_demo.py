@@ -47,6 +47,17 @@ SCRIPT = textwrap.dedent(
         # moto has no Price List: the demo serves one
         price = await gw.pricing.instance_price("t3.micro", LINUX, region="us-east-1")
         out["t3_micro_per_hour"] = price.usd_per_hour if price else None
+        # The second account, reached as `ec2tui --demo` reaches it: its profile in the demo's AWS config files.
+        import os, pathlib, tempfile
+        from ec2tui.demo.profiles import STAGING_PROFILE, write_demo_profiles
+        os.environ.update(write_demo_profiles(pathlib.Path(tempfile.mkdtemp()), demo.endpoint_url, "us-east-1"))
+        target = AwsTarget(profile=STAGING_PROFILE, region="us-east-1", endpoint_url=demo.endpoint_url)
+        staging = Gateway(ClientFactory(target), ready=demo.wait_staging_seeded)
+        out["staging_account"] = (await staging.regions.identity()).account
+        out["staging"] = {r: sorted(i.name for i in await staging.instances.list(r)) for r in DEMO_REGIONS}
+        out["staging_quickstart"] = len(await staging.images.list("quickstart", "eu-west-1"))
+        out["main_after"] = len(await gw.instances.list("us-east-1", refresh=True))
+        staging.close()
         gw.close()
         demo.stop()
         out["server_exit"] = demo._process.returncode
@@ -79,6 +90,11 @@ def test_demo_seeds_every_screen_with_data():
     assert data["metadata"] == ["required", "optional"], "Amazon Linux 2023 instances use IMDSv2 only"
     assert data["profiles"] == ["ec2-ssm-managed"], "the launch form offers the demo's instance profile"
     assert data["t3_micro_per_hour"] and data["t3_micro_per_hour"] > 0, "the demo's server answers the Price List"
+    assert data["staging_account"] == "210987654321", "demo-staging is a role in another account"
+    assert data["staging"]["us-east-1"] == ["api-staging-1", "db-staging", "load-test", "web-staging-1"]
+    assert data["staging"]["eu-west-1"] == ["feature-branch-42", "web-staging-eu"]
+    assert data["staging"]["us-west-2"] == [] and data["staging_quickstart"] > 0
+    assert data["main_after"] == data["instances"]["us-east-1"], "the accounts never mix"
 
 
 ORPHAN_SCRIPT = textwrap.dedent(

@@ -175,3 +175,29 @@ async def test_region_command_switches_explicitly_and_refuses_unknown_names(two_
         await settle(pilot)
         assert app.context.profile == "prod"
         assert any("There is no profile 'nobody'" in m for m in sent)
+
+
+async def test_space_marks_profiles_and_i_lists_their_instances_together(two_accounts: TwoAccounts) -> None:
+    app = Ec2App(two_accounts.accounts)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.navigate("instances")
+        await settle(pilot)
+        app.navigate("profiles")
+        await settle(pilot)
+        table = app.screen.query_one("#table")
+        table.move_cursor(key="prod")  # type: ignore[attr-defined]
+        await pilot.press("space")
+        table.move_cursor(key="staging")  # type: ignore[attr-defined]
+        await pilot.press("space")
+        await settle(pilot)
+        rows = {row[2]: row for row in table_rows(app)}
+        assert rows["prod"][1] == "✓" and rows["staging"][1] == "✓" and rows["sso-dev"][1] == ""
+        assert "2 marked" in static_text(app, "#title")
+        await pilot.press("i")
+        await settle(pilot, rounds=5)
+        assert isinstance(app.screen, AccountsInstancesScreen), "a view of its own, beside the instances mode's"
+        assert {row[4] for row in table_rows(app)} == {"prod-web", "prod-db", "staging-web"}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)

@@ -84,8 +84,8 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         Binding("escape", "back", "Clear filter/marks", show=False, id="list.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(id="instances")
+    def __init__(self, *, id: str = "instances") -> None:
+        super().__init__(id=id)
         self.all_regions = False
         self.marked: set[str] = set()
         self.rebooting: dict[str, float] = {}

@@ -30,7 +30,7 @@ class AccountsInstancesScreen(InstancesScreen):
     COLUMNS = ACCOUNTS_COLUMNS
 
     def __init__(self, profiles: Iterable[str]) -> None:
-        super().__init__()
+        super().__init__(id="instances-of-profiles")
         self.all_regions = True
         self.profiles = list(dict.fromkeys(profiles))
         self.owners: dict[str, str] = {}

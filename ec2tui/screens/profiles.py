@@ -56,6 +56,15 @@ class ProfilesScreen(ListScreen[ProfileRow]):
         self.marked: set[str] = set()
         self.problem: str | None = None
 
+    def on_mount(self) -> None:
+        # This view stays while the profile changes (it is where the switch happens): its marks follow the context.
+        self.watch(self.app, "context", self._context_changed, init=False)
+        self.watch(self.app, "account", self._context_changed, init=False)
+
+    def _context_changed(self, _value: object = None) -> None:
+        for item in list(self.items):
+            self.update_item(item)
+
     def screen_title(self) -> str:
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         return f"Profiles{marked}"
