@@ -3,41 +3,64 @@
 from __future__ import annotations
 
 from rich.table import Table
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ec2tui.commands import COMMANDS
 
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "colon": ":",
+    "escape": "esc",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
 
-def _key_name(binding: Binding) -> str:
-    if binding.key_display:
+
+def _key_name(key: str, binding: Binding) -> str:
+    if binding.key_display and "," not in binding.key and key == binding.key:
         return binding.key_display
-    names = {"slash": "/", "question_mark": "?", "colon": ":", "space": "space", "escape": "esc"}
-    return ", ".join(names.get(k, k) for k in binding.key.split(","))
+    return KEY_NAMES.get(key, key)
 
 
-def bindings_table(screen: Screen, app_bindings: list[Binding]) -> Table:
+def _where(node: DOMNode, screen: Screen) -> str:
+    if isinstance(node, App):
+        return "everywhere"
+    if node is screen:
+        return type(screen).__name__.removesuffix("Screen") or "screen"
+    return type(node).__name__.removesuffix("Input").lower() or "widget"
+
+
+def bindings_table(screen: Screen) -> Table:
+    """The keys that work on ``screen`` now, as Textual resolves them: after the user's keymap (a remapped key shows
+    its new key), inherited ones included (a list's sort keys), the focused widget's first."""
     table = Table(box=None, expand=True, pad_edge=False, show_header=True, header_style="bold")
     table.add_column("Key", style="bold cyan", no_wrap=True, width=14)
     table.add_column("Action")
     table.add_column("Where", style="dim", width=12)
+    grouped: dict[tuple[int, str], tuple[list[str], ActiveBinding]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description:
+            continue
+        name = _key_name(key, binding)
+        entry = grouped.setdefault((id(active.node), binding.action), ([], active))
+        if name not in entry[0]:
+            entry[0].append(name)
     seen: set[tuple[str, str]] = set()
-    sources = [
-        (type(screen).__name__.removesuffix("Screen") or "screen", screen.BINDINGS),
-        ("everywhere", app_bindings),
-    ]
-    for where, bindings in sources:
-        for binding in bindings:
-            if not isinstance(binding, Binding) or not binding.description:
-                continue
-            key = (_key_name(binding), binding.tooltip or binding.description)  # the footer's word may be terse
-            if key in seen:
-                continue
-            seen.add(key)
-            table.add_row(*key, where)
+    for keys, active in grouped.values():
+        row = (", ".join(keys), active.binding.tooltip or active.binding.description)  # the footer's word is terse
+        if row in seen:
+            continue
+        seen.add(row)
+        table.add_row(*row, _where(active.node, screen))
     return table
 
 
@@ -58,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
             commands.add_row(name, " | ".join(arguments) or "—")
         with VerticalScroll(id="help-box"):
             yield Static("[b]Keys[/b]  (esc closes)", classes="help-heading")
-            yield Static(bindings_table(self.under, list(self.app.BINDINGS)))
+            yield Static(bindings_table(self.under))
             yield Static("\n[b]Commands[/b]  press [b]:[/b], type (tab completes), enter", classes="help-heading")
             yield Static(commands)
             yield Static(
