@@ -99,6 +99,10 @@ class Ec2App(App[None]):
 
         self.accounts = gateway if isinstance(gateway, Accounts) else Accounts(gateway)
         """A gateway per profile: see :attr:`gateway` and :meth:`gateway_for`."""
+        self.region_names: list[str] = []
+        """Enabled regions of the current profile, once listed: `:region` completes them."""
+        self.profile_names: list[str] = []
+        """Profiles of the AWS config files, once listed: `:profile` completes them."""
         self.mode_before_profiles = "regions"
         """Where `enter` on :profiles goes back to."""
         self.identities: dict[str, str] = {}
@@ -187,6 +191,7 @@ class Ec2App(App[None]):
             return
         new = self.context.with_profile(profile, region or self.context.region)
         self.account = self.identities.get(profile, "")
+        self.region_names = []  # another account may have other regions enabled
         self.context = new
         self.region = new.region
         await self._restart_views()
@@ -238,7 +243,8 @@ class Ec2App(App[None]):
     def action_prompt(self) -> None:
         from ec2tui.screens.command_prompt import CommandPrompt
 
-        self.push_screen(CommandPrompt(), callback=self._prompt_done)
+        names = [f"region {r}" for r in self.region_names] + [f"profile {p}" for p in self.profile_names]
+        self.push_screen(CommandPrompt(names), callback=self._prompt_done)
 
     def _prompt_done(self, line: str | None) -> None:
         if line:
@@ -285,6 +291,7 @@ class Ec2App(App[None]):
             self.notify(f"Regions could not be listed: {exc}", severity="error", markup=False)
             return
         by_name = {r.name: r for r in regions}
+        self.region_names = sorted(r.name for r in regions if r.enabled)
         region = by_name.get(name.lower())
         if region is None:
             close = [r for r in by_name if r.startswith(name.lower())]
@@ -304,6 +311,7 @@ class Ec2App(App[None]):
             return
         listing = await self.accounts.profiles()
         names = {p.name for p in listing.profiles} | set(self.accounts.known())
+        self.profile_names = sorted(names)
         if name not in names:
             close = sorted(n for n in names if n.lower().startswith(name.lower()))
             hint = f" Did you mean {', '.join(close)}?" if close else " :profiles lists them."

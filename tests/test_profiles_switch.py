@@ -201,3 +201,22 @@ async def test_space_marks_profiles_and_i_lists_their_instances_together(two_acc
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ProfilesScreen)
+
+
+async def test_the_prompt_completes_region_and_profile_names_it_has_seen(two_accounts: TwoAccounts) -> None:
+    from ec2tui.screens.command_prompt import CommandPrompt
+
+    app = Ec2App(two_accounts.accounts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the regions screen lists them
+        app.navigate("profiles")
+        await settle(pilot)
+        await pilot.press("colon")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPrompt)
+        await pilot.press(*"region eu-w", "tab")
+        assert app.screen.query_one("#prompt").value == "region eu-west-1"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+u", *"profile sta", "tab")
+        assert app.screen.query_one("#prompt").value == "profile staging"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.context.profile == "staging", what="the switch")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,15 +24,20 @@ class PromptInput(Input):
 
 
 class CommandPrompt(ModalScreen[str | None]):
-    """Dismisses with the command line typed (validated), or None on escape."""
+    """Dismisses with the command line typed (validated), or None on escape. ``names`` adds completions for the
+    commands that take any name (``region eu-west-1``, ``profile prod``), from what the app has seen."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.names = list(names)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="prompt-error")
         yield PromptInput(
-            placeholder="regions · amis [quickstart|mine|marketplace|community|custom] · instances · launch · quit",
-            suggester=SuggestFromList(completions(), case_sensitive=False),
+            placeholder="regions · region NAME · profiles · profile NAME · amis [category] · instances · launch",
+            suggester=SuggestFromList([*completions(), *self.names], case_sensitive=False),
             id="prompt",
         )
 

@@ -84,6 +84,7 @@ class ProfilesScreen(ListScreen[ProfileRow]):
             rows.append(ProfileRow(info, sso))
         if listing.error:
             self.notify(listing.error, severity="warning", markup=False, timeout=10)
+        self.ec2app.profile_names = sorted(info.name for info in infos)
         return rows
 
     def key_of(self, item: ProfileRow) -> str:

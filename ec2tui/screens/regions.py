@@ -46,6 +46,7 @@ class RegionsScreen(ListScreen[Region]):
     def set_items(self, items: list[Region]) -> None:
         first_load = not self.items
         super().set_items(items)
+        self.ec2app.region_names = sorted(r.name for r in items if r.enabled)
         if first_load:
             self.select_key(self.ec2app.region)
         self.run_worker(self._load_counts(self.refreshing), exclusive=True, group="counts", exit_on_error=False)
