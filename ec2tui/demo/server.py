@@ -59,6 +59,7 @@ class DemoServer:
         self._staging_seeded = threading.Event()
         self._asked = threading.Lock()
         self._seed_asked = False
+        self._staging_asked = False
         self._failure: str | None = None
         self._started = time.perf_counter()
         self.seconds_to_seed: float | None = None
@@ -97,8 +98,23 @@ class DemoServer:
             self._staging_seeded.set()
 
     def wait_staging_seeded(self, timeout: float | None = None) -> bool:
-        """As :meth:`wait_seeded`, for the second account's data too (profile ``demo-staging``)."""
-        return self.wait_seeded(timeout) and self._staging_seeded.wait(timeout)
+        """As :meth:`wait_seeded`, for the second account's data too (profile ``demo-staging``), which the server
+        seeds only once asked here (after the first account's)."""
+        if not self.wait_seeded(timeout):
+            return False
+        with self._asked:
+            if not self._staging_asked:
+                self._staging_asked = True
+                self._send("seed staging")
+        return self._staging_seeded.wait(timeout)
+
+    def _send(self, line: str) -> None:
+        try:
+            assert self._process.stdin is not None
+            self._process.stdin.write(f"{line}\n")
+            self._process.stdin.flush()
+        except (OSError, ValueError):  # it exited: _follow has seen that and released the wait
+            pass
 
     def wait_seeded(self, timeout: float | None = None) -> bool:
         """Have the server seed (the first call asks it to), and block until the demo data is in (the gateway holds
@@ -109,12 +125,7 @@ class DemoServer:
             if not self._seed_asked:
                 self._seed_asked = True
                 self._started = time.perf_counter()
-                try:
-                    assert self._process.stdin is not None
-                    self._process.stdin.write("seed\n")
-                    self._process.stdin.flush()
-                except (OSError, ValueError):  # it exited: _follow has seen that and released the wait
-                    pass
+                self._send("seed")
         return self._seeded.wait(timeout)
 
     @property
@@ -201,8 +212,10 @@ def _serve(seed: bool) -> None:
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     print(f"serving {endpoint}", flush=True)
-    asked = threading.Event()
-    threading.Thread(target=_follow_parent, args=(server, asked), name="stdin-watch", daemon=True).start()
+    asked, staging_asked = threading.Event(), threading.Event()
+    threading.Thread(
+        target=_follow_parent, args=(server, asked, staging_asked), name="stdin-watch", daemon=True
+    ).start()
     import moto.ec2.models  # noqa: F401  (what every first answer needs: loaded while the UI starts)
 
     asked.wait()
@@ -213,7 +226,8 @@ def _serve(seed: bool) -> None:
             seed_demo(endpoint)
             freeze_seeded_state()
             print("seeded", flush=True)
-            seed_staging(endpoint)  # the second account's data comes after the first's (which the UI shows first)
+            staging_asked.wait()  # the second account is seeded when first used: it never slows the first's answers
+            seed_staging(endpoint)
             freeze_seeded_state()
         except Exception as exc:  # told to the UI, which shows the calls' errors instead of waiting forever
             print(f"failed {type(exc).__name__}: {exc}".replace("\n", " "), flush=True)
@@ -225,11 +239,15 @@ def _serve(seed: bool) -> None:
     threading.Event().wait()  # until _follow_parent ends the process
 
 
-def _follow_parent(server: object, asked: threading.Event) -> None:
-    """Seed on the UI's ``seed`` line; stop at end-of-file (the UI stopped us, exited or was killed)."""
+def _follow_parent(server: object, asked: threading.Event, staging_asked: threading.Event) -> None:
+    """Seed on the UI's ``seed`` line (``seed staging``: the second account too); stop at end-of-file (the UI
+    stopped us, exited or was killed)."""
     for line in sys.stdin:
         if line.strip() == "seed":
             asked.set()
+        elif line.strip() == "seed staging":
+            asked.set()
+            staging_asked.set()
     try:
         server.stop()  # type: ignore[attr-defined]
     finally:
