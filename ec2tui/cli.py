@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ec2tui",
         description="A keyboard-native terminal UI for browsing and launching Amazon EC2.",
         epilog="Credentials, profile, region and endpoint are resolved exactly as the AWS CLI does "
-        "(AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, SSO login cache, …).",
+        "(AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, SSO login cache, …). "
+        f"Other commands: {', '.join(f'ec2tui {name}' for name in SUBCOMMANDS)} (each has --help).",
     )
     parser.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE or 'default')")
     parser.add_argument("--region", help="region to open in (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
@@ -45,7 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommands (issue 14), each with its own parser in its own module: `ec2tui pick ...`, `ec2tui config`, `ec2tui keys`.
+SUBCOMMANDS = {"pick": "ec2tui.pick.command", "config": "ec2tui.settings_command", "keys": "ec2tui.keys_command"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        import importlib
+
+        return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(list(argv[1:])))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.debug and not args.log_file:
