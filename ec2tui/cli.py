@@ -60,6 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.debug and not args.log_file:
         parser.error("--debug needs --log-file PATH (the wire log goes to that file)")
+    # -- settings (issue 14): settings.toml < environment < flags; fills args.profile/region/theme/read_only and
+    # args.cache_ttl; ec2tui.settings.current() holds the rest for the screens.
+    from ec2tui.errors import ValidationError
+    from ec2tui.settings_command import apply_settings
+
+    try:
+        apply_settings(args)
+    except ValidationError as exc:
+        print(f"ec2tui: {exc}", file=sys.stderr)
+        return 2
     from ec2tui import diagnostics
     from ec2tui.errors import Ec2TuiError
 
@@ -297,10 +307,11 @@ def binding_defaults() -> dict[str, str]:
     from textual.dom import DOMNode
 
     import ec2tui.app
+    import ec2tui.launch
     import ec2tui.screens
     import ec2tui.widgets
 
-    for package in (ec2tui.screens, ec2tui.widgets):  # some screens are imported only when first opened
+    for package in (ec2tui.screens, ec2tui.widgets, ec2tui.launch):  # some screens are imported only when first opened
         for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
             importlib.import_module(module.name)
 

@@ -46,6 +46,9 @@ def main(argv: Sequence[str]) -> int:
 
     kind = KINDS[args.kind]
     try:
+        from ec2tui.settings_command import apply_settings
+
+        apply_settings(args)  # the settings file's default profile and region
         options = _options(args)
     except Ec2TuiError as exc:
         print(f"ec2tui pick: {exc}", file=sys.stderr)
