@@ -385,6 +385,15 @@ def current() -> Settings:
     return _current if _current is not None else Settings()
 
 
+def shown_columns(list_name: str, columns: Sequence[Any]) -> list[str] | None:
+    """The column keys a list shows under the current settings' ``[columns]`` (None: all of its own). Columns with no
+    heading (the mark ●, the current region) always stay, first: they carry state, not data."""
+    chosen = current().columns_for(list_name, [column.key for column in columns])
+    if chosen is None:
+        return None
+    return [column.key for column in columns if not column.label.strip()] + chosen
+
+
 def favourites_first(names: Sequence[str], favourites: Sequence[str]) -> list[str]:
     """``names`` with the favourite ones first, in the favourites' order; the rest keep their order."""
     present = set(names)

@@ -241,3 +241,31 @@ def test_every_folder_comes_from_paths(config, monkeypatch, tmp_path):
     assert paths.settings_path() == config / "settings.toml"
     monkeypatch.setenv("EC2TUI_SETTINGS", str(tmp_path / "other.toml"))
     assert paths.settings_path() == tmp_path / "other.toml"
+
+
+async def test_the_columns_setting_chooses_and_orders_a_lists_columns(gateway, no_default_amis, ec2):
+    from tests.instances_ui_helpers import InstancesFirstApp, open_instances, run
+    from tests.ui_helpers import rendered_table, settle
+
+    run("us-east-1", "web-1")
+    settings.use(settings.Settings(columns={"instances": ("public_ip", "name", "id", "nonsense")}))
+    try:
+        app = InstancesFirstApp(gateway)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = await open_instances(pilot)
+            await settle(pilot)
+            header = rendered_table(app)[0].split()
+            assert header == ["Public", "IP", "Name", "Instance", "ID"]  # the mark column (no heading) stays first
+            assert [column.key for column, _ in screen.table.shown_columns()] == ["mark", "public_ip", "name", "id"]
+            await pilot.press("space")  # marks still show
+            await settle(pilot)
+            assert rendered_table(app)[1].split()[0] == "●"
+            await pilot.press("a")  # all regions: new columns, the setting still applies
+            await settle(pilot)
+            assert [column.key for column, _ in screen.table.shown_columns()] == ["mark", "public_ip", "name", "id"]
+    finally:
+        settings.use(settings.Settings())
+    app = InstancesFirstApp(gateway)  # without the setting: every column
+    async with app.run_test(size=(200, 30)) as pilot:
+        screen = await open_instances(pilot)
+        assert len(screen.table.shown_columns()) == len(screen.COLUMNS)
