@@ -335,7 +335,18 @@ def binding_defaults() -> dict[str, str]:
 def _checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     if not keymap:  # nothing to check: don't import every screen (most are imported only when first opened)
         return {}, []
-    from ec2tui.settings import check_keymap, keymap_path
+    from ec2tui import settings
 
-    usable, warnings = check_keymap(keymap, binding_defaults())
-    return usable, [f"{keymap_path()}: {w}" for w in warnings]
+    # Each warning names the file its entry came from: the settings file's [keymap], or keymap.toml (which wins).
+    from_settings = {k for k, v in settings.current().keymap.items() if keymap.get(k) == v}
+    defaults = binding_defaults()
+    usable: dict[str, str] = {}
+    warnings: list[str] = []
+    for path, wanted in (
+        (settings.settings_path(), {k: v for k, v in keymap.items() if k in from_settings}),
+        (settings.keymap_path(), {k: v for k, v in keymap.items() if k not in from_settings}),
+    ):
+        ok, said = settings.check_keymap(wanted, defaults)
+        usable.update(ok)
+        warnings += [f"{path}: {w}" for w in said]
+    return usable, warnings

@@ -269,3 +269,34 @@ async def test_the_columns_setting_chooses_and_orders_a_lists_columns(gateway, n
     async with app.run_test(size=(200, 30)) as pilot:
         screen = await open_instances(pilot)
         assert len(screen.table.shown_columns()) == len(screen.COLUMNS)
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """main() up to the UI: Ec2App.run records the app instead of taking over the terminal."""
+    from ec2tui.app import Ec2App
+
+    apps: list[Ec2App] = []
+    monkeypatch.setattr(Ec2App, "run", lambda self, *args, **kwargs: apps.append(self))
+    return apps
+
+
+def test_main_takes_its_defaults_from_the_file_and_flags_still_win(config, started, aws, capsys):
+    write(config, 'region = "eu-west-1"\ntheme = "nord"\nread_only = true\n')
+    assert cli.main([]) == 0
+    app = started[-1]
+    assert (app.region, app.theme, app.read_only) == ("eu-west-1", "nord", True)
+    assert cli.main(["--region", "us-west-2", "--theme", "textual-light"]) == 0
+    app = started[-1]
+    assert (app.region, app.theme) == ("us-west-2", "textual-light")
+    assert capsys.readouterr().err == ""
+
+
+def test_keymap_warnings_name_the_file_the_entry_came_from(config, started, aws, capsys):
+    write(config, '[keymap]\n"app.nope" = "f2"\n"app.quit" = "ctrl+x"\n')
+    (config / "keymap.toml").write_text('[keymap]\n"list.nope" = "f3"\n')
+    assert cli.main([]) == 0
+    err = capsys.readouterr().err
+    assert f'{config / "settings.toml"}: keymap entry "app.nope"' in err
+    assert f'{config / "keymap.toml"}: keymap entry "list.nope"' in err
+    assert started[-1]._keymap == {"app.quit": "ctrl+x"}
