@@ -153,3 +153,25 @@ async def test_a_failed_load_is_a_message_not_a_traceback(gateway):
         assert app.is_running
         await pilot.press("escape")
     assert app.return_code == 1
+
+
+@pytest.mark.parametrize("key", ["escape", "ctrl+q"])
+async def test_leaving_any_other_way_than_enter_is_exit_1_with_nothing(gateway, fleet, key):
+    from ec2tui.pick.command import outcome
+
+    app = PickApp(gateway, KINDS["instance"], REGION, PickOptions())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", key)  # even with a row marked
+    assert outcome(app) == (1, [])
+
+
+async def test_enter_is_exit_0_with_the_records(gateway, fleet):
+    from ec2tui.pick.command import outcome
+
+    app = PickApp(gateway, KINDS["instance"], REGION, PickOptions(filter_text="web-1"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+    code, chosen = outcome(app)
+    assert code == 0 and [i.name for i in chosen] == ["web-1"]

@@ -10,13 +10,14 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ec2tui.pick.kinds import KINDS, PickOptions, output_lines
 from ec2tui.pick.terminal import NoTerminal, no_terminal_reason, ui_on_terminal
 
 if TYPE_CHECKING:
     from ec2tui.gateway import Gateway
+    from ec2tui.pick.app import PickApp
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +65,6 @@ def main(argv: Sequence[str]) -> int:
     from ec2tui.cli import finish
     from ec2tui.pick.app import PickApp
 
-    gateway: Gateway | None = None
     lines: list[str] = []
     try:
         with contextlib.ExitStack() as cleanup:
@@ -72,9 +72,8 @@ def main(argv: Sequence[str]) -> int:
             app = PickApp(gateway, kind, region, options)
             with ui_on_terminal():
                 app.run()
-            code = app.return_code if app.return_code is not None else 1
-            if code == 0 and app.return_value:
-                lines = output_lines(kind, app.return_value, args.format)
+            code, chosen = outcome(app)
+            lines = output_lines(kind, chosen, args.format)
     except (Ec2TuiError, NoTerminal) as exc:
         print(f"ec2tui pick: {exc}", file=sys.stderr)
         return 2
@@ -83,6 +82,13 @@ def main(argv: Sequence[str]) -> int:
     if app.failure is not None:  # the list could not be read: say why where a script's log will keep it
         print(f"ec2tui pick: {app.failure}", file=sys.stderr)
     return finish(gateway, code)
+
+
+def outcome(app: PickApp) -> tuple[int, list[Any]]:
+    """(exit code, chosen records): 0 with what enter chose; 1 with nothing however the app ended otherwise
+    (escape, q, ctrl+q, a signal)."""
+    chosen = app.return_value or []
+    return (0, chosen) if chosen and app.return_code == 0 else (1, [])
 
 
 def _options(args: argparse.Namespace) -> PickOptions:
