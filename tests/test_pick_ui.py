@@ -175,3 +175,17 @@ async def test_enter_is_exit_0_with_the_records(gateway, fleet):
         await pilot.press("enter")
     code, chosen = outcome(app)
     assert code == 0 and [i.name for i in chosen] == ["web-1"]
+
+
+def test_the_picker_takes_the_settings_theme(gateway):
+    from ec2tui import settings
+    from ec2tui.pick.command import apply_theme
+
+    for theme, shown in (("nord", "nord"), ("no-such-theme", "textual-dark")):
+        settings.use(settings.Settings(theme=theme))
+        try:
+            app = PickApp(gateway, KINDS["instance"], REGION, PickOptions())
+            apply_theme(app)
+        finally:
+            settings.use(settings.Settings())
+        assert app.theme == shown

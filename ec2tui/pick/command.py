@@ -70,6 +70,7 @@ def main(argv: Sequence[str]) -> int:
         with contextlib.ExitStack() as cleanup:
             gateway, region = _gateway(args, cleanup)
             app = PickApp(gateway, kind, region, options)
+            apply_theme(app)
             with ui_on_terminal():
                 app.run()
             code, chosen = outcome(app)
@@ -82,6 +83,15 @@ def main(argv: Sequence[str]) -> int:
     if app.failure is not None:  # the list could not be read: say why where a script's log will keep it
         print(f"ec2tui pick: {app.failure}", file=sys.stderr)
     return finish(gateway, code)
+
+
+def apply_theme(app: PickApp) -> None:
+    """The theme of the settings file or ``$EC2TUI_THEME``, as the app has; an unknown one is left out."""
+    from ec2tui import settings
+
+    theme = settings.current().theme
+    if theme in app.available_themes:
+        app.theme = theme
 
 
 def outcome(app: PickApp) -> tuple[int, list[Any]]:
