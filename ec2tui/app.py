@@ -141,7 +141,14 @@ class Ec2App(App[None]):
     def read_only(self) -> bool:
         return self.accounts.read_only
 
+    remembers_theme = False
+    """Whether a theme chosen in the app (ctrl+p → theme) is saved in the settings file (the CLI's app; not tests')."""
+
     def on_mount(self) -> None:
+        if self.remembers_theme:
+            from ec2tui import settings
+
+            settings.remember_theme(self)
         self.load_identity()
 
     def on_ready(self) -> None:

@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ec2tui",
         description="A keyboard-native terminal UI for browsing and launching Amazon EC2.",
         epilog="Credentials, profile, region and endpoint are resolved exactly as the AWS CLI does "
-        "(AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, SSO login cache, …).",
+        "(AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, SSO login cache, …). "
+        f"Other commands: {', '.join(f'ec2tui {name}' for name in SUBCOMMANDS)} (each has --help).",
     )
     parser.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE or 'default')")
     parser.add_argument("--region", help="region to open in (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
@@ -46,11 +47,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommands (issue 14), each with its own parser in its own module: `ec2tui pick ...`, `ec2tui config`, `ec2tui keys`.
+SUBCOMMANDS = {"pick": "ec2tui.pick.command", "config": "ec2tui.settings_command", "keys": "ec2tui.keys_command"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        import importlib
+
+        return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(list(argv[1:])))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.debug and not args.log_file:
         parser.error("--debug needs --log-file PATH (the wire log goes to that file)")
+    # -- settings (issue 14): settings.toml < environment < flags; fills args.profile/region/theme/read_only and
+    # args.cache_ttl; ec2tui.settings.current() holds the rest for the screens.
+    from ec2tui.errors import ValidationError
+    from ec2tui.settings_command import apply_settings
+
+    try:
+        apply_settings(args)
+    except ValidationError as exc:
+        print(f"ec2tui: {exc}", file=sys.stderr)
+        return 2
     from ec2tui import diagnostics
     from ec2tui.errors import Ec2TuiError
 
@@ -159,7 +179,8 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
 
     keymap, warnings = _checked_keymap(keymap)
     disk = _disk_cache(args.demo, factory)
-    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=disk)
+    ttl = getattr(args, "cache_ttl", 60.0)
+    gateway = Gateway(factory, read_only=args.read_only, ready=ready, disk=disk, ttl=ttl)
 
     def ready_of(profile: str) -> Callable[[], object] | None:
         if not args.demo:
@@ -174,13 +195,16 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
         other_credentials = other.session.get_credentials
         if diagnostics.log_path() is not None:
             diagnostics.log_aws_calls(other.session.events, secrets=lambda: _secret_values(other_credentials()))
-        return Gateway(other, read_only=args.read_only, ready=ready_of(profile), disk=disk)
+        return Gateway(other, read_only=args.read_only, ready=ready_of(profile), disk=disk, ttl=ttl)
 
     accounts = Accounts(gateway, gateway_of)
     app = Ec2App(accounts, demo=args.demo, keymap=keymap)
+    app.remembers_theme = True  # ctrl+p → theme is saved in the settings file
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
-        source = "--theme" if args.theme else "EC2TUI_THEME"
+        from ec2tui import settings
+
+        source = settings.current().source("theme")
         warnings.insert(
             0,
             f"unknown theme {theme!r} ({source}); using the default. "
@@ -375,7 +399,18 @@ def binding_defaults() -> dict[str, str]:
 def _checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     if not keymap:  # nothing to check: don't import every screen (most are imported only when first opened)
         return {}, []
-    from ec2tui.settings import check_keymap, keymap_path
+    from ec2tui import settings
 
-    usable, warnings = check_keymap(keymap, binding_defaults())
-    return usable, [f"{keymap_path()}: {w}" for w in warnings]
+    # Each warning names the file its entry came from: the settings file's [keymap], or keymap.toml (which wins).
+    from_settings = {k for k, v in settings.current().keymap.items() if keymap.get(k) == v}
+    defaults = binding_defaults()
+    usable: dict[str, str] = {}
+    warnings: list[str] = []
+    for path, wanted in (
+        (settings.settings_path(), {k: v for k, v in keymap.items() if k in from_settings}),
+        (settings.keymap_path(), {k: v for k, v in keymap.items() if k not in from_settings}),
+    ):
+        ok, said = settings.check_keymap(wanted, defaults)
+        usable.update(ok)
+        warnings += [f"{path}: {w}" for w in said]
+    return usable, warnings

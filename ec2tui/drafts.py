@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ec2tui.aws.models.launch import LaunchRequest
+from ec2tui.paths import state_dir
 from ec2tui.state_files import MIB, UnsafeFileError, private_dir, read_regular_file
 
 DRAFT_FORMAT = 1
@@ -45,17 +46,6 @@ class DraftLocationError(OSError):
 
 class DraftFormatError(ValueError):
     """The draft's JSON doesn't describe a :class:`LaunchRequest` this version understands."""
-
-
-def state_dir() -> Path:
-    """``$EC2TUI_STATE_DIR``, else ``$XDG_STATE_HOME/ec2tui``, else ``~/.local/state/ec2tui``."""
-    explicit = os.environ.get("EC2TUI_STATE_DIR", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_STATE_HOME", "").strip()
-    if xdg and Path(xdg).is_absolute():  # the XDG spec says to ignore relative paths
-        return Path(xdg) / "ec2tui"
-    return Path.home() / ".local" / "state" / "ec2tui"
 
 
 def draft_path() -> Path:

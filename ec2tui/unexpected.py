@@ -8,8 +8,8 @@ with ``survives_unexpected_errors = True``, the exception is reported and the lo
 It also sees every ``Worker.StateChanged`` (which doesn't bubble, so no app-level handler could), and reports a
 worker that failed with anything but an :class:`Ec2TuiError` (those the screens handle themselves).
 
-Textual privates touched here, and only here: ``MessagePump._dispatch_message``, ``App._exception`` (see
-:func:`report`); ``tests/test_diagnostics_app.py`` checks they still exist.
+Textual privates touched here, through ``ec2tui.compat.textual_private``: ``MessagePump._dispatch_message``,
+``App._exception``, ``App._exit`` (see :func:`report`); ``tests/test_compat.py`` checks they still exist.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from ec2tui import diagnostics
+from ec2tui.compat import textual_private
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.error_screen import ErrorScreen
 
@@ -47,11 +48,11 @@ def report(app: App[Any], error: BaseException, where: str = "") -> bool:
     diagnostics.log_unexpected(error, where)
     count = getattr(app, "_ec2tui_unexpected_count", 0) + 1
     app._ec2tui_unexpected_count = count  # type: ignore[attr-defined]
-    if app.is_headless and app._exception is None and isinstance(error, Exception):
+    if app.is_headless and textual_private.app_exception(app) is None and isinstance(error, Exception):
         # Under Pilot, run_test re-raises this when the test ends: a test never passes over an unexpected error.
         # (_exception_event is left alone: Pilot's waits would stop waiting.)
-        app._exception = error
-    if app._exit:
+        textual_private.set_app_exception(app, error)
+    if textual_private.app_exiting(app):
         return True  # quitting: a screen torn down mid-load may raise; logged, never a traceback on the way out
     if count > MAX_REPORTS or not app.is_running or not app.screen_stack:
         return False
@@ -79,7 +80,7 @@ def is_unexpected_worker_failure(worker: Worker[Any]) -> bool:
     )
 
 
-_original_dispatch = MessagePump._dispatch_message
+_original_dispatch = textual_private.dispatch_message()
 
 
 def _app_of(pump: MessagePump) -> App[Any] | None:
@@ -108,8 +109,8 @@ async def _dispatch_surviving(self: MessagePump, message: Message) -> None:
 
 def install() -> None:
     """Wrap ``MessagePump._dispatch_message`` once (idempotent); inert for apps that don't opt in."""
-    if MessagePump._dispatch_message is not _dispatch_surviving:
-        MessagePump._dispatch_message = _dispatch_surviving  # type: ignore[method-assign]
+    if textual_private.dispatch_message() is not _dispatch_surviving:
+        textual_private.replace_dispatch_message(_dispatch_surviving)
 
 
 install()

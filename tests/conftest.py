@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # Dummy credentials for moto, set before boto3 is imported anywhere; real ones must never be used by tests.
 for _name in (
@@ -24,6 +27,12 @@ os.environ.update(
         "AWS_EC2_METADATA_DISABLED": "true",
     }
 )
+
+# The user's own settings (settings.toml, keymap, key files) never reach a test, and nothing a test does (a theme
+# chosen, say) is written there; subprocesses inherit this too. Tests that want a settings file set their own.
+_CONFIG_DIR = tempfile.mkdtemp(prefix="ec2tui-test-config-")
+os.environ["EC2TUI_CONFIG_DIR"] = _CONFIG_DIR
+atexit.register(shutil.rmtree, _CONFIG_DIR, ignore_errors=True)
 
 import boto3  # noqa: E402
 import pyperclip  # noqa: E402

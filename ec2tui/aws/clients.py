@@ -17,6 +17,7 @@ from botocore.config import Config
 from ec2tui.aws.errors import CredentialContext, translate
 from ec2tui.aws.guards import RequestGuards, RequestPolicy
 from ec2tui.aws.xml_parsing import SlicedParserFactory
+from ec2tui.compat import botocore_private
 
 DEFAULT_REGION = "us-east-1"
 
@@ -80,13 +81,12 @@ def reuse_client_classes(core: botocore.session.Session) -> None:
 
 
 def _wrap_create_client_class() -> None:
-    creator = botocore.client.ClientCreator
-    original = creator._create_client_class
+    original = botocore_private.create_client_class()
     if getattr(original, "ec2tui_reuses_classes", False):
         return
 
     def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
-        cache = _CLASS_CACHES.get(self._event_emitter)
+        cache = _CLASS_CACHES.get(botocore_private.event_emitter(self))
         if cache is None:  # not a session of ours: botocore as usual
             return original(self, service_name, service_model)  # type: ignore[no-any-return]
         key = (service_name, service_model.api_version)
@@ -97,7 +97,7 @@ def _wrap_create_client_class() -> None:
         return made
 
     create_client_class.ec2tui_reuses_classes = True  # type: ignore[attr-defined]
-    creator._create_client_class = create_client_class  # type: ignore[method-assign]
+    botocore_private.replace_create_client_class(create_client_class)
 
 
 class ClientFactory:

@@ -10,8 +10,8 @@ while holding the GIL (up to 130 ms a time). The cyclic collector is paused whil
 and the dictionaries have no reference cycles, so reference counting frees them; nothing is lost by waiting.
 
 Installed as the botocore session's ``response_parser_factory`` component (see ``clients.new_session``). It overrides
-botocore's ``_parse_xml_string_to_dom``, an internal method: were botocore to rename it, parsing would quietly be
-botocore's own again, and ``tests/test_xml_parsing.py`` (which counts the slices) would say so.
+botocore's ``_parse_xml_string_to_dom``, an internal method (through ``ec2tui.compat.botocore_private``): were botocore
+to rename it, ``tests/test_compat.py`` would say so, and ``tests/test_xml_parsing.py`` (which counts the slices).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 from xml.etree import ElementTree as ETree
 
 from botocore.parsers import EC2QueryParser, ResponseParserFactory
+
+from ec2tui.compat import botocore_private
 
 SLICE_BYTES = 64 * 1024
 """About 2 ms of expat work: well under the interpreter's 5 ms thread switch interval."""
@@ -61,9 +63,9 @@ class SlicedEC2QueryParser(EC2QueryParser):
         with gc_paused():
             return super().parse(response, shape)
 
-    def _parse_xml_string_to_dom(self, xml_string: bytes) -> Any:
+    def parse_xml_in_slices(self, xml_string: bytes) -> Any:
         if len(xml_string) <= SLICE_BYTES:
-            return super()._parse_xml_string_to_dom(xml_string)
+            return botocore_private.botocore_xml_to_dom(self, xml_string)
         view = memoryview(xml_string)
         try:
             parser = ETree.XMLParser(target=ETree.TreeBuilder(), encoding=self.DEFAULT_ENCODING)
@@ -71,7 +73,10 @@ class SlicedEC2QueryParser(EC2QueryParser):
                 parser.feed(view[start : start + SLICE_BYTES])
             return parser.close()
         except ETree.ParseError:
-            return super()._parse_xml_string_to_dom(xml_string)  # botocore's own error for bad XML
+            return botocore_private.botocore_xml_to_dom(self, xml_string)  # botocore's own error for bad XML
+
+
+botocore_private.replace_xml_to_dom(SlicedEC2QueryParser, SlicedEC2QueryParser.parse_xml_in_slices)
 
 
 class SlicedParserFactory(ResponseParserFactory):
@@ -79,5 +84,5 @@ class SlicedParserFactory(ResponseParserFactory):
 
     def create_parser(self, protocol_name: str) -> Any:
         if protocol_name == "ec2":
-            return SlicedEC2QueryParser(**self._defaults)
+            return SlicedEC2QueryParser(**botocore_private.parser_defaults(self))
         return super().create_parser(protocol_name)

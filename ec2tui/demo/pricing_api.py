@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from ec2tui.compat import moto_private
 from ec2tui.demo import spot_history
 
 SAMPLE_PATH = Path(__file__).with_name("pricing_sample.json")
@@ -196,7 +197,7 @@ def install_pricing_api(moto_server: Any) -> None:
     The server keeps its WSGI app on its werkzeug server (``_server.app``), read at each request: wrapping it there
     is the one way in, since ThreadedMotoServer builds the app itself.
     """
-    wsgi_server = moto_server._server
+    wsgi_server = moto_private.werkzeug_server(moto_server)
     if wsgi_server is None:
         raise RuntimeError("Start the moto server before installing the Price List API")
     if not isinstance(wsgi_server.app, PricingMiddleware):

@@ -16,6 +16,8 @@ from moto.ec2.models.amis import Ami
 from moto.ec2.utils import random_ami_id
 from moto.ssm.models import Parameter, ssm_backends
 
+from ec2tui.compat import moto_private
+
 AMAZON = "137112412989"
 AMAZON_WINDOWS = "801119661308"
 CANONICAL = "099720109477"
@@ -402,7 +404,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> dict[str, s
     """
     created: dict[str, str] = {}
     backend = ec2_backends[account_id][region]
-    parameters = ssm_backends[account_id][region]._parameters
+    parameters = moto_private.ssm_parameters(ssm_backends[account_id][region])
     now = datetime.now(UTC).replace(microsecond=0)
     zone = f"{region}a"
     for index, spec in enumerate(_catalog(account_id, region, now)):

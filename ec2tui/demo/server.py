@@ -162,6 +162,9 @@ def start_demo(seed: bool = True, *, wait: bool = True) -> DemoServer:
     ``seed`` fills it with the demo's data (in the server's process); ``wait`` returns only once that is done
     (``ec2tui --demo`` doesn't wait: its gateway holds AWS calls on :meth:`DemoServer.wait_seeded` instead).
     """
+    from ec2tui.demo.extra import check_demo_extra
+
+    check_demo_extra()  # a lean install (no 'demo' extra): say which command adds it, before starting anything
     env = {**os.environ, **_MOTO_ENV, "PYTHONUNBUFFERED": "1"}
     errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed by DemoServer.stop)
     command = [sys.executable, "-m", "ec2tui.demo.server"] + ([] if seed else ["--no-seed"])

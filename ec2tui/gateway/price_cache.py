@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+from ec2tui.paths import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,7 @@ FORMAT_VERSION = 1
 
 def default_cache_dir() -> Path:
     """``$EC2TUI_CACHE_DIR``, else the platform's user cache directory (``~/.cache/ec2tui`` on Linux)."""
-    override = os.environ.get("EC2TUI_CACHE_DIR", "").strip()
-    return Path(override).expanduser() if override else Path(platformdirs.user_cache_dir("ec2tui", appauthor=False))
+    return cache_dir()
 
 
 class Missing:

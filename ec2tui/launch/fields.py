@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from ec2tui.aws.models.launch import FieldError, LaunchRequest
+from ec2tui.compat import textual_private
 from ec2tui.launch.messages import FieldEdited, FormEdited, RowsChanged
 from ec2tui.launch.state import SUB_FIELD_LABELS, last_component, parent_path  # noqa: F401 (re-exported)
 
@@ -71,7 +72,7 @@ def set_select(widget: Select[Any], value: Any) -> None:
 
 def option_values(widget: Select[Any]) -> list[Any]:
     """The values a Select offers (Select has no public accessor for them)."""
-    return [value for _, value in widget._options if value is not Select.NULL]
+    return [value for _, value in textual_private.select_options(widget) if value is not Select.NULL]
 
 
 def set_options(widget: Select[Any], options: list[tuple[Any, Any]]) -> None:

@@ -12,14 +12,16 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
 from ec2tui.commands import CommandError, completions, parse
+from ec2tui.compat import textual_private
 
 
 class PromptInput(Input):
     BINDINGS = [Binding("tab", "complete", "Complete", show=False, id="prompt.complete")]
 
     def action_complete(self) -> None:
-        if self._suggestion:
-            self.value = self._suggestion
+        suggestion = textual_private.input_suggestion(self)
+        if suggestion:
+            self.value = suggestion
             self.cursor_position = len(self.value)
 
 

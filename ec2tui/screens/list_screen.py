@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from ec2tui import settings
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
 from ec2tui.widgets.app_header import AppHeader
@@ -251,6 +252,7 @@ class ListScreen(Screen[None], Generic[T]):
 
     def on_mount(self) -> None:
         self.table.set_columns(self.COLUMNS)
+        self.table.show_only(settings.shown_columns(self.id or "", self.COLUMNS))
         self.filter_input.display = False
         self.query_one("#empty").display = False
         self.update_title()
@@ -265,6 +267,7 @@ class ListScreen(Screen[None], Generic[T]):
         """Change the columns: the rows are rebuilt (their cells follow the columns)."""
         self.COLUMNS = columns  # type: ignore[misc]
         self.table.set_columns(columns)
+        self.table.show_only(settings.shown_columns(self.id or "", columns))
         if self.sort_column not in {c.key for c in columns}:
             self.sort_column, self.sort_reverse = None, False
             self.table.set_sort(None)

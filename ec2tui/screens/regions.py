@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.binding import Binding
 
+from ec2tui import settings
 from ec2tui.aws.models.regions import InstanceCounts, Region
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
@@ -45,6 +46,9 @@ class RegionsScreen(ListScreen[Region]):
 
     def set_items(self, items: list[Region]) -> None:
         first_load = not self.items
+        by_name = {region.name: region for region in items}  # the settings' favourite regions first
+        favourites = settings.current().favourite_regions
+        items = [by_name[name] for name in settings.favourites_first(list(by_name), favourites)]
         super().set_items(items)
         self.ec2app.region_names = sorted(r.name for r in items if r.enabled)
         if first_load:

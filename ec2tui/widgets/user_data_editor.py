@@ -26,6 +26,7 @@ from ec2tui.aws.user_data import (
     to_editor,
     user_data_size,
 )
+from ec2tui.compat import textual_private
 from ec2tui.state_files import NotRegularFileError, open_regular_file
 
 HELP_LINE = "Runs once, as root, at the first boot (cloud-init). Limit: 16 KB before base64."
@@ -127,8 +128,12 @@ class UndoSafeTextArea(TextArea):
     computed from the cursor clamped into the document; the selection itself is restored by the undo right after.
     """
 
-    def _recompute_cursor_offset(self) -> None:
-        self._cursor_offset = self.wrapped_document.location_to_offset(self.clamp_visitable(self.cursor_location))
+    def recompute_cursor_offset_safely(self) -> None:
+        offset = self.wrapped_document.location_to_offset(self.clamp_visitable(self.cursor_location))
+        textual_private.set_cursor_offset(self, offset)
+
+
+textual_private.replace_recompute_cursor_offset(UndoSafeTextArea, UndoSafeTextArea.recompute_cursor_offset_safely)
 
 
 class UserDataEditor(Vertical):

@@ -44,8 +44,11 @@ class TableColumn:
     justify: Literal["left", "right"] = "left"
 
 
-def layout_columns(columns: Sequence[TableColumn], natural: Sequence[int], available: int) -> list[tuple[int, int]]:
-    """(column index, width) of the columns shown in ``available`` cells, in display order.
+def layout_columns(
+    columns: Sequence[TableColumn], natural: Sequence[int], available: int, order: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
+    """(column index, width) of the columns shown in ``available`` cells, in display order (``order``: only these
+    column indexes, in this order; default: all of them).
 
     Every column starts at its minimum (its natural width when ``whole``); while that does not fit, the least
     important column drops (the first column always stays). Spare room then widens columns toward their natural
@@ -63,7 +66,7 @@ def layout_columns(columns: Sequence[TableColumn], natural: Sequence[int], avail
                 want = min(want, max(column.max_width, cell_len(column.label)))
         wants.append(want)
         minimum.append(want if column.whole or column.width is not None else min(want, column.min_width))
-    shown = list(range(len(columns)))
+    shown = list(order) if order is not None else list(range(len(columns)))
 
     def needed() -> int:
         return sum(minimum[i] + 2 * CELL_PADDING for i in shown)
@@ -207,6 +210,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._layout: list[tuple[int, int]] = []
         self._layout_for: tuple[int, ...] = ()
         self._highlighted: str | None = None
+        self.shown_keys: tuple[str, ...] | None = None
+        """Only these columns, in this order (the user's settings); None: every column."""
 
     # -- data -------------------------------------------------------------------------------------------------
     @property
@@ -266,6 +271,12 @@ class VirtualTable(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.set_rows([], [], [])
 
+    def show_only(self, keys: Sequence[str] | None) -> None:
+        """Show only the columns with these keys, in this order (unknown keys are skipped); None: all of them."""
+        self.shown_keys = tuple(keys) if keys is not None else None
+        self._layout_for = ()
+        self.refresh()
+
     def set_sort(self, column: str | None, reverse: bool = False) -> None:
         """Mark the sort column in the header (the caller orders the rows)."""
         self.sort_column, self.sort_reverse = column, reverse
@@ -301,9 +312,13 @@ class VirtualTable(ScrollView, can_focus=True):
     def shown_columns(self) -> list[tuple[TableColumn, int]]:
         """The columns that fit the current width, with their widths."""
         width = self.scrollable_content_region.width or self.size.width or self.app.size.width
-        signature = (width, id(self.columns), *self.natural_widths)
+        signature = (width, id(self.columns), self.shown_keys, *self.natural_widths)
         if signature != self._layout_for:
-            self._layout = layout_columns(self.columns, self.natural_widths, width)
+            order = None
+            if self.shown_keys is not None:
+                index = {column.key: i for i, column in enumerate(self.columns)}
+                order = [index[key] for key in self.shown_keys if key in index] or None
+            self._layout = layout_columns(self.columns, self.natural_widths, width, order)
             self._layout_for = signature
         return [(self.columns[index], column_width) for index, column_width in self._layout]
 

@@ -12,6 +12,7 @@ from textual.widgets import Input, Select
 
 from ec2tui.aws.models.launch import NetworkSpec
 from ec2tui.aws.models.network import Subnet
+from ec2tui.compat import textual_private
 from ec2tui.launch.fields import (
     FieldMessage,
     FormInput,
@@ -154,7 +155,7 @@ class NetworkSection(FormSection):
         public = self.query_one("#public-ip", Select)
         options = self._public_ip_options()
         wanted = PUBLIC_IP_VALUES.get(self.network.public_ip, "default")
-        if options[0][0] != public._options[0][0]:
+        if options[0][0] != textual_private.select_options(public)[0][0]:
             with quietly(public):
                 public.set_options(options)
                 # set_options keeps the value, and a value that doesn't change doesn't redraw its label: pass

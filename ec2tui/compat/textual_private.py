@@ -1,0 +1,84 @@
+"""Textual's private names ec2tui uses, and why. Checked against Textual 8.2.8.
+
+- ``MessagePump._dispatch_message``: wrapped by ``ec2tui.unexpected`` so an exception in a handler is reported and
+  the message loop goes on (Textual stops the loop for good).
+- ``App._exception`` and ``App._exit``: ``ec2tui.unexpected`` records an unexpected error for Pilot to re-raise,
+  and knows when the app is quitting.
+- ``Select._options``: the options a Select offers (no public accessor), read by the launch form.
+- ``Input._suggestion``: the suggester's current completion, taken by tab in the command prompt.
+- ``TextArea._recompute_cursor_offset`` and ``TextArea._cursor_offset``: replaced by
+  ``ec2tui.widgets.user_data_editor.UndoSafeTextArea`` so that undoing a long paste can't crash (Textual #6686).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.widgets import Input, Select, TextArea
+
+CHECKED_WITH = "8.2.8"
+
+DISPATCH_MESSAGE = "_dispatch_message"
+RECOMPUTE_CURSOR_OFFSET = "_recompute_cursor_offset"
+
+
+def dispatch_message() -> Callable[..., Any]:
+    return getattr(MessagePump, DISPATCH_MESSAGE)  # type: ignore[no-any-return]
+
+
+def replace_dispatch_message(method: Callable[..., Any]) -> None:
+    setattr(MessagePump, DISPATCH_MESSAGE, method)
+
+
+def app_exception(app: App[Any]) -> BaseException | None:
+    return app._exception
+
+
+def set_app_exception(app: App[Any], error: BaseException) -> None:
+    """What ``run_test`` re-raises when the test ends."""
+    app._exception = error
+
+
+def app_exiting(app: App[Any]) -> bool:
+    return bool(app._exit)
+
+
+def select_options(select: Select[Any]) -> list[tuple[Any, Any]]:
+    """(label, value) of every option of ``select``, the blank one included when it has one."""
+    return list(select._options)
+
+
+def input_suggestion(field: Input) -> str:
+    return field._suggestion
+
+
+def replace_recompute_cursor_offset(area_class: type[TextArea], method: Callable[[TextArea], None]) -> None:
+    setattr(area_class, RECOMPUTE_CURSOR_OFFSET, method)
+
+
+def set_cursor_offset(area: TextArea, offset: Any) -> None:
+    area._cursor_offset = offset
+
+
+def missing() -> list[str]:
+    """The private names above that this Textual no longer has (empty when all is well)."""
+    import textual
+
+    app: App[None] = App()
+    checks = {
+        f"MessagePump.{DISPATCH_MESSAGE}": callable(getattr(MessagePump, DISPATCH_MESSAGE, None)),
+        "App._exception": hasattr(app, "_exception"),
+        "App._exit": hasattr(app, "_exit"),
+        "Select._options": isinstance(getattr(Select([("a", 1)]), "_options", None), list),
+        "Input._suggestion": hasattr(Input, "_suggestion"),
+        f"TextArea.{RECOMPUTE_CURSOR_OFFSET}": callable(getattr(TextArea, RECOMPUTE_CURSOR_OFFSET, None)),
+        "TextArea._cursor_offset": hasattr(TextArea(), "_cursor_offset"),
+    }
+    return [
+        f"{name} (checked with Textual {CHECKED_WITH}, installed {textual.__version__})"
+        for name, present in checks.items()
+        if not present
+    ]
