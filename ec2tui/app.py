@@ -20,7 +20,7 @@ from ec2tui.key_gate import BYPASS, KeyGate
 from ec2tui.unexpected import report as report_unexpected
 
 if TYPE_CHECKING:
-    from ec2tui.aws.profiles import ProfileInfo
+    from ec2tui.aws.models.profiles import ProfileInfo
     from ec2tui.gateway import Gateway
     from ec2tui.gateway.accounts import Accounts
 
@@ -95,9 +95,9 @@ class Ec2App(App[None]):
         super().__init__()
         if keymap:
             self.set_keymap(keymap)
-        from ec2tui.gateway.accounts import Accounts
-
-        self.accounts = gateway if isinstance(gateway, Accounts) else Accounts(gateway)
+        # A Gateway on its own (tests, one set of credentials) is its own pool of one.
+        as_accounts = getattr(gateway, "as_accounts", None)
+        self.accounts: Accounts = as_accounts() if as_accounts is not None else gateway  # type: ignore[assignment]
         """A gateway per profile: see :attr:`gateway` and :meth:`gateway_for`."""
         self.region_names: list[str] = []
         """Enabled regions of the current profile, once listed: `:region` completes them."""

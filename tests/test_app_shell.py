@@ -69,7 +69,7 @@ async def test_enter_switches_region_and_header_follows(app):
         app.screen.query_one("#table").move_cursor(key="eu-west-1")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.region == "eu-west-1" and app.gateway.region == "eu-west-1"
+        assert app.region == "eu-west-1" and app.context.region == "eu-west-1"
         assert row_named(app, "eu-west-1")[0] == "●" and row_named(app, "us-east-1")[0] == ""
         header = static_text(app, "AppHeader")
         assert "region eu-west-1" in header and header.rstrip().endswith("? help  : command")

@@ -158,7 +158,7 @@ async def test_changes_go_through_the_patient_client_and_reads_through_the_quick
     await gateway.instances.set_termination_protection(instance_id, False, region="us-east-1")
     image_id = await gateway.images.create_image(instance_id, "img", region="us-east-1")
     await gateway.images.set_launch_permissions(image_id, add_account_ids=["111122223333"], region="us-east-1")
-    await gateway.images.copy_image("us-east-1", image_id, "copy")
+    await gateway.images.copy_image("us-east-1", image_id, "copy", dest_region="us-east-1")
     await gateway.images.deregister(image_id, region="us-east-1")
     await gateway.instances.terminate([instance_id], region="us-east-1")
     await gateway.launch.create_key_pair("k2", "rsa", str(tmp_path), region="us-east-1")

@@ -199,9 +199,9 @@ def test_unknown_theme_warns_names_the_themes_and_falls_back(started, capsys, mo
     assert len(err.splitlines()) == 1, err
     assert "unknown theme 'no-such-theme' (--theme)" in err and "textual-light" in err and "Traceback" not in err
     assert started[-1].theme == "textual-dark"
-    monkeypatch.setenv("EC2TUI_THEME", "also-unknown")
+    monkeypatch.setenv("EC2TUI_THEME", "also-unknown")  # the warning names where the theme came from
     assert main([]) == 0
-    assert "'also-unknown' (EC2TUI_THEME)" in capsys.readouterr().err
+    assert "'also-unknown' ($EC2TUI_THEME)" in capsys.readouterr().err
     monkeypatch.setenv("EC2TUI_THEME", "textual-light")
     assert main([]) == 0
     assert started[-1].theme == "textual-light" and capsys.readouterr().err == ""

@@ -98,8 +98,8 @@ def api(endpoint, tmp_path):
 
 
 async def test_gateway_review_estimate_from_the_demo_sample(api):
-    price = await api.instance_price("t3.medium", LINUX)
-    ebs = await api.ebs_prices()
+    price = await api.instance_price("t3.medium", LINUX, region="us-east-1")
+    ebs = await api.ebs_prices(region="us-east-1")
     assert price is not None and ebs is not None and api.hint is None
     volumes = [VolumeSpec("gp3", 30, 4000, 125), VolumeSpec("io2", 100, 40_000)]
     estimate = estimate_cost(2, price.usd_per_hour, volumes, ebs, region="us-east-1")
@@ -151,8 +151,8 @@ async def test_prices_are_reads_allowed_in_read_only_mode(endpoint, tmp_path):
     core = GatewayCore(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint)), read_only=True)
     try:
         api = PricingApi(core, cache_dir=tmp_path)
-        price = await api.instance_price("m7g.large", LINUX)
+        price = await api.instance_price("m7g.large", LINUX, region="us-east-1")
         assert price is not None and price.usd_per_hour == 0.0816
-        assert await api.spot_prices(["m7g.large"], LINUX) and api.hint is None
+        assert await api.spot_prices(["m7g.large"], LINUX, region="us-east-1") and api.hint is None
     finally:
         core.close()

@@ -58,7 +58,7 @@ def new_api(core, directory, clock) -> PricingApi:
 async def test_price_is_kept_on_disk_for_a_day(core, stub, tmp_path):
     clock = Clock()
     stub.add_response("get_products", {"PriceList": [box("t3.medium", "0.0416")]})
-    first = await new_api(core, tmp_path, clock).instance_price("t3.medium", LINUX)
+    first = await new_api(core, tmp_path, clock).instance_price("t3.medium", LINUX, "us-east-1")
     assert first is not None and first.usd_per_hour == 0.0416
     stub.assert_no_pending_responses()
 
@@ -67,7 +67,7 @@ async def test_price_is_kept_on_disk_for_a_day(core, stub, tmp_path):
     try:
         with Stubber(later.factory.client("pricing", "us-east-1")):
             clock.now += PRICE_TTL - 60
-            again = await new_api(later, tmp_path, clock).instance_price("t3.medium", LINUX)
+            again = await new_api(later, tmp_path, clock).instance_price("t3.medium", LINUX, "us-east-1")
             assert again == first
     finally:
         later.close()
@@ -78,7 +78,7 @@ async def test_price_is_kept_on_disk_for_a_day(core, stub, tmp_path):
         with Stubber(fresh_core.factory.client("pricing", "us-east-1")) as fresh:
             fresh.add_response("get_products", {"PriceList": [box("t3.medium", "0.0420")]})
             clock.now += 120
-            newer = await new_api(fresh_core, tmp_path, clock).instance_price("t3.medium", LINUX)
+            newer = await new_api(fresh_core, tmp_path, clock).instance_price("t3.medium", LINUX, "us-east-1")
             fresh.assert_no_pending_responses()
     finally:
         fresh_core.close()
@@ -104,7 +104,7 @@ async def test_a_corrupt_cache_file_is_ignored_and_replaced(core, stub, tmp_path
     path = PriceDiskCache(tmp_path, clock=clock).path("us-east-1")
     path.write_text(garbage)
     stub.add_response("get_products", {"PriceList": [box("t3.small", "0.0208")]})
-    price = await new_api(core, tmp_path, clock).instance_price("t3.small", LINUX)
+    price = await new_api(core, tmp_path, clock).instance_price("t3.small", LINUX, "us-east-1")
     assert price is not None and price.usd_per_hour == 0.0208
     assert json.loads(path.read_text())["entries"]["od:RunInstances:t3.small"]["value"] == 0.0208
 
@@ -124,8 +124,8 @@ def test_disk_cache_drops_expired_entries_and_survives_an_unwritable_folder(tmp_
 async def test_a_whole_region_table_answers_single_prices_without_asking_again(core, stub, tmp_path):
     stub.add_response("get_products", {"PriceList": [box("t3.micro", "0.0104"), box("m5.large", "0.096")]})
     api = new_api(core, tmp_path, Clock())
-    assert await api.instance_prices(LINUX) == {"t3.micro": 0.0104, "m5.large": 0.096}
-    price = await api.instance_price("m5.large", LINUX)
+    assert await api.instance_prices(LINUX, region="us-east-1") == {"t3.micro": 0.0104, "m5.large": 0.096}
+    price = await api.instance_price("m5.large", LINUX, region="us-east-1")
     assert price is not None and price.usd_per_hour == 0.096
     stub.assert_no_pending_responses()
 
@@ -134,15 +134,15 @@ async def test_access_denied_is_none_and_one_hint_then_no_more_calls(core, stub,
     clock = Clock()
     stub.add_client_error("get_products", service_error_code="AccessDeniedException", http_status_code=400)
     api = new_api(core, tmp_path, clock)
-    assert await api.instance_price("t3.medium", LINUX) is None
+    assert await api.instance_price("t3.medium", LINUX, region="us-east-1") is None
     assert api.hint is not None and "pricing:GetProducts" in api.hint
     # every other price is refused alike: no call for an hour (the stub has nothing queued: a call would fail)
-    assert await api.ebs_prices() is None
-    assert await api.instance_prices(LINUX) is None
+    assert await api.ebs_prices(region="us-east-1") is None
+    assert await api.instance_prices(LINUX, region="us-east-1") is None
     assert core.calls["prices"] == 1
     clock.now += DENIED_PAUSE + 1
     stub.add_response("get_products", {"PriceList": [box("t3.medium", "0.0416")]})
-    assert await api.instance_price("t3.medium", LINUX) is not None
+    assert await api.instance_price("t3.medium", LINUX, region="us-east-1") is not None
     await api.forget()
     assert api.hint is None
 
@@ -162,17 +162,17 @@ async def test_forget_asks_again_at_once(core, stub, tmp_path):
     stub.add_client_error("get_products", service_error_code="AccessDeniedException", http_status_code=400)
     stub.add_response("get_products", {"PriceList": [box("t3.medium", "0.0416")]})
     api = new_api(core, tmp_path, Clock())
-    assert await api.instance_price("t3.medium", LINUX) is None
+    assert await api.instance_price("t3.medium", LINUX, region="us-east-1") is None
     await api.forget()
-    assert (await api.instance_price("t3.medium", LINUX)).usd_per_hour == 0.0416
+    assert (await api.instance_price("t3.medium", LINUX, region="us-east-1")).usd_per_hour == 0.0416
 
 
 async def test_spot_prices_per_zone_from_moto_and_none_for_platforms_without_spot(core, tmp_path):
     api = new_api(core, tmp_path, Clock())
-    spot = await api.spot_prices(["t3.medium"], LINUX)
+    spot = await api.spot_prices(["t3.medium"], LINUX, region="us-east-1")
     assert spot is not None and len(spot["t3.medium"]) >= 2
     byol = platform_for_image("Windows BYOL")
-    assert byol is not None and await api.spot_prices(["t3.medium"], byol) == {}
+    assert byol is not None and await api.spot_prices(["t3.medium"], byol, region="us-east-1") == {}
 
 
 async def test_spot_denied_is_none_with_its_own_permission_in_the_hint(core, tmp_path):
@@ -181,15 +181,15 @@ async def test_spot_denied_is_none_with_its_own_permission_in_the_hint(core, tmp
             "describe_spot_price_history", service_error_code="UnauthorizedOperation", http_status_code=403
         )
         api = new_api(core, tmp_path, Clock())
-        assert await api.spot_prices(["t3.medium"], LINUX) is None
+        assert await api.spot_prices(["t3.medium"], LINUX, region="us-east-1") is None
     assert api.hint is not None and "ec2:DescribeSpotPriceHistory" in api.hint
 
 
 async def test_a_type_missing_from_the_region_table_is_not_asked_for(core, stub, tmp_path):
     stub.add_response("get_products", {"PriceList": [box("t3.micro", "0.0104")]})
     api = new_api(core, tmp_path, Clock())
-    await api.instance_prices(LINUX)
-    assert await api.instance_price("u-24tb1.metal", LINUX) is None
+    await api.instance_prices(LINUX, region="us-east-1")
+    assert await api.instance_price("u-24tb1.metal", LINUX, region="us-east-1") is None
     assert core.calls["prices"] == 1 and api.hint is None
 
 
@@ -200,7 +200,9 @@ async def test_hourly_prices_for_a_mixed_fleet(core, stub, tmp_path):
     stub.add_response("get_products", both)
     stub.add_response("get_products", both)
     api = new_api(core, tmp_path, Clock())
-    prices = await api.hourly_prices([("t3.medium", LINUX), ("m5.large", WINDOWS), ("t3.medium", LINUX)])
+    prices = await api.hourly_prices(
+        [("t3.medium", LINUX), ("m5.large", WINDOWS), ("t3.medium", LINUX)], region="us-east-1"
+    )
     assert prices == {("t3.medium", "Linux/UNIX"): 0.0416, ("m5.large", "Windows"): 0.188}
     total, unknown = fleet_usd_per_hour([prices["t3.medium", "Linux/UNIX"]] * 2 + [prices["m5.large", "Windows"]])
     assert total == pytest.approx(0.2712) and unknown == 0  # 2 x 0.0416 + 0.188
@@ -216,8 +218,8 @@ async def test_stored_values_that_do_not_decode_are_asked_for_again(core, stub, 
     for _ in range(3):  # the EBS families
         stub.add_response("get_products", {"PriceList": []})
     api = new_api(core, tmp_path, clock)
-    price = await api.instance_price("t3.small", LINUX)
+    price = await api.instance_price("t3.small", LINUX, region="us-east-1")
     assert price is not None and price.usd_per_hour == 0.0208
-    ebs = await api.ebs_prices()
+    ebs = await api.ebs_prices(region="us-east-1")
     assert ebs is not None and ebs.gb_month == {} and api.hint is None
     stub.assert_no_pending_responses()

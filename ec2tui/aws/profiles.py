@@ -8,49 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import botocore.session
 from botocore.exceptions import BotoCoreError, SSOTokenLoadError
 from botocore.utils import JSONFileCache, SSOTokenLoader
 
-ProfileKind = Literal["sso", "assume-role", "static", "process", "web-identity", "env", "unknown"]
+from ec2tui.aws.models.profiles import ENV_PROFILE, ProfileInfo, ProfileKind, ProfileList, SsoLogin
 
-ENV_PROFILE = "(environment)"
-"""The pseudo-profile for credentials given in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."""
+__all__ = ["ENV_PROFILE", "ProfileInfo", "ProfileKind", "ProfileList", "SsoLogin", "list_profiles", "sso_login_state"]
 
 SSO_CACHE_DIR = Path("~/.aws/sso/cache")
 """Where ``aws sso login`` leaves its tokens (botocore reads them from there too)."""
-
-
-@dataclass(frozen=True)
-class ProfileInfo:
-    """One profile of the AWS config and credentials files: what it is, never its secrets."""
-
-    name: str
-    kind: ProfileKind
-    region: str | None = None
-    source: str = ""
-    """Where its credentials come from, in words: the SSO start URL or session, the source profile, the process."""
-    sso_start_url: str | None = None
-    sso_session: str | None = None
-    mfa_serial: str | None = None
-    problems: tuple[str, ...] = ()
-    """Why it can't work as written (a role with no source, a source profile that doesn't exist, ...)."""
-
-    @property
-    def needs_mfa(self) -> bool:
-        return self.mfa_serial is not None
-
-
-@dataclass(frozen=True)
-class ProfileList:
-    profiles: list[ProfileInfo] = field(default_factory=list)
-    error: str | None = None
-    """The config or credentials file could not be read at all (the profiles it held are missing from the list)."""
 
 
 def _kind(config: Mapping[str, Any]) -> ProfileKind:
@@ -142,15 +113,6 @@ def list_profiles(environ: Mapping[str, str] | None = None) -> ProfileList:
             0, ProfileInfo(name=ENV_PROFILE, kind="env", region=environ.get("AWS_REGION"), source="environment")
         )
     return ProfileList(profiles=infos, error=error)
-
-
-@dataclass(frozen=True)
-class SsoLogin:
-    """The state of an SSO profile's login: ``valid`` until ``expires_at``, or why it is not."""
-
-    valid: bool
-    expires_at: datetime | None = None
-    reason: str = ""
 
 
 def sso_login_state(profile: ProfileInfo, *, cache_dir: Path | None = None, now: datetime | None = None) -> SsoLogin:

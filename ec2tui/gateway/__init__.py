@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.gateway.connect import ConnectApi
@@ -14,6 +15,9 @@ from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.launch import LaunchApi
 from ec2tui.gateway.pricing import PricingApi
 from ec2tui.gateway.regions import RegionsApi
+
+if TYPE_CHECKING:
+    from ec2tui.gateway.accounts import Accounts
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
 
@@ -69,6 +73,12 @@ class Gateway:
     @property
     def endpoint_url(self) -> str | None:
         return self.core.factory.target.endpoint_url
+
+    def as_accounts(self) -> Accounts:
+        """This gateway as the app's pool of profiles: only its own (no other profile can be switched to)."""
+        from ec2tui.gateway.accounts import Accounts
+
+        return Accounts(self)
 
     async def refresh(self) -> None:
         """Forget every cached read (ctrl+r)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ec2tui.aws.profiles import ProfileInfo
+from ec2tui.aws.models.profiles import ProfileInfo
 
 
 async def ensure_credentials(app: Any, info: ProfileInfo) -> bool:

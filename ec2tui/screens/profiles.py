@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 
-from ec2tui.aws.profiles import ENV_PROFILE, ProfileInfo, SsoLogin
+from ec2tui.aws.models.profiles import ENV_PROFILE, ProfileInfo, SsoLogin
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 KIND_LABEL = {
