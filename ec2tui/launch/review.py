@@ -32,6 +32,7 @@ from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.formatting import format_memory, format_storage
+from ec2tui.launch.prices import estimate_lines, launch_estimate
 from ec2tui.launch.sections.user_data import user_data_summary
 from ec2tui.launch.state import LaunchFormState, no_quit_message
 from ec2tui.screens.confirm import FreshKeysOnly
@@ -197,6 +198,7 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
             yield Static(self.creates_text(), id="review-creates")
             yield Static(self.issues_text(), id="review-issues")
             yield Static(self.summary_table(), id="review-summary")
+            yield Static("Estimated cost: asking the AWS Price List…", id="review-cost", markup=False)
             cli_title = "AWS CLI script (creates the key pair / group first) · c copies"
             yield Label(cli_title if self.creates_resources() else "AWS CLI command · c copies", classes="code-title")
             yield Static(
@@ -221,6 +223,14 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
         self.show_region()
         self.update_banner()
         self.query_one("#review-body").focus()
+        self.run_worker(self._estimate(), group="estimate", exclusive=True, exit_on_error=False)
+
+    async def _estimate(self) -> None:
+        """The estimated cost under the summary: a price that cannot be had is "—" and its hint, never an error."""
+        found = await launch_estimate(self.ec2app.gateway, self.request, self.state)
+        text = Text("Estimated cost (per month, 730 h):\n", style="bold")
+        text.append("\n".join(estimate_lines(found)))
+        self.query_one("#review-cost", Static).update(text)
 
     def on_screen_resume(self) -> None:
         self.show_region()

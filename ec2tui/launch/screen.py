@@ -41,6 +41,7 @@ from ec2tui.launch.messages import (
     TypeChosen,
     VpcChosen,
 )
+from ec2tui.launch.prices import form_platform, picker_prices, type_price
 from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.launch.sections.advanced import AdvancedSection
 from ec2tui.launch.sections.count import CountSection
@@ -372,6 +373,22 @@ class LaunchScreen(Screen[None]):
         await self.loader.types(refresh)
         self._default_type()
         self.facts_changed()
+        self.reload_price()
+
+    def reload_price(self) -> None:
+        """Read the chosen type's price again (another type, another AMI platform, another region)."""
+        self.run_worker(self._load_price, group="price", exclusive=True, exit_on_error=False)
+
+    async def _load_price(self) -> None:
+        state = self.state
+        wanted = (state.request.instance_type, form_platform(state), state.region)
+        found = await type_price(self.ec2app.gateway, state)
+        if wanted != (state.request.instance_type, form_platform(state), state.region):
+            return  # the form changed meanwhile: a newer load is on its way
+        state.price_text = found.text() if found is not None else ""
+        type_section = self.section(TypeSection)
+        assert isinstance(type_section, TypeSection)
+        type_section.show_price()
 
     def _default_type(self) -> None:
         """Pick the console's default type for the AMI's architecture while the user hasn't chosen one."""
@@ -430,6 +447,7 @@ class LaunchScreen(Screen[None]):
                 section.load()
         self.facts_changed()
         self.schedule_draft()
+        self.reload_price()  # the AMI's platform decides the price
 
     # -- editing ----------------------------------------------------------------------------------------------
     def _after_edit(self, event: FormEdited) -> None:
@@ -470,6 +488,8 @@ class LaunchScreen(Screen[None]):
     @on(TypeChosen)
     def _type_chosen(self, event: TypeChosen) -> None:
         self.section(StorageSection).facts_changed()
+        self.state.price_text = ""
+        self.reload_price()
         self._after_edit(event)
 
     async def _reload_offerings(self) -> None:
@@ -636,11 +656,13 @@ class LaunchScreen(Screen[None]):
             self._open_type_picker()
 
     def _open_type_picker(self) -> None:
+        gateway, region, platform = self.ec2app.gateway, self.launch_region, form_platform(self.state)
         picker = InstanceTypePicker(
             self.state.types or [],
             offered=self.state.offered,
             architecture=self.state.architecture,
             current=self.request.instance_type or None,
+            load_prices=lambda: picker_prices(gateway, region, platform),
         )
         self.app.push_screen(picker, self._type_picked)
 

@@ -176,6 +176,8 @@ class LaunchFormState:
     """The new group as it was when "create" was unchecked, restored when it is checked again."""
     issues: list[FieldError] = field(default_factory=list)
     """What validation says about the request (see :meth:`validate`)."""
+    price_text: str = ""
+    """The chosen type's price as the type section shows it ("" while unknown or loading)."""
 
     def validate(self) -> list[FieldError]:
         """Validate the request against what is loaded; the issues are kept in ``issues``."""
