@@ -31,6 +31,7 @@ from ec2tui.drafts import DraftContext
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.draft_keeper import DraftKeeper
 from ec2tui.launch.fields import FieldMessage, FormSection, StableFooter
+from ec2tui.launch.from_instance import CopiedRequest
 from ec2tui.launch.lookups import FULL_AMI_ID, LookupLoader
 from ec2tui.launch.messages import (
     FieldEdited,
@@ -129,6 +130,7 @@ class LaunchScreen(Screen[None]):
         self.keeper = DraftKeeper(self._draft_problem)
         self._draft_timer: Timer | None = None
         self._pending_image: str | None = None
+        self._pending_fill: CopiedRequest | None = None
         self._status_shown: tuple[Text, Text] | None = None
         self._reresolve_image: str | None = None
         """After a region move: the name of the Quick Start AMI to find again in the new region."""
@@ -162,6 +164,7 @@ class LaunchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="launch-title", classes="screen-title")
+        yield Static(id="launch-origin", markup=False)
         with VerticalScroll(id="launch-form"):
             for number, (section_id, section) in enumerate(SECTIONS, start=1):
                 yield section(self.state, number, id=section_id)
@@ -231,6 +234,8 @@ class LaunchScreen(Screen[None]):
             self._draft_problem(f"A launch draft for {origin} was not restored: the form already holds your typing.")
         if self._pending_image:
             self._use_image(self._pending_image)
+        if self._pending_fill is not None:
+            self._fill(self._pending_fill)
         self.reload_facts()
         self.revalidate()
 
@@ -524,6 +529,7 @@ class LaunchScreen(Screen[None]):
         if self.ec2app.read_only:
             title.append(" · read-only: review, dry run and export work, launching is refused", style="italic")
         title.append(f"  {KEYS_NOTE}", style="dim")
+        self.show_origin()
         if (status, title) != self._status_shown:
             self._status_shown = (status, title)
             self.query_one("#launch-status", Static).update(status)
@@ -569,6 +575,45 @@ class LaunchScreen(Screen[None]):
         image_section.choose(image_id)
         image_section.sync_selects()
         self.query_one("#sec-image").scroll_visible()
+
+    def fill_from(self, copied: CopiedRequest) -> None:
+        """Show a request made elsewhere ("launch more like this", a launch template); works before the form is
+        mounted too. The form says where it came from and what could not be copied."""
+        if not self.is_mounted:
+            self._pending_fill = copied
+            return
+        self._fill(copied)
+
+    def _fill(self, copied: CopiedRequest) -> None:
+        self._pending_fill = None
+        self._unlaunched = True
+        self._use_request(copy.deepcopy(copied.request))
+        self.state.origin = copied
+        elsewhere = (
+            f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
+            if copied.region and copied.region != self.launch_region
+            else ""
+        )
+        self.revalidate()
+        self.schedule_draft()
+        self.query_one("#launch-form").scroll_home(animate=False)
+        self.ec2app.notify(
+            f"The form is filled from {copied.origin}: ctrl+s reviews it.{elsewhere}",
+            title="Launch form",
+            markup=False,
+            timeout=10,
+        )
+
+    def show_origin(self) -> None:
+        """The line under the title: where the request came from, and what could not be copied."""
+        origin = self.state.origin
+        line = self.query_one("#launch-origin", Static)
+        line.display = origin is not None
+        if origin is not None:
+            text = Text(f"Filled from {origin.origin}.", style="bold")
+            if origin.not_copied:
+                text.append(" Not copied: " + "; ".join(origin.not_copied) + ".", style="italic")
+            line.update(text)
 
     def launched(self, result: LaunchResult, request: LaunchRequest) -> None:
         """After a launch: the draft is cleared and the form starts afresh (so another AMI's launch reuses

@@ -21,6 +21,7 @@ from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.connect_flow import ConnectFlow
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
+from ec2tui.screens.launch_like import LaunchFromInstance
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import INSTANCE, Hold, guard_of, refusal
 
@@ -215,7 +216,7 @@ def group_by_region(instances: Iterable[Instance]) -> dict[str, list[Instance]]:
     return groups
 
 
-class InstanceActions:
+class InstanceActions(LaunchFromInstance):
     """Actions on instances for a Screen subclass. Subclasses implement the three hooks at the top."""
 
     app: Any
@@ -285,6 +286,7 @@ class InstanceActions:
                 "termination_protection(False)",
             ),
             ("Create image from instance", "Make an AMI of the selected instance (i)", "create_image"),
+            ("Launch more like this", "The launch form filled from the selected instance", "launch_like_this"),
             ("Copy instance ID", "Copy the selected instance's ID (c)", "copy_instance_id"),
             ("Copy public IP", "Copy the selected instance's public IPv4 (p)", "copy_public_ip"),
             ("Copy private IP", "Copy the selected instance's private IPv4 (P)", "copy_private_ip"),
