@@ -14,6 +14,7 @@ from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.launch import LaunchApi
 from ec2tui.gateway.pricing import PricingApi
 from ec2tui.gateway.regions import RegionsApi
+from ec2tui.gateway.templates import TemplatesApi
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
 
@@ -37,6 +38,7 @@ class Gateway:
         self.launch = LaunchApi(self.core)
         self.pricing = PricingApi(self.core)
         self.connect = ConnectApi(self.core)
+        self.templates = TemplatesApi(self.core)
 
     @property
     def region(self) -> str:
