@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Static, TextArea
 
 from ec2tui.aws.models.launch import FieldError, ImageFacts, LaunchRequest, LaunchResult, blocking
+from ec2tui.aws.models.launch_templates import TemplateSource
 from ec2tui.drafts import DraftContext
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.draft_keeper import DraftKeeper
@@ -44,6 +45,7 @@ from ec2tui.launch.messages import (
 )
 from ec2tui.launch.prices import form_platform, picker_prices, type_price
 from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.save_template import SaveTemplateScreen
 from ec2tui.launch.sections.advanced import AdvancedSection
 from ec2tui.launch.sections.count import CountSection
 from ec2tui.launch.sections.image import ImageSection
@@ -68,6 +70,7 @@ from ec2tui.launch.state import (
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
+from ec2tui.screens.templates import TemplatesScreen
 from ec2tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
@@ -113,6 +116,7 @@ class LaunchScreen(Screen[None]):
         Binding("ctrl+s", "review", "Review launch", id="launch.review"),
         Binding("ctrl+r", "refresh", "Refresh", id="launch.refresh"),
         Binding("ctrl+l", "launch_again", "Launch again", show=False, id="launch.launch_again"),
+        Binding("ctrl+t", "save_template", "Save as template", show=False, id="launch.save_template"),
         Binding("escape", "leave", "Leave field", id="launch.leave"),
         Binding("f1", "app.help", "Help", id="launch.help"),
         Binding("f2", "app.prompt", "Command", id="launch.prompt"),
@@ -130,7 +134,7 @@ class LaunchScreen(Screen[None]):
         self.keeper = DraftKeeper(self._draft_problem)
         self._draft_timer: Timer | None = None
         self._pending_image: str | None = None
-        self._pending_fill: CopiedRequest | None = None
+        self._pending_fill: tuple[CopiedRequest, TemplateSource | None] | None = None
         self._status_shown: tuple[Text, Text] | None = None
         self._reresolve_image: str | None = None
         """After a region move: the name of the Quick Start AMI to find again in the new region."""
@@ -235,7 +239,7 @@ class LaunchScreen(Screen[None]):
         if self._pending_image:
             self._use_image(self._pending_image)
         if self._pending_fill is not None:
-            self._fill(self._pending_fill)
+            self._fill(*self._pending_fill)
         self.reload_facts()
         self.revalidate()
 
@@ -576,19 +580,21 @@ class LaunchScreen(Screen[None]):
         image_section.sync_selects()
         self.query_one("#sec-image").scroll_visible()
 
-    def fill_from(self, copied: CopiedRequest) -> None:
+    def fill_from(self, copied: CopiedRequest, template: TemplateSource | None = None) -> None:
         """Show a request made elsewhere ("launch more like this", a launch template); works before the form is
-        mounted too. The form says where it came from and what could not be copied."""
+        mounted too. The form says where it came from and what could not be copied; with ``template``, the
+        sections it filled are marked and the launch references it where it can."""
         if not self.is_mounted:
-            self._pending_fill = copied
+            self._pending_fill = (copied, template)
             return
-        self._fill(copied)
+        self._fill(copied, template)
 
-    def _fill(self, copied: CopiedRequest) -> None:
+    def _fill(self, copied: CopiedRequest, template: TemplateSource | None = None) -> None:
         self._pending_fill = None
         self._unlaunched = True
         self._use_request(copy.deepcopy(copied.request))
         self.state.origin = copied
+        self.state.template = template
         elsewhere = (
             f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
             if copied.region and copied.region != self.launch_region
@@ -606,6 +612,12 @@ class LaunchScreen(Screen[None]):
 
     def show_origin(self) -> None:
         """The line under the title: where the request came from, and what could not be copied."""
+        template = self.state.template
+        for section in self.sections:
+            marked = template is not None and section.id in template.sections
+            title = f"{section.number} · {section.TITLE}" + (" · from template" if marked else "")
+            if section.border_title != title:
+                section.border_title = title
         origin = self.state.origin
         line = self.query_one("#launch-origin", Static)
         line.display = origin is not None
@@ -758,6 +770,15 @@ class LaunchScreen(Screen[None]):
             answered,
         )
 
+    def action_save_template(self) -> None:
+        """Save the form as a launch template (reviewed on its own screen first)."""
+        self.revalidate()
+        self.app.push_screen(SaveTemplateScreen(copy.deepcopy(self.request), self.launch_region))
+
+    def action_templates(self) -> None:
+        """The region's launch templates (``l`` there fills this form from one)."""
+        self.app.push_screen(TemplatesScreen())
+
     def action_add_tag(self) -> None:
         self.run_worker(self.section(NameSection).add_tag(), exit_on_error=False)  # type: ignore[attr-defined]
 
@@ -778,6 +799,13 @@ class LaunchScreen(Screen[None]):
             self, "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", "refresh"
         )
         yield action_command(self, "Start a new launch", "Clear the form and discard the draft", "new_launch")
+        yield action_command(
+            self,
+            "Save as launch template",
+            "A new template or version from this form, reviewed (ctrl+t)",
+            "save_template",
+        )
+        yield action_command(self, "Launch templates", "The region's templates: l fills the form", "templates")
         if self.last_launched is not None:
             yield action_command(
                 self, "Launch again", "The last launched request, back in the form (ctrl+l)", "launch_again"

@@ -179,6 +179,9 @@ class LaunchFormState:
     origin: Any = None
     """Where the request came from when it was filled from elsewhere (a ``CopiedRequest``: an instance, a launch
     template), with what could not be copied; None for a request typed here."""
+    template: Any = None
+    """The launch template version the form was filled from (a ``TemplateSource``): the launch references it
+    where it can, and the sections it filled are marked."""
     price_text: str = ""
     """The chosen type's price as the type section shows it ("" while unknown or loading)."""
 

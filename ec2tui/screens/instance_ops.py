@@ -287,6 +287,7 @@ class InstanceActions(LaunchFromInstance):
             ),
             ("Create image from instance", "Make an AMI of the selected instance (i)", "create_image"),
             ("Launch more like this", "The launch form filled from the selected instance", "launch_like_this"),
+            ("Create launch template from instance", "Its settings as a template, reviewed", "template_from_instance"),
             ("Copy instance ID", "Copy the selected instance's ID (c)", "copy_instance_id"),
             ("Copy public IP", "Copy the selected instance's public IPv4 (p)", "copy_public_ip"),
             ("Copy private IP", "Copy the selected instance's private IPv4 (P)", "copy_private_ip"),

@@ -54,3 +54,23 @@ class LaunchFromInstance:
         form = open_launch_form(app)
         form.return_mode = "instances"
         form.fill_from(copied)
+
+    def action_template_from_instance(self) -> None:
+        host: Any = self
+        instance = host.cursor_instance()
+        if instance is None:
+            host.ec2app.notify("No instance selected.", severity="warning")
+            return
+        host.run_worker(self._template_from(instance.id, instance.region), group="launch-like", exit_on_error=False)
+
+    async def _template_from(self, instance_id: str, region: str) -> None:
+        from ec2tui.launch.save_template import SaveTemplateScreen  # the launch package loads on first use
+
+        host: Any = self
+        app = host.ec2app
+        try:
+            copied = await copy_instance(app, instance_id, region)
+        except Ec2TuiError as exc:
+            app.notify(f"Could not read {instance_id}: {exc}", title="Create template", severity="error", markup=False)
+            return
+        app.push_screen(SaveTemplateScreen(copied.request, region, origin=copied.origin, not_copied=copied.not_copied))
