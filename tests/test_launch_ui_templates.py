@@ -178,3 +178,35 @@ async def test_create_template_from_an_instance(launch_app, launch_env, ec2):
         "c5.large",
         image,
     )
+
+
+async def test_a_template_naming_a_subnet_of_another_vpc_fills_that_vpc(launch_app, launch_env, ec2):
+    ec2.create_key_pair(KeyName="ops")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.0.0/20")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="prod-web", Description="web", VpcId=vpc)["GroupId"]
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    ec2.create_launch_template(
+        LaunchTemplateName="prod-web",
+        LaunchTemplateData={
+            "ImageId": image,
+            "InstanceType": "t3.small",
+            "KeyName": "ops",
+            "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group]}],
+        },
+    )
+    app = launch_app
+    async with app.run_test(size=(160, 50)) as pilot:
+        form = await ready_form(pilot)  # on the default VPC
+        default_vpc = form.request.network.vpc_id
+        form.action_templates()
+        await settle(pilot)
+        listing = app.screen
+        await until(pilot, lambda: listing.items, "the template listed")
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LaunchScreen) and form.state.template, "the filled form")
+        await until(pilot, lambda: form.request.network.vpc_id == vpc, "the subnet's VPC")
+        await settle(pilot, 5)
+        assert vpc != default_vpc
+        assert form.request.network.subnet_id == subnet and form.request.security_groups.existing_ids == [group]
+        assert [i.message for i in form.issues if not i.is_warning] == []

@@ -595,6 +595,8 @@ class LaunchScreen(Screen[None]):
         self._use_request(copy.deepcopy(copied.request))
         self.state.origin = copied
         self.state.template = template
+        # its VPC (named, or found from its subnet or group) and that VPC's subnets and groups
+        self.run_worker(self._load_network(False), group="network", exclusive=True, exit_on_error=False)
         elsewhere = (
             f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
             if copied.region and copied.region != self.launch_region
