@@ -40,6 +40,14 @@ def suggested_name(request: LaunchRequest) -> str:
 class SaveTemplateScreen(Screen["TemplateVersion | None"]):
     """Dismisses with the version saved, or None when the user goes back."""
 
+    DEFAULT_CSS = """
+    SaveTemplateScreen #tpl-row { height: auto; margin: 1 0 0 0; }
+    SaveTemplateScreen #tpl-mode { width: 32; }
+    SaveTemplateScreen #tpl-existing { width: 1fr; }
+    SaveTemplateScreen #tpl-row > Input { width: 1fr; }
+    SaveTemplateScreen #tpl-description { margin: 0 0 1 0; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save template", id="save_template.save"),
         Binding("ctrl+e", "copy_cli", "Copy CLI", id="save_template.copy_cli"),
@@ -68,7 +76,7 @@ class SaveTemplateScreen(Screen["TemplateVersion | None"]):
         yield Static(Text(title, style="bold"), id="tpl-title", classes="screen-title")
         with VerticalScroll(id="tpl-body"):
             yield Static(id="tpl-banner")
-            with Horizontal(classes="form-row"):
+            with Horizontal(id="tpl-row"):
                 yield Select(
                     [("New template", NEW), ("New version of a template", VERSION)],
                     value=NEW,

@@ -15,6 +15,7 @@ import contextlib
 import copy
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -596,7 +597,7 @@ class LaunchScreen(Screen[None]):
         self.state.origin = copied
         self.state.template = template
         # its VPC (named, or found from its subnet or group) and that VPC's subnets and groups
-        self.run_worker(self._load_network(False), group="network", exclusive=True, exit_on_error=False)
+        self.run_worker(partial(self._load_network, False), group="network", exclusive=True, exit_on_error=False)
         elsewhere = (
             f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
             if copied.region and copied.region != self.launch_region
