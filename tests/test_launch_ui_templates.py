@@ -5,7 +5,9 @@ that references the template with an override, read-only refusal, and a template
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import ec2tui.app
 from ec2tui.app import Ec2App
 from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.launch.save_template import SaveTemplateScreen
@@ -210,3 +212,37 @@ async def test_a_template_naming_a_subnet_of_another_vpc_fills_that_vpc(launch_a
         assert vpc != default_vpc
         assert form.request.network.subnet_id == subnet and form.request.security_groups.existing_ids == [group]
         assert [i.message for i in form.issues if not i.is_warning] == []
+
+
+class TemplatesModeApp(Ec2App):
+    """The app with the ``templates`` mode the lead adds to ``Ec2App.MODES`` (see the issue 15 report)."""
+
+    MODES = {**Ec2App.MODES, "templates": TemplatesScreen}
+    CSS_PATH = str(Path(ec2tui.app.__file__).with_name("ec2tui.tcss"))  # relative paths resolve from this module
+
+
+async def test_templates_command_opens_the_list_as_a_mode(launch_env, gateway, ec2):
+    ec2.create_launch_template(LaunchTemplateName="solo", LaunchTemplateData={"InstanceType": "t3.nano"})
+    app = TemplatesModeApp(gateway)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.navigate("templ")  # a prefix, as every : command
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, TemplatesScreen)
+        await until(pilot, lambda: listing.items, "the template listed")
+        assert [row[0] for row in table_rows(app)] == ["solo"]
+        assert "Launch templates · us-east-1  1 launch template versions" in static_text(app, "#title")
+
+
+def test_the_demo_regions_hold_launch_templates(no_default_amis, ec2):
+    from ec2tui.demo.seed_templates import seed_templates
+
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    group = ec2.create_security_group(GroupName="prod-web", Description="web", VpcId=vpc)["GroupId"]
+    seed_templates(ec2, {"al2023": "ami-12345678"}, {"public": subnet}, {"web": group})
+    names = {
+        t["LaunchTemplateName"]: t["LatestVersionNumber"] for t in ec2.describe_launch_templates()["LaunchTemplates"]
+    }
+    assert names == {"web-server": 2, "bastion": 1}
