@@ -97,6 +97,14 @@ async def test_without_the_permission_prices_are_a_dash_and_one_hint(launch_app,
         await until(pilot, lambda: form.state.facts is not None and form.request.instance_type, "AMI and type")
         await until(pilot, lambda: "pricing:GetProducts" in type_price_text(form), "the hint")
         assert "On-Demand Linux/UNIX: —/h" in type_price_text(form)
+        form.action_pick_type()  # the picker: every price "—", the hint once, no error
+        await until(pilot, lambda: isinstance(pilot.app.screen, InstanceTypePicker), "the picker")
+        picker = pilot.app.screen
+        await until(pilot, lambda: picker.prices is not None, "the picker's prices")
+        assert {row[-3] for row in table_rows(pilot.app, "#itp-table")} == {"—"}
+        assert "lacks pricing:GetProducts" in static_text(pilot.app, "#itp-prices")
+        await pilot.press("escape")
+        await settle(pilot)
         asked = len(calls)  # the loads out together when the first refusal came back
         await pilot.press("ctrl+s")
         await settle(pilot)
