@@ -51,6 +51,12 @@ def _launch_screen() -> Screen[Any]:
     return LaunchScreen()
 
 
+def _templates_screen() -> Screen[Any]:
+    from ec2tui.screens.templates import TemplatesScreen
+
+    return TemplatesScreen()
+
+
 def _profiles_screen() -> Screen[Any]:
     from ec2tui.screens.profiles import ProfilesScreen
 
@@ -67,6 +73,7 @@ class Ec2App(App[None]):
         "amis": _amis_screen,
         "instances": _instances_screen,
         "launch": _launch_screen,
+        "templates": _templates_screen,
         "profiles": _profiles_screen,
     }
     DEFAULT_MODE = "regions"
@@ -368,6 +375,10 @@ class Ec2App(App[None]):
             yield SystemCommand("Go to instances", "Instances (:instances)", lambda: self.navigate("instances"))
         if "launch" in self.MODES:
             yield SystemCommand("Launch instance", "The launch form (:launch)", lambda: self.navigate("launch"))
+        if "templates" in self.MODES:
+            yield SystemCommand(
+                "Launch templates", "The region's launch templates (:templates)", lambda: self.navigate("templates")
+            )
         yield SystemCommand("Command prompt", "Type a : command", self.action_prompt)
         yield SystemCommand("Show keys and help", "Every binding (?)", self.action_help)
         commands = getattr(screen, "palette_commands", None)

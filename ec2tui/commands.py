@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "amis": AMI_CATEGORIES,
     "instances": (),
     "launch": (),
+    "templates": (),
     "help": (),
     "quit": (),
 }

@@ -220,3 +220,19 @@ async def test_the_prompt_completes_region_and_profile_names_it_has_seen(two_acc
         assert app.screen.query_one("#prompt").value == "profile staging"  # type: ignore[attr-defined]
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.context.profile == "staging", what="the switch")
+
+
+async def test_launch_more_like_this_on_another_profiles_row_says_how_to_get_there(two_accounts: TwoAccounts) -> None:
+    app = Ec2App(two_accounts.accounts)
+    async with app.run_test(size=(160, 40)) as pilot:
+        sent = record_notifications(app)
+        await settle(pilot)
+        app.show_instances_of(["prod", "staging"])
+        await settle(pilot, rounds=5)
+        screen = app.screen
+        assert isinstance(screen, AccountsInstancesScreen)
+        screen.table.move_cursor(key=two_accounts.staging_ids[0])
+        screen.action_launch_like_this()
+        await settle(pilot)
+        assert app.current_mode != "launch", "the form is the current profile's: it never gets another account's IDs"
+        assert any("belongs to profile staging" in m and ":profile staging" in m for m in sent), sent

@@ -19,6 +19,7 @@ from ec2tui.aws.models.launch import (
     blocking,
     to_run_instances_params,
 )
+from ec2tui.aws.models.launch_templates import TemplateSource, template_launch
 from ec2tui.aws.models.launch_validation import validate
 from ec2tui.errors import AwsError, DryRunIgnoredError, LaunchRollbackError, ReadOnlyError, ValidationError
 
@@ -128,7 +129,9 @@ def _raise_if_invalid(request: LaunchRequest, context: LaunchContext | None) -> 
         raise ValidationError(f"{first.message}{more}", first.field)
 
 
-def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = None) -> LaunchResult:
+def launch(
+    ec2: Any, request: LaunchRequest, context: LaunchContext | None = None, template: TemplateSource | None = None
+) -> LaunchResult:
     """Validate, create the new key pair and security group if asked, then ``run_instances``.
 
     A new key pair / group that an earlier failed attempt left in AWS is reused when it is exactly what would be
@@ -151,7 +154,11 @@ def launch(ec2: Any, request: LaunchRequest, context: LaunchContext | None = Non
             group_id = leftovers.create_security_group(ec2, request.network.vpc_id or None, group)
             leftovers.add_rules(ec2, group_id, group.rules)
         # One token for this launch: a retry after a lost answer cannot start the instances twice.
-        params = to_run_instances_params(request, new_group_id=group_id)
+        params = (
+            to_run_instances_params(request, new_group_id=group_id)
+            if template is None
+            else template_launch(request, template, new_group_id=group_id).params  # the template + overrides
+        )
         response = ec2.run_instances(**params, ClientToken=str(uuid.uuid4()))
     except BaseException as exc:
         left = leftovers.roll_back(

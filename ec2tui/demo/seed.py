@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 
 from ec2tui.aws.clients import new_session
+from ec2tui.demo.seed_templates import seed_templates
 from ec2tui.demo.server import DEMO_ACCOUNT, DEMO_REGIONS
 
 DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"}  # moto accepts any
@@ -217,6 +218,7 @@ def seed_region(
     for key in KEY_PAIRS:
         ec2.create_key_pair(KeyName=key, KeyType="ed25519")
     _seed_instances(ec2, region, images, subnets, groups, FLEET if fleet is None else fleet)
+    seed_templates(ec2, images, subnets, groups)
 
 
 def _pick_images(ec2: Any, ssm: Any, seeded: dict[str, str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from ec2tui.gateway.instances import InstancesApi
 from ec2tui.gateway.launch import LaunchApi
 from ec2tui.gateway.pricing import PricingApi
 from ec2tui.gateway.regions import RegionsApi
+from ec2tui.gateway.templates import TemplatesApi
 
 if TYPE_CHECKING:
     from ec2tui.gateway.accounts import Accounts
@@ -41,6 +42,7 @@ class Gateway:
         self.launch = LaunchApi(self.core)
         self.pricing = PricingApi(self.core)
         self.connect = ConnectApi(self.core)
+        self.templates = TemplatesApi(self.core)
 
     @property
     def home_region(self) -> str:

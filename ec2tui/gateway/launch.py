@@ -26,6 +26,7 @@ from ec2tui.aws.models.launch import (
     blocking,
     to_run_instances_params,
 )
+from ec2tui.aws.models.launch_templates import TemplateSource, template_launch
 from ec2tui.aws.models.launch_validation import validate
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet, Vpc
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
@@ -262,6 +263,10 @@ class LaunchApi:
         """``aws ec2 run-instances ...`` for the request. Pure: allowed read-only."""
         return cli_export.cli_command(to_run_instances_params(request), region=self._region(region))
 
+    def template_cli_command(self, request: LaunchRequest, template: TemplateSource, region: str) -> str:
+        """``aws ec2 run-instances`` launching from the template as the launch will (referenced or resolved)."""
+        return cli_export.cli_command(template_launch(request, template).params, region=region)
+
     def cli_script(self, request: LaunchRequest, region: str | None = None) -> str:
         """A bash script creating the new key pair / group too, then launching."""
         return cli_export.cli_script(request, region=self._region(region))
@@ -272,14 +277,20 @@ class LaunchApi:
         return cli_export.json_export(request, region=self._region(region))
 
     # -- mutations ---------------------------------------------------------------------------------------------
-    async def launch(self, request: LaunchRequest, region: str | None = None) -> LaunchResult:
-        """Validate against the region's facts, then create the key pair / group and launch (refused read-only)."""
+    async def launch(
+        self, request: LaunchRequest, region: str | None = None, *, template: TemplateSource | None = None
+    ) -> LaunchResult:
+        """Validate against the region's facts, then create the key pair / group and launch (refused read-only).
+        With ``template`` (the form was filled from one), the launch references it where it can (see
+        :func:`~ec2tui.aws.models.launch_templates.template_launch`)."""
         region = self._region(region)
         if self.core.read_only:
             raise ReadOnlyError("Launch instances")  # before fetching anything; core.mutate would refuse too
         context = await self.context(request, region)
         ec2 = self.core.factory.ec2(region, change=True)
-        return await self.core.mutate("Launch instances", svc.launch, ec2, request, context, invalidate=[region])
+        return await self.core.mutate(
+            "Launch instances", svc.launch, ec2, request, context, template, invalidate=[region]
+        )
 
     async def create_key_pair(self, name: str, key_type: str, directory: str, region: str | None = None) -> str:
         """Create a key pair and save its private key (0600); returns the file's path."""

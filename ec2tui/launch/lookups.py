@@ -97,10 +97,29 @@ class LookupLoader:
             self._failed(VPCS_LOAD_ERROR, exc)
             return False
         network = self.state.request.network
+        if not network.vpc_id:
+            network.vpc_id = await self.vpc_of_choices(refresh)
         default = self.state.default_vpc()
         if not network.vpc_id and default is not None:
             network.vpc_id = default.vpc_id  # the console's default; a VPC id from elsewhere is kept and flagged
         return True
+
+    async def vpc_of_choices(self, refresh: bool = False) -> str:
+        """The VPC of the subnet or first security group a request names without its VPC (a launch template's
+        network interface): "" when it names none, or they can't be listed (the default VPC applies then)."""
+        request = self.state.request
+        launch = self.gateway.launch
+        try:
+            if request.network.subnet_id:
+                subnets = await launch.subnets(None, self.region, refresh=refresh)
+                return next((s.vpc_id for s in subnets if s.subnet_id == request.network.subnet_id), "")
+            if request.security_groups.existing_ids:
+                groups = await launch.security_groups(None, self.region, refresh=refresh)
+                first = request.security_groups.existing_ids[0]
+                return next((g.vpc_id for g in groups if g.group_id == first), "")
+        except Ec2TuiError:
+            pass
+        return ""
 
     async def vpc_children(self, refresh: bool = False) -> None:
         """The VPC's subnets and groups; a new group with SSH (RDP) proposed while the user chose none."""

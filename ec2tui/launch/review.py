@@ -6,6 +6,7 @@ escape goes back to the form with everything kept.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,13 @@ from ec2tui.aws.models.launch import (
     all_tags,
     blocking,
 )
+from ec2tui.aws.models.launch_templates import template_launch
 from ec2tui.aws.models.launch_validation import field_label, key_file_path
 from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.formatting import format_memory, format_storage
+from ec2tui.launch.prices import estimate_lines, launch_estimate
 from ec2tui.launch.sections.user_data import user_data_summary
 from ec2tui.launch.state import LaunchFormState, no_quit_message
 from ec2tui.screens.confirm import FreshKeysOnly
@@ -181,10 +184,40 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
                 else launch.cli_command(self.request, self.launch_region)
             )
             export = launch.json_export(self.request, self.launch_region)
+            template = self.state.template
+            if template is not None and not self.creates_resources():
+                cli = launch.template_cli_command(self.request, template, self.launch_region)
+                plan = template_launch(self.request, template)
+                how = "template + overrides" if plan.referenced else "resolved"
+                title = f"run_instances parameters (JSON, {how})"
+                return cli, self._json_of(plan.params, title)
         except (ValueError, TypeError):  # a number typed wrong: the form shows which
             return None, None
         self.json_title, self.json_note = export.title, "" if export.runnable else export.note
         return cli, export.text
+
+    def _json_of(self, params: dict[str, object], title: str) -> str:
+        self.json_title, self.json_note = title, ""
+        return json.dumps(params, indent=2, default=str)
+
+    def template_text(self) -> str:
+        """How the launch uses the template the form was filled from ("" when it was not)."""
+        template = self.state.template
+        if template is None:
+            return ""
+        try:
+            plan = template_launch(self.request, template)
+        except (ValueError, TypeError):
+            return ""
+        text = plan.summary(template)
+        if self.creates_resources():
+            text = (
+                f"Sends the resolved parameters, not a reference to launch template {template.template_name}: "
+                "the launch creates a key pair or security group first."
+            )
+        if not plan.referenced and template.not_copied:
+            text += " Not sent (the form has no field for it): " + "; ".join(template.not_copied) + "."
+        return text
 
     # -- composition ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -195,8 +228,11 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
             yield Static(id="review-banner")
             yield Static(id="review-answer", markup=False)
             yield Static(self.creates_text(), id="review-creates")
+            if self.state.template is not None:
+                yield Static(self.template_text(), id="review-template", markup=False)
             yield Static(self.issues_text(), id="review-issues")
             yield Static(self.summary_table(), id="review-summary")
+            yield Static("Estimated cost: asking the AWS Price List…", id="review-cost", markup=False)
             cli_title = "AWS CLI script (creates the key pair / group first) · c copies"
             yield Label(cli_title if self.creates_resources() else "AWS CLI command · c copies", classes="code-title")
             yield Static(
@@ -221,6 +257,14 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
         self.show_region()
         self.update_banner()
         self.query_one("#review-body").focus()
+        self.run_worker(self._estimate(), group="estimate", exclusive=True, exit_on_error=False)
+
+    async def _estimate(self) -> None:
+        """The estimated cost under the summary: a price that cannot be had is "—" and its hint, never an error."""
+        found = await launch_estimate(self.ec2app.gateway, self.request, self.state)
+        text = Text("Estimated cost (per month, 730 h):\n", style="bold")
+        text.append("\n".join(estimate_lines(found)))
+        self.query_one("#review-cost", Static).update(text)
 
     def on_screen_resume(self) -> None:
         self.show_region()
@@ -419,7 +463,8 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
     async def _launch(self, hold: Hold) -> None:
         with hold:
             try:
-                result = await self.ec2app.gateway.launch.launch(self.request, self.launch_region)
+                template = self.state.template if not self.creates_resources() else None
+                result = await self.ec2app.gateway.launch.launch(self.request, self.launch_region, template=template)
             except ReadOnlyError:
                 self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
                 self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)

@@ -15,6 +15,7 @@ import contextlib
 import copy
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -27,10 +28,12 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Static, TextArea
 
 from ec2tui.aws.models.launch import FieldError, ImageFacts, LaunchRequest, LaunchResult, blocking
+from ec2tui.aws.models.launch_templates import TemplateSource
 from ec2tui.drafts import DraftContext
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.draft_keeper import DraftKeeper
 from ec2tui.launch.fields import FieldMessage, FormSection, StableFooter
+from ec2tui.launch.from_instance import CopiedRequest
 from ec2tui.launch.lookups import FULL_AMI_ID, LookupLoader
 from ec2tui.launch.messages import (
     FieldEdited,
@@ -41,7 +44,9 @@ from ec2tui.launch.messages import (
     TypeChosen,
     VpcChosen,
 )
+from ec2tui.launch.prices import form_platform, picker_prices, type_price
 from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
+from ec2tui.launch.save_template import SaveTemplateScreen
 from ec2tui.launch.sections.advanced import AdvancedSection
 from ec2tui.launch.sections.count import CountSection
 from ec2tui.launch.sections.image import ImageSection
@@ -66,6 +71,7 @@ from ec2tui.launch.state import (
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
+from ec2tui.screens.templates import TemplatesScreen
 from ec2tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
@@ -111,6 +117,7 @@ class LaunchScreen(Screen[None]):
         Binding("ctrl+s", "review", "Review launch", id="launch.review"),
         Binding("ctrl+r", "refresh", "Refresh", id="launch.refresh"),
         Binding("ctrl+l", "launch_again", "Launch again", show=False, id="launch.launch_again"),
+        Binding("ctrl+t", "save_template", "Save as template", show=False, id="launch.save_template"),
         Binding("escape", "leave", "Leave field", id="launch.leave"),
         Binding("f1", "app.help", "Help", id="launch.help"),
         Binding("f2", "app.prompt", "Command", id="launch.prompt"),
@@ -128,6 +135,7 @@ class LaunchScreen(Screen[None]):
         self.keeper = DraftKeeper(self._draft_problem)
         self._draft_timer: Timer | None = None
         self._pending_image: str | None = None
+        self._pending_fill: tuple[CopiedRequest, TemplateSource | None] | None = None
         self._status_shown: tuple[Text, Text] | None = None
         self._reresolve_image: str | None = None
         """After a region move: the name of the Quick Start AMI to find again in the new region."""
@@ -161,6 +169,7 @@ class LaunchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static(id="launch-title", classes="screen-title")
+        yield Static(id="launch-origin", markup=False)
         with VerticalScroll(id="launch-form"):
             for number, (section_id, section) in enumerate(SECTIONS, start=1):
                 yield section(self.state, number, id=section_id)
@@ -230,6 +239,8 @@ class LaunchScreen(Screen[None]):
             self._draft_problem(f"A launch draft for {origin} was not restored: the form already holds your typing.")
         if self._pending_image:
             self._use_image(self._pending_image)
+        if self._pending_fill is not None:
+            self._fill(*self._pending_fill)
         self.reload_facts()
         self.revalidate()
 
@@ -372,6 +383,22 @@ class LaunchScreen(Screen[None]):
         await self.loader.types(refresh)
         self._default_type()
         self.facts_changed()
+        self.reload_price()
+
+    def reload_price(self) -> None:
+        """Read the chosen type's price again (another type, another AMI platform, another region)."""
+        self.run_worker(self._load_price, group="price", exclusive=True, exit_on_error=False)
+
+    async def _load_price(self) -> None:
+        state = self.state
+        wanted = (state.request.instance_type, form_platform(state), state.region)
+        found = await type_price(self.ec2app.gateway, state)
+        if wanted != (state.request.instance_type, form_platform(state), state.region):
+            return  # the form changed meanwhile: a newer load is on its way
+        state.price_text = found.text() if found is not None else ""
+        type_section = self.section(TypeSection)
+        assert isinstance(type_section, TypeSection)
+        type_section.show_price()
 
     def _default_type(self) -> None:
         """Pick the console's default type for the AMI's architecture while the user hasn't chosen one."""
@@ -430,6 +457,7 @@ class LaunchScreen(Screen[None]):
                 section.load()
         self.facts_changed()
         self.schedule_draft()
+        self.reload_price()  # the AMI's platform decides the price
 
     # -- editing ----------------------------------------------------------------------------------------------
     def _after_edit(self, event: FormEdited) -> None:
@@ -470,6 +498,8 @@ class LaunchScreen(Screen[None]):
     @on(TypeChosen)
     def _type_chosen(self, event: TypeChosen) -> None:
         self.section(StorageSection).facts_changed()
+        self.state.price_text = ""
+        self.reload_price()
         self._after_edit(event)
 
     async def _reload_offerings(self) -> None:
@@ -504,6 +534,7 @@ class LaunchScreen(Screen[None]):
         if self.ec2app.read_only:
             title.append(" · read-only: review, dry run and export work, launching is refused", style="italic")
         title.append(f"  {KEYS_NOTE}", style="dim")
+        self.show_origin()
         if (status, title) != self._status_shown:
             self._status_shown = (status, title)
             self.query_one("#launch-status", Static).update(status)
@@ -549,6 +580,55 @@ class LaunchScreen(Screen[None]):
         image_section.choose(image_id)
         image_section.sync_selects()
         self.query_one("#sec-image").scroll_visible()
+
+    def fill_from(self, copied: CopiedRequest, template: TemplateSource | None = None) -> None:
+        """Show a request made elsewhere ("launch more like this", a launch template); works before the form is
+        mounted too. The form says where it came from and what could not be copied; with ``template``, the
+        sections it filled are marked and the launch references it where it can."""
+        if not self.is_mounted:
+            self._pending_fill = (copied, template)
+            return
+        self._fill(copied, template)
+
+    def _fill(self, copied: CopiedRequest, template: TemplateSource | None = None) -> None:
+        self._pending_fill = None
+        self._unlaunched = True
+        self._use_request(copy.deepcopy(copied.request))
+        self.state.origin = copied
+        self.state.template = template
+        # its VPC (named, or found from its subnet or group) and that VPC's subnets and groups
+        self.run_worker(partial(self._load_network, False), group="network", exclusive=True, exit_on_error=False)
+        elsewhere = (
+            f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
+            if copied.region and copied.region != self.launch_region
+            else ""
+        )
+        self.revalidate()
+        self.schedule_draft()
+        self.query_one("#launch-form").scroll_home(animate=False)
+        self.ec2app.notify(
+            f"The form is filled from {copied.origin}: ctrl+s reviews it.{elsewhere}",
+            title="Launch form",
+            markup=False,
+            timeout=10,
+        )
+
+    def show_origin(self) -> None:
+        """The line under the title: where the request came from, and what could not be copied."""
+        template = self.state.template
+        for section in self.sections:
+            marked = template is not None and section.id in template.sections
+            title = f"{section.number} · {section.TITLE}" + (" · from template" if marked else "")
+            if section.border_title != title:
+                section.border_title = title
+        origin = self.state.origin
+        line = self.query_one("#launch-origin", Static)
+        line.display = origin is not None
+        if origin is not None:
+            text = Text(f"Filled from {origin.origin}.", style="bold")
+            if origin.not_copied:
+                text.append(" Not copied: " + "; ".join(origin.not_copied) + ".", style="italic")
+            line.update(text)
 
     def launched(self, result: LaunchResult, request: LaunchRequest) -> None:
         """After a launch: the draft is cleared and the form starts afresh (so another AMI's launch reuses
@@ -636,11 +716,13 @@ class LaunchScreen(Screen[None]):
             self._open_type_picker()
 
     def _open_type_picker(self) -> None:
+        gateway, region, platform = self.ec2app.gateway, self.launch_region, form_platform(self.state)
         picker = InstanceTypePicker(
             self.state.types or [],
             offered=self.state.offered,
             architecture=self.state.architecture,
             current=self.request.instance_type or None,
+            load_prices=lambda: picker_prices(gateway, region, platform),
         )
         self.app.push_screen(picker, self._type_picked)
 
@@ -691,6 +773,15 @@ class LaunchScreen(Screen[None]):
             answered,
         )
 
+    def action_save_template(self) -> None:
+        """Save the form as a launch template (reviewed on its own screen first)."""
+        self.revalidate()
+        self.app.push_screen(SaveTemplateScreen(copy.deepcopy(self.request), self.launch_region))
+
+    def action_templates(self) -> None:
+        """The region's launch templates (``l`` there fills this form from one)."""
+        self.app.push_screen(TemplatesScreen())
+
     def action_add_tag(self) -> None:
         self.run_worker(self.section(NameSection).add_tag(), exit_on_error=False)  # type: ignore[attr-defined]
 
@@ -711,6 +802,13 @@ class LaunchScreen(Screen[None]):
             self, "Refresh", "Reload AMIs, types, network, key pairs, IAM profiles (ctrl+r)", "refresh"
         )
         yield action_command(self, "Start a new launch", "Clear the form and discard the draft", "new_launch")
+        yield action_command(
+            self,
+            "Save as launch template",
+            "A new template or version from this form, reviewed (ctrl+t)",
+            "save_template",
+        )
+        yield action_command(self, "Launch templates", "The region's templates: l fills the form", "templates")
         if self.last_launched is not None:
             yield action_command(
                 self, "Launch again", "The last launched request, back in the form (ctrl+l)", "launch_again"

@@ -176,6 +176,14 @@ class LaunchFormState:
     """The new group as it was when "create" was unchecked, restored when it is checked again."""
     issues: list[FieldError] = field(default_factory=list)
     """What validation says about the request (see :meth:`validate`)."""
+    origin: Any = None
+    """Where the request came from when it was filled from elsewhere (a ``CopiedRequest``: an instance, a launch
+    template), with what could not be copied; None for a request typed here."""
+    template: Any = None
+    """The launch template version the form was filled from (a ``TemplateSource``): the launch references it
+    where it can, and the sections it filled are marked."""
+    price_text: str = ""
+    """The chosen type's price as the type section shows it ("" while unknown or loading)."""
 
     def validate(self) -> list[FieldError]:
         """Validate the request against what is loaded; the issues are kept in ``issues``."""

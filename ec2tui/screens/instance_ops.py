@@ -21,6 +21,7 @@ from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.connect_flow import ConnectFlow
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
+from ec2tui.screens.launch_like import LaunchFromInstance
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import INSTANCE, Hold, guard_of, refusal
 
@@ -208,7 +209,7 @@ def volume_fates(targets: Sequence[Instance]) -> list[str]:
     return lines
 
 
-class InstanceActions:
+class InstanceActions(LaunchFromInstance):
     """Actions on instances for a Screen subclass. Subclasses implement the three hooks at the top."""
 
     app: Any
@@ -293,6 +294,8 @@ class InstanceActions:
                 "termination_protection(False)",
             ),
             ("Create image from instance", "Make an AMI of the selected instance (i)", "create_image"),
+            ("Launch more like this", "The launch form filled from the selected instance", "launch_like_this"),
+            ("Create launch template from instance", "Its settings as a template, reviewed", "template_from_instance"),
             ("Copy instance ID", "Copy the selected instance's ID (c)", "copy_instance_id"),
             ("Copy public IP", "Copy the selected instance's public IPv4 (p)", "copy_public_ip"),
             ("Copy private IP", "Copy the selected instance's private IPv4 (P)", "copy_private_ip"),

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
+from ec2tui.screens.instance_prices import PRICE_BINDINGS, InstancePrices
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 
 MARK = "●"
@@ -54,7 +55,7 @@ def sort_key(instance: Instance) -> tuple[str, str, str]:
     return (instance.region, instance.name.lower() or "\uffff", instance.id)
 
 
-class InstancesScreen(InstanceActions, ListScreen[Instance]):
+class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
     NOUN = "instances"
     COPY_WHAT = "instance ID"
     COLUMNS = SINGLE_REGION_COLUMNS
@@ -77,6 +78,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         *STATE_BINDINGS,
         Binding("a", "toggle_all_regions", "All regions", id="instances.all_regions"),
         *TOOL_BINDINGS,
+        *PRICE_BINDINGS,
         # The list keys every screen shares stay in the help (?) and the palette; the footer shows this screen's.
         Binding("slash", "start_filter", "Filter", key_display="/", show=False, id="list.filter"),
         Binding("c", "copy", "Copy ID", show=False, id="list.copy"),
@@ -131,7 +133,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             item.key_name or "",
             item.age,
         ]
-        return tuple(cells)
+        return (*cells, *self.price_cells(item))
 
     def search_fields(self, item: Instance, cells: tuple[object, ...]) -> dict[str, str]:
         fields = super().search_fields(item, cells)
@@ -171,7 +173,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
             parts.append((f"  {len(self.marked)} marked", "bold $accent"))
         if self._timer is not None:
             parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
-        parts += self.view_status()
+        parts += self.price_title_parts() + self.view_status()
         self.query_one("#title", Static).update(Content.assemble(*parts))
         self.update_empty()
         status = self.query_one("#instances-status", Static)
@@ -384,7 +386,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         self.marked.clear()
         self.region_errors = {}
         self.set_items([])
-        self.set_columns(ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS)
+        self.set_columns(self.with_price_column(ALL_REGIONS_COLUMNS if self.all_regions else SINGLE_REGION_COLUMNS))
         where = "every enabled region" if self.all_regions else escape(self.ec2app.region)
         self.ec2app.notify(f"Listing instances of {where}", markup=False)
         self.reload()
@@ -399,6 +401,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         yield action_command(self, "Mark or unmark instance", "Select rows for a batch action (space)", "toggle_mark")
         yield action_command(self, "Clear marks", "Unmark every row (esc)", "clear_marks")
         yield from self.instance_palette_commands()
+        yield from self.price_palette_commands()
         yield action_command(self, "Filter list", "Filter the rows as you type (/)", "start_filter")
         yield action_command(self, "Refresh", "Reload from AWS, bypassing the cache (ctrl+r)", "refresh")
         yield from self.sort_commands()

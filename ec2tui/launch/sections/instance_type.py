@@ -32,6 +32,7 @@ class TypeSection(FormSection):
         )
         yield FieldMessage("instance_type")
         yield Hint(id="type-info")
+        yield Hint(id="type-price")
 
     def load(self) -> None:
         set_input(self.query_one("#instance-type", Input), self.request.instance_type)
@@ -43,7 +44,13 @@ class TypeSection(FormSection):
             field.suggester = SuggestFromList([t.name for t in self.state.types])
         self.show_info()
 
+    def show_price(self) -> None:
+        """The chosen type's On-Demand and Spot price (loaded by the screen: see ``LaunchScreen.reload_price``)."""
+        price = self.query_one("#type-price", Hint)
+        price.update(self.state.price_text if self.request.instance_type else "")
+
     def show_info(self) -> None:
+        self.show_price()
         hint = self.query_one("#type-info", Hint)
         if "types" in self.state.load_errors:
             hint.update(f"Could not load instance types: {self.state.load_errors['types']} (ctrl+r retries)")
