@@ -38,6 +38,8 @@ class ProfileInfo:
     sso_start_url: str | None = None
     sso_session: str | None = None
     mfa_serial: str | None = None
+    source_profile: str | None = None
+    """The profile whose credentials an assume-role profile starts from (an SSO login there logs this one in)."""
     problems: tuple[str, ...] = ()
     """Why it can't work as written (a role with no source, a source profile that doesn't exist, ...)."""
 
@@ -117,6 +119,7 @@ def _describe(
         sso_start_url=start_url if kind == "sso" else None,
         sso_session=session if kind == "sso" else None,
         mfa_serial=config.get("mfa_serial"),
+        source_profile=config.get("source_profile") if kind == "assume-role" else None,
         problems=tuple(problems),
     )
 
