@@ -11,3 +11,10 @@ SSO_EXPIRED = "SSOTokenExpired"
 
 MFA_CANCELLED = "MfaCancelled"
 """ec2tui's code for an MFA prompt the user cancelled (the call that needed it fails)."""
+
+MFA_NEEDED = "MfaCodeNeeded"
+"""botocore can't refresh a role assumed with MFA by itself (the code was used, or never given): a new session asks
+for a new one."""
+
+RESOLVE_AGAIN = EXPIRED_CODES | {SSO_EXPIRED, MFA_CANCELLED, MFA_NEEDED}
+"""Credentials worth resolving afresh on the next call (the profile's session is dropped)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from botocore import exceptions as bce
 from botocore.parsers import ResponseParserError
 
-from ec2tui.aws.credential_codes import EXPIRED_CODES, SSO_EXPIRED
+from ec2tui.aws.credential_codes import EXPIRED_CODES, MFA_NEEDED, SSO_EXPIRED
 from ec2tui.aws.scrub import scrub
 from ec2tui.errors import AwsError, CredentialsError, EndpointError
 
@@ -101,6 +101,13 @@ def _translate(exc: BaseException, context: CredentialContext | None) -> AwsErro
         sso = CredentialContext(context.profile if context else None, "sso")
         whose = f"Profile '{sso.profile}': the" if sso.profile else "The"
         return CredentialsError(f"{whose} SSO login is missing or expired. {refresh_advice(sso)}", SSO_EXPIRED)
+    if isinstance(exc, bce.RefreshWithMFAUnsupportedError):
+        whose = f"Profile '{context.profile}'" if context and context.profile else "This profile"
+        return CredentialsError(
+            f"{whose} assumes its role with MFA and needs a new code (its credentials expired, or no code was "
+            "given): press ctrl+r to enter one.",
+            MFA_NEEDED,
+        )
     if isinstance(exc, bce.CredentialRetrievalError):
         return CredentialsError(
             f"Could not get AWS credentials: {exc}. {refresh_advice(context)}", "CredentialRetrieval"

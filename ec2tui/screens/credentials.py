@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ec2tui.aws.credential_codes import EXPIRED_CODES, MFA_CANCELLED, SSO_EXPIRED
+from ec2tui.aws.credential_codes import MFA_CANCELLED, MFA_NEEDED, RESOLVE_AGAIN, SSO_EXPIRED
 from ec2tui.aws.sso_login import aws_cli_path, install_advice, login_command
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.screens.credentials_dialogs import MfaCodeDialog, SsoLoginDialog
@@ -101,9 +101,12 @@ class CredentialRecovery:
                 reason = state.reason if not state.valid else "the SSO login was refused (it may have been revoked)"
                 await self.login(login, reason, then="loads this again", retry=retry, failed=profile)
                 return
-        if error.code in EXPIRED_CODES or error.code == SSO_EXPIRED:
-            # Keys rewritten in the credentials file, a role assumed again: the next call (ctrl+r) resolves afresh.
+        if error.code in RESOLVE_AGAIN:
+            # Keys rewritten in the credentials file, a role assumed again (with a new MFA code): the next call
+            # resolves them afresh. botocore never asks twice for an MFA code in one session.
             self.app.accounts.forget_credentials(profile)
+            if error.code == MFA_NEEDED and asked:
+                retry()  # ctrl+r: ask for the new code now
 
     async def login(self, info: ProfileInfo, reason: str, *, then: str, retry: Retry | None, failed: str) -> bool:
         """Offer ``aws sso login --profile NAME`` for ``info``; True once the token cache holds a valid token, the
