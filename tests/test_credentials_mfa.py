@@ -148,3 +148,13 @@ def test_asking_from_the_apps_own_thread_fails_instead_of_hanging() -> None:
     asker.app = NotRunning()
     with pytest.raises(CredentialsError, match="needs an MFA code and it can't be asked now"):
         asker.ask("mfa-admin", "Enter MFA code for x: ")
+
+
+def test_every_profile_the_cli_makes_asks_for_mfa_codes_in_the_dialog() -> None:
+    from ec2tui.cli import _profile_factory
+
+    asker = MfaAsker()
+    first = ClientFactory(AwsTarget(profile="prod", region="us-east-1"), mfa_prompt=asker.for_profile("prod"))
+    other = _profile_factory("mfa-admin", first, asker.for_profile)
+    assert other.mfa_prompt is not None and other.mfa_prompt.args == ("mfa-admin",)  # type: ignore[attr-defined]
+    assert other.mfa_prompt.func == asker.ask  # type: ignore[attr-defined]
