@@ -88,8 +88,8 @@ class ForegroundRunner:
 
 
 def sso_gateway(profile: str) -> Gateway:
-    """sso-dev reaching moto: its credentials are static keys (the SSO portal is not mocked)."""
-    if profile != "sso-dev":
+    """sso-dev (and sso-role, assumed from it) reaching moto with static keys: the SSO portal is not mocked."""
+    if profile not in ("sso-dev", "sso-role"):
         return make_gateway(profile)
     session = boto3.Session(
         aws_access_key_id="AKIASSODEVEXAMPLE001", aws_secret_access_key="x", region_name="us-east-1"
@@ -110,8 +110,17 @@ class SsoSetup:
         return [line for line in self.aws_log.read_text().splitlines() if line]
 
 
+SSO_ROLE = """
+[profile sso-role]
+role_arn = arn:aws:iam::111122223333:role/admin
+source_profile = sso-dev
+"""
+
+
 def sso_setup(home: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:
     write_config(home, monkeypatch)
+    config = home / ".aws" / "config"
+    config.write_text(config.read_text() + SSO_ROLE)
     log = install_fake_aws(home, monkeypatch)
     ids = launch(boto3.Session(profile_name="prod").client("ec2", region_name="us-east-1"), ["web-1", "web-2"])
     return SsoSetup(home, log, ids)

@@ -135,3 +135,16 @@ async def test_at_start_up_an_expired_sso_login_is_offered_and_the_screen_then_l
         app.navigate("instances")
         await settle(pilot)
         assert names_listed(app) == {"web-1", "web-2"}
+
+
+async def test_a_role_assumed_from_an_sso_profile_offers_that_profiles_login(sso: SsoSetup) -> None:
+    app = Ec2App(sso.accounts())
+    app.command_runner = runner = ForegroundRunner()  # type: ignore[attr-defined]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await choose_profile(pilot, app, "sso-role")
+        await wait_for(pilot, lambda: shown(app, SsoLoginDialog), what="the login offer")
+        assert "Profile sso-dev: not logged in" in static_text(app, ".dialog-body")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.context.profile == "sso-role", what="the switch")
+        assert runner.ran == [LOGIN]
