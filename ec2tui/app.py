@@ -157,6 +157,9 @@ class Ec2App(App[None]):
 
             settings.remember_theme(self)
         self.load_identity()
+        from ec2tui.screens.credentials import check_starting_profile
+
+        self.run_worker(check_starting_profile(self), group="credentials", exit_on_error=False)
 
     def on_ready(self) -> None:
         self.key_gate.open()
@@ -330,6 +333,11 @@ class Ec2App(App[None]):
             close = sorted(n for n in names if n.lower().startswith(name.lower()))
             hint = f" Did you mean {', '.join(close)}?" if close else " :profiles lists them."
             self.notify(f"There is no profile '{name}'.{hint}", severity="warning", markup=False)
+            return
+        from ec2tui.screens.credentials import ensure_credentials
+
+        info = next((p for p in listing.profiles if p.name == name), None)
+        if info is not None and not await ensure_credentials(self, info):
             return
         await self.switch_profile(name)
 

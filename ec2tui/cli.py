@@ -113,6 +113,9 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
 
     keymap = load_keymap()
     ready: Callable[[], object] | None = None
+    from ec2tui.screens.credentials import MfaAsker
+
+    mfa = MfaAsker()  # MFA codes in a dialog once the app runs (botocore would prompt on the terminal, under it)
     if args.demo:
         from ec2tui.demo.server import DEMO_REGIONS
 
@@ -148,6 +151,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
             None,
             # The demo's server is on this machine: a slow answer is a busy CPU, never a lost network.
             Config(read_timeout=60),
+            mfa_prompt=mfa.for_profile(profile),
         )
         session = factory.session
         ready = demo.wait_seeded  # the gateway holds calls that need the demo's data until it is seeded
@@ -156,7 +160,8 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
     else:
         endpoint = args.endpoint_url or endpoint_from_env()
         factory = ClientFactory(
-            AwsTarget(profile=args.profile or None, region=args.region or None, endpoint_url=endpoint)
+            AwsTarget(profile=args.profile or None, region=args.region or None, endpoint_url=endpoint),
+            mfa_prompt=mfa.for_profile(args.profile or os.environ.get("AWS_PROFILE") or "default"),
         )
         _check_credentials(factory)
         _check_region(factory.default_region, custom_endpoint=bool(endpoint))
@@ -191,7 +196,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
 
     def gateway_of(profile: str) -> Gateway:
         """Another profile's gateway (:profiles), at the same endpoint and read-only setting."""
-        other = _profile_factory(profile, factory)
+        other = _profile_factory(profile, factory, mfa.for_profile)
         other_credentials = other.session.get_credentials
         if diagnostics.log_path() is not None:
             diagnostics.log_aws_calls(other.session.events, secrets=lambda: _secret_values(other_credentials()))
@@ -200,6 +205,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
     accounts = Accounts(gateway, gateway_of)
     app = Ec2App(accounts, demo=args.demo, keymap=keymap)
     app.remembers_theme = True  # ctrl+p → theme is saved in the settings file
+    mfa.app = app
     theme = args.theme or os.environ.get("EC2TUI_THEME")
     if theme and theme not in app.available_themes:
         from ec2tui import settings
@@ -250,9 +256,11 @@ def _restore_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-def _profile_factory(profile: str, first: ClientFactory) -> ClientFactory:
+def _profile_factory(
+    profile: str, first: ClientFactory, mfa_prompt_for: Callable[[str], Callable[[str], str]] | None = None
+) -> ClientFactory:
     """The client factory of another profile: same endpoint and timeouts as the first one. Its session (and its
-    credentials) are made on its first call, in a worker thread."""
+    credentials) are made on its first call, in a worker thread; an MFA code is asked with ``mfa_prompt_for``'s."""
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.aws.profiles import ENV_PROFILE
 
@@ -261,7 +269,8 @@ def _profile_factory(profile: str, first: ClientFactory) -> ClientFactory:
         region=first.target.region,
         endpoint_url=first.target.endpoint_url,
     )
-    return ClientFactory(target, None, first.overrides)
+    mfa_prompt = mfa_prompt_for(profile) if mfa_prompt_for is not None else None
+    return ClientFactory(target, None, first.overrides, mfa_prompt=mfa_prompt)
 
 
 def finish(gateway: Gateway | Accounts, code: int) -> int:

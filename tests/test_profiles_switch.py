@@ -87,7 +87,10 @@ async def test_enter_on_a_profile_switches_and_returns_to_the_view_the_user_came
         assert names_listed(app) == {"staging-web"}
 
 
-async def test_a_broken_or_logged_out_profile_is_explained_not_used(two_accounts: TwoAccounts) -> None:
+async def test_a_broken_or_logged_out_profile_is_explained_not_used(two_accounts: TwoAccounts, monkeypatch) -> None:
+    monkeypatch.setenv(
+        "PATH", str(two_accounts.home / "no-aws-cli")
+    )  # the login offer is tests/test_credentials_sso.py's
     app = Ec2App(two_accounts.accounts)
     async with app.run_test(size=(140, 40)) as pilot:
         sent = record_notifications(app)
@@ -100,7 +103,7 @@ async def test_a_broken_or_logged_out_profile_is_explained_not_used(two_accounts
             await settle(pilot)
             assert app.context.profile == "prod"
         assert any("broken can't be used" in m for m in sent)
-        assert any("aws sso login --profile sso-dev" in m for m in sent)
+        assert static_text(app, "#info-value") == "aws sso login --profile sso-dev", "how to log in, once installed"
 
 
 async def test_several_accounts_in_one_view_with_a_failing_profile_reported(two_accounts: TwoAccounts) -> None:

@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from ec2tui.aws.errors import CredentialContext, translate
 from ec2tui.aws.guards import RequestGuards, RequestPolicy
+from ec2tui.aws.mfa import MfaPrompt, use_mfa_prompt
 from ec2tui.aws.xml_parsing import SlicedParserFactory
 from ec2tui.compat import botocore_private
 
@@ -55,13 +56,17 @@ class AwsTarget:
     endpoint_url: str | None = None
 
 
-def new_session(profile: str | None = None, **kwargs: Any) -> boto3.Session:
+def new_session(profile: str | None = None, *, mfa_prompt: MfaPrompt | None = None, **kwargs: Any) -> boto3.Session:
     """A boto3 session as the AWS CLI would make it, whose EC2 clients parse huge answers without freezing the UI,
-    and whose clients for a second region cost a quarter of the first (see :func:`reuse_client_classes`)."""
+    and whose clients for a second region cost a quarter of the first (see :func:`reuse_client_classes`).
+    ``mfa_prompt`` replaces botocore's terminal prompt for an assume-role profile's MFA code."""
     core = botocore.session.Session()
     core.register_component("response_parser_factory", SlicedParserFactory())
     reuse_client_classes(core)
-    return boto3.Session(botocore_session=core, profile_name=profile, **kwargs)
+    session = boto3.Session(botocore_session=core, profile_name=profile, **kwargs)
+    if mfa_prompt is not None:
+        use_mfa_prompt(core, mfa_prompt)  # after the profile is set: the provider reads it when made
+    return session
 
 
 # -- client classes made once per session and service ------------------------------------------------------------------
@@ -107,7 +112,8 @@ class ClientFactory:
     serialised; the clients themselves are thread-safe and shared by the gateway's worker threads.
 
     ``read_only`` (set by the gateway) makes every client refuse anything but reads and dry runs. ``config``
-    overrides every kind's settings (tests scale the timeouts down with it).
+    overrides every kind's settings (tests scale the timeouts down with it). ``mfa_prompt`` asks for the MFA code
+    of an assume-role profile with ``mfa_serial`` (see :mod:`ec2tui.aws.mfa`; by default botocore's getpass).
     """
 
     def __init__(
@@ -117,8 +123,10 @@ class ClientFactory:
         config: Config | None = None,
         *,
         read_only: bool = False,
+        mfa_prompt: MfaPrompt | None = None,
     ) -> None:
         self.target = target
+        self.mfa_prompt = mfa_prompt
         self.policy = RequestPolicy(read_only=read_only)
         self._overrides = config
         self._session = session
@@ -144,7 +152,7 @@ class ClientFactory:
         with self._lock:
             if self._session is None:
                 try:
-                    self._session = new_session(self.target.profile)
+                    self._session = new_session(self.target.profile, mfa_prompt=self.mfa_prompt)
                 except Exception as exc:  # ProfileNotFound and friends
                     raise translate(exc, context=CredentialContext(self.target.profile)) from exc
             return self._session

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from botocore import exceptions as bce
 from botocore.parsers import ResponseParserError
 
+from ec2tui.aws.credential_codes import EXPIRED_CODES, MFA_NEEDED, SSO_EXPIRED
 from ec2tui.aws.scrub import scrub
 from ec2tui.errors import AwsError, CredentialsError, EndpointError
-
-EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
 
 CREDENTIAL_CODES = EXPIRED_CODES | {
     "AuthFailure",
@@ -64,7 +63,7 @@ def refresh_advice(context: CredentialContext | None) -> str:
     if method.startswith("assume-role"):
         return f"Refresh the source credentials {named} assumes its role with (e.g. 'aws sso login'), then ctrl+r."
     if method in {"shared-credentials-file", "config-file", "ec2-credentials-file", "boto-config"}:
-        return f"Re-run whatever writes the credentials of {named} (aws configure, a login tool), then restart ec2tui."
+        return f"Re-run whatever writes the credentials of {named} (aws configure, a login tool), then press ctrl+r."
     if method == "custom-process":
         return f"Check the credential_process of {named} (a login may be needed), then press ctrl+r."
     if method in {"iam-role", "container-role"}:
@@ -100,7 +99,15 @@ def _translate(exc: BaseException, context: CredentialContext | None) -> AwsErro
         )
     if isinstance(exc, _SSO_ERRORS):
         sso = CredentialContext(context.profile if context else None, "sso")
-        return CredentialsError(f"The SSO session is missing or expired. {refresh_advice(sso)}", "SSOTokenExpired")
+        whose = f"Profile '{sso.profile}': the" if sso.profile else "The"
+        return CredentialsError(f"{whose} SSO login is missing or expired. {refresh_advice(sso)}", SSO_EXPIRED)
+    if isinstance(exc, bce.RefreshWithMFAUnsupportedError):
+        whose = f"Profile '{context.profile}'" if context and context.profile else "This profile"
+        return CredentialsError(
+            f"{whose} assumes its role with MFA and needs a new code (its credentials expired, or no code was "
+            "given): press ctrl+r to enter one.",
+            MFA_NEEDED,
+        )
     if isinstance(exc, bce.CredentialRetrievalError):
         return CredentialsError(
             f"Could not get AWS credentials: {exc}. {refresh_advice(context)}", "CredentialRetrieval"
@@ -140,8 +147,9 @@ def _client_error(exc: bce.ClientError, context: CredentialContext | None) -> Aw
     operation = getattr(exc, "operation_name", "")
     prefix = f"{operation}: " if operation else ""
     if code in EXPIRED_CODES:
+        whose = f" of profile '{context.profile}'" if context and context.profile else ""
         return CredentialsError(
-            f"{prefix}the AWS credentials have expired ({code}). {refresh_advice(context)}", code, operation
+            f"{prefix}the AWS credentials{whose} have expired ({code}). {refresh_advice(context)}", code, operation
         )
     if code in CREDENTIAL_CODES:
         return CredentialsError(f"{prefix}{message} ({code})", code, operation)

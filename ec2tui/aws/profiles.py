@@ -88,6 +88,7 @@ def _describe(
         sso_start_url=start_url if kind == "sso" else None,
         sso_session=session if kind == "sso" else None,
         mfa_serial=config.get("mfa_serial"),
+        source_profile=config.get("source_profile") if kind == "assume-role" else None,
         problems=tuple(problems),
     )
 

@@ -299,6 +299,9 @@ class ListScreen(Screen[None], Generic[T]):
         except Ec2TuiError as exc:
             if generation == self._load_generation:
                 self.show_error(str(exc))
+                from ec2tui.screens.credentials import recover
+
+                recover(self.ec2app, exc, self.reload, asked=refresh)  # expired credentials: a login, then again
             return
         except asyncio.CancelledError:
             if generation == self._load_generation:  # cancelled, not replaced by a newer load

@@ -24,6 +24,8 @@ class ProfileInfo:
     sso_start_url: str | None = None
     sso_session: str | None = None
     mfa_serial: str | None = None
+    source_profile: str | None = None
+    """The profile whose credentials an assume-role profile starts from (an SSO login there logs this one in)."""
     problems: tuple[str, ...] = ()
     """Why it can't work as written (a role with no source, a source profile that doesn't exist, ...)."""
 
