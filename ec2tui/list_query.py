@@ -156,7 +156,7 @@ class RowStore(Generic[T]):
         return keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RowsSnapshot(Generic[T]):
     """The first ``count`` rows of a store at ``version`` (the lists are only appended to until a clear)."""
 
@@ -167,6 +167,11 @@ class RowsSnapshot(Generic[T]):
     cells: list[tuple[Any, ...]]
     texts: list[str]
     fields: dict[str, list[str]]
+
+    def __repr__(self) -> str:
+        # Short: Textual names a worker by repr() of its work, on the event loop; a dataclass's own repr would spell
+        # out every row (a quarter of a second per keystroke over 10,000 rows).
+        return f"RowsSnapshot(count={self.count}, version={self.version})"
 
 
 def _text_key(fields: Mapping[str, str]) -> str:

@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
 from ec2tui.widgets.app_header import AppHeader
@@ -277,7 +278,8 @@ class ListScreen(Screen[None], Generic[T]):
         if not self._mounted_once:  # asked before the table exists (a mode opened and followed at once): on_mount loads
             self._refresh_on_mount |= refresh
             return
-        self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
+        load = load_quietly(self._load(refresh), lambda: len(self.store))  # no full GC pass mid-load (collector.py)
+        self.run_worker(load, exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
         self._load_generation += 1
