@@ -76,6 +76,8 @@ class RowStore(Generic[T]):
         self.widths: list[int] = []
         self.version = 0
         """Bumped on every change: a view computed for an older version is recomputed."""
+        self.replaced = 0
+        """Bumped when a row is replaced in place (rather than appended)."""
         self._sort_keys: dict[str, tuple[int, list[Any]]] = {}
 
     def __len__(self) -> int:
@@ -109,10 +111,39 @@ class RowStore(Generic[T]):
         self.version += 1
         return True
 
+    def add_many(self, rows: Iterable[tuple[str, T, tuple[Any, ...], Mapping[str, str], Sequence[int]]]) -> list[str]:
+        """Append rows (key, item, cells, fields, widths) as :meth:`add` would; the keys of those appended."""
+        index, keys, items, cells_list, texts = self.index, self.keys, self.items, self.cells, self.texts
+        columns = [(self.fields[name], name) for name in self.field_names]
+        widest: list[int] = []
+        added: list[str] = []
+        for key, item, cells, fields, widths in rows:
+            if key in index:
+                continue
+            index[key] = len(keys)
+            keys.append(key)
+            items.append(item)
+            cells_list.append(cells)
+            texts.append(_text_key(fields))
+            for values, name in columns:
+                values.append(fields.get(name, ""))
+            if len(widest) < len(widths):
+                widest += [0] * (len(widths) - len(widest))
+            for column, width in enumerate(widths):
+                if width > widest[column]:
+                    widest[column] = width
+            added.append(key)
+        if added:
+            self._widen(widest)
+            self._sort_keys = {}
+            self.version += 1
+        return added
+
     def replace(
         self, key: str, item: T, cells: tuple[Any, ...], fields: Mapping[str, str], widths: Sequence[int]
     ) -> None:
         position = self.index[key]
+        self.replaced += 1
         self.items[position] = item
         self.cells[position] = cells
         self.texts[position] = _text_key(fields)

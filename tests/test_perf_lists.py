@@ -85,3 +85,24 @@ def test_loads_side_by_side_share_the_pause(unfrozen):
         assert gc.get_threshold()[2] == collector.PUT_OFF, "the other load still runs"
         assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == threshold and gc.get_freeze_count() > 0
+
+
+def test_rows_added_in_bulk_equal_rows_added_one_by_one():
+    rows = [
+        (
+            f"k{index % 7}",
+            index,
+            (f"Name {index}", "x" * (index % 5)),
+            {"name": f"name {index}", "tag": "env=prod"},
+            [7, index % 5],
+        )
+        for index in range(20)
+    ]
+    one_by_one: RowStore[int] = RowStore(("name", "tag"))
+    for row in rows:
+        one_by_one.add(*row)
+    bulk: RowStore[int] = RowStore(("name", "tag"))
+    assert bulk.add_many(rows) == [f"k{index}" for index in range(7)], "each key once, the first row wins"
+    assert bulk.add_many(rows) == []
+    for name in ("keys", "items", "cells", "texts", "fields", "index", "widths"):
+        assert getattr(bulk, name) == getattr(one_by_one, name), name

@@ -171,6 +171,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         self.next_token: str | None = None
         self.loading_more = False
         self._generation = 0
+        self._shared: tuple[object, int, int, int] = (None, 0, 0, 0)
+        """(the rows' item list, the store's replacements then, how many were counted, how many of those are shared)."""
         self.filters: dict[ImageCategory, str] = {}
         """Each tab's own `/` filter: switching tabs puts the other tab's back (or none)."""
         self.COLUMNS = column_specs(category)  # type: ignore[misc]
@@ -457,7 +459,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
                 title.append(" · that is all of them", style="dim")
         elif self.error is None:
             title.append(f"  {total} image{'' if total == 1 else 's'}", style="dim")
-            shared = sum(1 for i in self.items if i.shared_with_me)
+            shared = self.shared_count()
             if shared:
                 title.append(f" ({shared} shared with you)", style="cyan")
         if self.filter_text:
@@ -467,6 +469,17 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             title.append(f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", style="dim")
         self.query_one("#title", Static).update(title)
         self.update_empty()
+
+    def shared_count(self) -> int:
+        """How many listed images were shared with this account, counting only the rows added since the last time
+        (the title is redrawn for every chunk of a 50,000-image load)."""
+        items, replaced = self.items, self.store.replaced
+        counted_in, counted_replaced, counted, shared = self._shared
+        if counted_in is not items or counted_replaced != replaced or counted > len(items):
+            counted = shared = 0  # another list (a reload, a reorder) or a row replaced: count afresh
+        shared += sum(1 for i in items[counted:] if i.shared_with_me)  # else rows were only appended
+        self._shared = (items, replaced, len(items), shared)
+        return shared
 
     def empty_hint(self) -> str:
         category = self.category

@@ -213,7 +213,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
                 )
             else:
                 collected += result.value or []
-                self.add_items(sorted(result.value or [], key=sort_key))
+                self.queue_items(sorted(result.value or [], key=sort_key))
             self.table.loading = False  # rows show as regions answer; the title says how many are left
             self.update_title()
         return sorted(collected, key=sort_key)
@@ -222,7 +222,7 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         """A ``describe_instances`` page of the first load: its rows show at once, the title counts them."""
         if generation != self._load_generation or not self.loading_data:
             return  # a page of a load that was replaced or cancelled
-        self.queue_items(page)  # a page can hold thousands: shown a slice per event-loop turn
+        self.queue_items(page)  # a page can hold thousands: its rows are built in a thread
         self.table.loading = False
         self.update_title()
 
