@@ -181,7 +181,7 @@ class RowStore(Generic[T]):
         cached = self._sort_keys.get(column)
         if cached is not None and cached[0] == snapshot.version and len(cached[1]) >= snapshot.count:
             return cached[1]
-        keys = [sortable(value(position)) for position in range(snapshot.count)]
+        keys = [_sortable_fast(value(position)) for position in range(snapshot.count)]
         if snapshot.version == self.version:
             self._sort_keys[column] = (snapshot.version, keys)
         return keys
@@ -226,12 +226,26 @@ def filter_rows(rows: RowsSnapshot[Any], query: ListFilter) -> list[int]:
 def sort_rows(positions: list[int], keys: Sequence[Any], *, reverse: bool = False) -> list[int]:
     """``positions`` ordered by ``keys[position]`` (:func:`sortable` keys); ties keep arrival order and empty
     values stay last, also when reversed."""
-    if not reverse:
-        return sorted(positions, key=keys.__getitem__)
     filled = [p for p in positions if keys[p][0] != EMPTY]
     empty = [p for p in positions if keys[p][0] == EMPTY]
+    order: Callable[[int], Any] = keys.__getitem__
+    if len({keys[p][0] for p in filled}) <= 1:  # one kind of value: compare the values, not (rank, value) pairs
+        values = [key[1] for key in keys]
+        order = values.__getitem__
+    if not reverse:
+        return sorted(filled, key=order) + empty
     # Stable descending: sort ascending on reversed arrival order, then flip.
-    return sorted(filled[::-1], key=keys.__getitem__)[::-1] + empty
+    return sorted(filled[::-1], key=order)[::-1] + empty
+
+
+_EMPTY_KEY = (EMPTY, "")
+
+
+def _sortable_fast(value: Any) -> tuple[int, Any]:
+    """:func:`sortable`, with text (nearly every cell) first."""
+    if type(value) is str:
+        return (1, value.lower()) if value else _EMPTY_KEY
+    return sortable(value)
 
 
 def sortable(value: Any) -> tuple[int, Any]:

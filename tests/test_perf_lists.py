@@ -106,3 +106,16 @@ def test_rows_added_in_bulk_equal_rows_added_one_by_one():
     assert bulk.add_many(rows) == []
     for name in ("keys", "items", "cells", "texts", "fields", "index", "widths"):
         assert getattr(bulk, name) == getattr(one_by_one, name), name
+
+
+def test_a_cleared_filter_shows_every_row_as_a_copy_and_others_in_their_order():
+    from ec2tui.screens.list_screen import gather
+
+    store: RowStore[int] = RowStore(("name",))
+    for index in range(6):
+        store.add(f"k{index}", index, (f"cell {index}",), {"name": f"{index}"}, [6])
+    snapshot = store.snapshot()
+    keys, cells = gather(snapshot, list(range(6)))
+    assert keys == store.keys and keys is not store.keys and cells == store.cells
+    assert gather(snapshot, [4, 1]) == (["k4", "k1"], [("cell 4",), ("cell 1",)])
+    assert gather(snapshot, [0, 1, 2, 3, 5, 4])[0] == ["k0", "k1", "k2", "k3", "k5", "k4"]

@@ -117,6 +117,15 @@ class ItemsByKey(Mapping[str, T]):
         return len(self._store)
 
 
+def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The keys and cells at ``positions``; every row in arrival order is a plain copy (a cleared filter)."""
+    count = snapshot.count
+    if len(positions) == count and (not count or positions[-1] == count - 1) and positions == list(range(count)):
+        return snapshot.keys[:count], snapshot.cells[:count]
+    keys, cells = snapshot.keys, snapshot.cells
+    return [keys[p] for p in positions], [cells[p] for p in positions]
+
+
 class ListScreen(Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
@@ -508,15 +517,22 @@ class ListScreen(Screen[None], Generic[T]):
         self, request: int, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
     ) -> None:
         positions = self.compute_view(snapshot, query, column, reverse)
+        shown = gather(snapshot, positions)  # here, not on the event loop
         if not get_current_worker().is_cancelled and request == self._view_request:
-            self.app.call_from_thread(self._show_view, request, snapshot, positions)
+            self.app.call_from_thread(self._show_view, request, snapshot, positions, shown)
 
-    def _show_view(self, request: int, snapshot: RowsSnapshot[T], positions: list[int]) -> None:
+    def _show_view(
+        self,
+        request: int,
+        snapshot: RowsSnapshot[T],
+        positions: list[int],
+        shown: tuple[list[str], list[tuple[Any, ...]]] | None = None,
+    ) -> None:
         if request != self._view_request:
             return  # a newer filter, sort or reload asked since: this answer is stale
-        keys, cells = snapshot.keys, snapshot.cells
+        keys, cells = shown if shown is not None else gather(snapshot, positions)
         with contextlib.suppress(NoMatches):
-            self.table.set_rows([keys[p] for p in positions], [cells[p] for p in positions], self.store.widths)
+            self.table.set_rows(keys, cells, self.store.widths)
             self.update_title()
             self.after_view()
 
