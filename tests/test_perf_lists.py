@@ -52,6 +52,7 @@ def grow_the_heap() -> list[list[int]]:
 
 
 def test_no_full_collection_runs_while_a_load_is_under_way(unfrozen):
+    gc.freeze()  # what earlier tests left is out of the count: a full pass comes as soon as for a fresh process
     gc.collect()
     assert 2 in full_collections_while(grow_the_heap), "without it, this much allocation sets off a full pass"
     gc.collect()
@@ -119,3 +120,62 @@ def test_a_cleared_filter_shows_every_row_as_a_copy_and_others_in_their_order():
     assert keys == store.keys and keys is not store.keys and cells == store.cells
     assert gather(snapshot, [4, 1]) == (["k4", "k1"], [("cell 4",), ("cell 1",)])
     assert gather(snapshot, [0, 1, 2, 3, 5, 4])[0] == ["k0", "k1", "k2", "k3", "k5", "k4"]
+
+
+def test_a_parsed_tree_is_freed_a_slice_at_a_time_and_none_is_kept(aws, monkeypatch):
+    import boto3
+
+    from ec2tui.aws import xml_parsing
+    from ec2tui.aws.clients import new_session
+
+    tree = xml_parsing.ETree.fromstring("<r><set>" + "<item><a>1</a></item>" * 1000 + "</set></r>")
+    xml_parsing.free_in_slices(tree)
+    assert len(tree[0]) == 0, "every item was freed"
+    monkeypatch.setattr(xml_parsing, "LARGE_BYTES", 4096)
+    monkeypatch.setattr(xml_parsing, "SLICE_BYTES", 512)
+    freed: list[int] = []
+    real = xml_parsing.free_in_slices
+    monkeypatch.setattr(xml_parsing, "free_in_slices", lambda root: freed.append(len(list(root.iter()))) or real(root))
+    expected = boto3.client("ec2", region_name="us-east-1").describe_images(Owners=["amazon"])["Images"]
+    assert new_session(region_name="us-east-1").client("ec2").describe_images(Owners=["amazon"])["Images"] == expected
+    assert freed and freed[0] > 1000, "the big answer's tree was freed in slices"
+    assert getattr(xml_parsing._trees, "root", None) is None, "no tree is kept after the parse"
+
+
+def test_many_own_images_are_frozen_out_of_the_collector_s_reach(ec2, unfrozen, monkeypatch):
+    from ec2tui.aws import images as svc
+    from tests.test_images_helpers import own_image
+
+    made = {own_image(ec2, f"build-{n}") for n in range(3)}
+    gc.unfreeze()
+    assert {i.id for i in svc.list_mine(ec2)} == made
+    assert gc.get_freeze_count() == 0 and gc.isenabled(), "a few images: nothing frozen"
+    monkeypatch.setattr(svc, "MANY_IMAGES", 3)
+    assert {i.id for i in svc.list_mine(ec2)} == made
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+
+
+def test_the_shared_image_count_follows_appends_replacements_and_reloads():
+    from dataclasses import replace
+
+    from ec2tui.aws.image_parsing import parse_image
+    from ec2tui.aws.models.images import ImageCategory
+    from ec2tui.screens.amis import AmisScreen
+
+    screen = AmisScreen(ImageCategory.MINE)
+    store = screen.store
+    images = [
+        parse_image({"ImageId": f"ami-{n:017x}", "Name": f"build-{n}"}, "us-east-1", shared_with_me=n % 3 == 0)
+        for n in range(10)
+    ]
+    for image in images[:4]:
+        store.add(image.id, image, (), {}, [])
+    assert screen.shared_count() == 2
+    for image in images[4:]:
+        store.add(image.id, image, (), {}, [])
+    assert screen.shared_count() == 4, "the rows appended since are counted"
+    store.replace(images[1].id, replace(images[1], shared_with_me=True), (), {}, [])
+    assert screen.shared_count() == 5, "a replaced row is counted afresh"
+    store.clear()
+    store.add(images[0].id, images[0], (), {}, [])
+    assert screen.shared_count() == 1, "another list is counted from the start"

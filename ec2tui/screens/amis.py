@@ -467,7 +467,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         if self.sort_column is not None:
             label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
             title.append(f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", style="dim")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(title, layout=False)  # one line, always: no layout pass
         self.update_empty()
 
     def shared_count(self) -> int:

@@ -172,19 +172,21 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
         if self._timer is not None:
             parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
         parts += self.view_status()
-        self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()
         status = self.query_one("#instances-status", Static)
         if self.region_errors:
             count = len(self.region_errors)
             details = "; ".join(f"{region}: {error}" for region, error in sorted(self.region_errors.items()))
             status.update(Content(f"{count} region{'s' if count != 1 else ''} failed: {details}").stylize("bold"))
-        status.display = bool(self.region_errors)
+        if status.display != bool(self.region_errors):
+            status.display = bool(self.region_errors)
         if self.all_regions and not self.loading_data and total == 0 and not self.error:
             answered = " that answered" if self.region_errors else ""
             self.query_one("#empty", Static).update(
                 f"No instances in any of the {self.regions_total} enabled regions{answered}."
             )
+            self._empty_message = ""  # not the message update_empty showed: it must write its own next time
 
     # -- loading ----------------------------------------------------------------------------------------------
     async def fetch(self, refresh: bool) -> list[Instance]:

@@ -171,6 +171,7 @@ class ListScreen(Screen[None], Generic[T]):
         """Bumped when the queue is dropped: rows built for an older one never land."""
         self._mounted_once = False
         self._refresh_on_mount = False
+        self._empty_message = ""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -563,7 +564,7 @@ class ListScreen(Screen[None], Generic[T]):
         elif self.error is None:
             parts.append((f"  {total} {self.NOUN}", "dim"))
         parts += self.view_status()
-        self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()
 
     def update_empty(self) -> None:
@@ -577,8 +578,10 @@ class ListScreen(Screen[None], Generic[T]):
             message = f"No {escape(self.NOUN)} match '{escape(self.filter_text)}'. esc clears the filter."
         else:
             message = ""
-        empty.update(message)
-        empty.display = bool(message)
+        if message != self._empty_message:  # an unchanged message costs no layout pass (every keystroke asks)
+            self._empty_message = message
+            empty.update(message)
+            empty.display = bool(message)
 
     def empty_hint(self) -> str:
         return ""
