@@ -209,6 +209,13 @@ def _text_key(fields: Mapping[str, str]) -> str:
     return FIELD_SEPARATOR.join(fields.values())
 
 
+def lowered(text: str) -> str:
+    """``text`` in lower case, the very same object when it is already (IDs, addresses, most names): a search key
+    then costs no second copy of the text."""
+    lower = text.lower()
+    return text if lower == text else lower
+
+
 def filter_rows(rows: RowsSnapshot[Any], query: ListFilter) -> list[int]:
     """Positions (in arrival order) of the rows that match every term of ``query``."""
     positions: Iterable[int] = range(rows.count)

@@ -179,3 +179,31 @@ def test_the_shared_image_count_follows_appends_replacements_and_reloads():
     store.clear()
     store.add(images[0].id, images[0], (), {}, [])
     assert screen.shared_count() == 1, "another list is counted from the start"
+
+
+def test_parsed_records_share_their_often_repeated_texts():
+    import sys
+
+    sys.path.insert(0, "bench")
+    from model_memory import raw_image, raw_instance
+
+    from ec2tui.aws.image_parsing import parse_image
+    from ec2tui.aws.instances import parse_instance
+
+    first, second = (parse_instance(raw_instance(n * 3), "us-east-1") for n in (1, 2))
+    assert first.state == second.state and first.state is second.state
+    assert first.vpc_id is second.vpc_id and first.instance_type is second.instance_type
+    one, other = (parse_image(raw_image(n * 3), "us-east-1") for n in (1, 2))
+    assert one.owner_id is other.owner_id and one.architecture is other.architecture
+
+
+def test_styled_cells_are_shared_and_never_changed_by_the_table():
+    from ec2tui.list_query import lowered
+    from ec2tui.widgets.virtual_table import fit_cell, styled
+
+    running = styled("running", "green")
+    assert styled("running", "green") is running and styled("running", "red") is not running
+    assert fit_cell(running, 12).plain == "running     " and fit_cell(running, 4).plain == "run…"
+    assert running.plain == "running", "cutting or padding works on a copy"
+    key = "i-0123456789abcdef0"
+    assert lowered(key) is key and lowered("Web-1") == "web-1"

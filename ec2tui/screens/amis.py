@@ -25,7 +25,7 @@ from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
-from ec2tui.widgets.virtual_table import VirtualTable
+from ec2tui.widgets.virtual_table import VirtualTable, styled
 
 CATEGORIES = tuple(ImageCategory)
 
@@ -382,19 +382,18 @@ class AmisScreen(AmiActions, ListScreen[Image]):
     # -- columns and rows -------------------------------------------------------------------------------------
     def _cells(self, item: Image) -> dict[str, Any]:
         account = self.ec2app.account
-        name = Text(item.display_name)
+        # Plain text where no style is needed, and one shared Text per styled word: 50,000 rows, not 150,000 Texts.
+        name: Any = item.display_name
         if item.deprecated:
             name = Text.assemble(("⚠ ", "yellow"), (item.display_name, "dim"))
         if item.shared_with_me:
-            access = Text("shared", style="bold cyan")
+            access = styled("shared", "bold cyan")
         elif item.public:
-            access = Text("public", style="yellow" if account and item.owner_id == account else "")
+            access = styled("public", "yellow" if account and item.owner_id == account else "")
         else:
-            access = Text("private", style="dim")
-        if account and item.owner_id == account:
-            owner = Text("self", style="green")
-        else:
-            owner = Text(item.owner_alias or item.owner_id)
+            access = styled("private", "dim")
+        mine = bool(account) and item.owner_id == account
+        owner: Any = styled("self", "green") if mine else item.owner_alias or item.owner_id
         root = {"ebs": "ebs", "instance-store": "store"}.get(item.root_device_type, item.root_device_type)
         created = item.creation_date.astimezone(UTC).strftime("%Y-%m-%d") if item.creation_date else ""
         os_text = item.os_label if item.os_label else item.platform_details

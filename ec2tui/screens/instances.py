@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.markup import escape
-from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
@@ -22,6 +21,7 @@ from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.virtual_table import styled
 
 MARK = "●"
 MARK_STYLE = "bold magenta"
@@ -116,13 +116,13 @@ class InstancesScreen(InstanceActions, ListScreen[Instance]):
 
     def row(self, item: Instance) -> tuple[object, ...]:
         item = self.shown(item)
-        cells: list[object] = [Text(MARK, style=MARK_STYLE) if item.id in self.marked else ""]
+        cells: list[object] = [styled(MARK, MARK_STYLE) if item.id in self.marked else ""]
         if self.all_regions:
             cells.append(item.region)
         cells += [
             item.name,
             item.id,
-            Text(item.state, style=item.state_colour),
+            styled(item.state, item.state_colour),
             item.instance_type,
             item.image_id,
             item.availability_zone,

@@ -32,7 +32,7 @@ from textual.worker import get_current_worker
 
 from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
-from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
+from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
@@ -210,7 +210,7 @@ class ListScreen(Screen[None], Generic[T]):
 
         Defaults to the cells of the columns; subclasses add what the cells leave out (tags, whole names).
         """
-        return {column.key: plain(cell).lower() for column, cell in zip(self.COLUMNS, cells, strict=False)}
+        return {column.key: lowered(plain(cell)) for column, cell in zip(self.COLUMNS, cells, strict=False)}
 
     def sort_value(self, item: T, column: str, cells: tuple[Any, ...]) -> Any:
         """What the rows sort on for ``column`` (numbers sort as numbers); defaults to the cell's text."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -481,6 +482,13 @@ class VirtualTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
         self.refresh()
+
+
+@lru_cache(maxsize=1024)
+def styled(text: str, style: str) -> Text:
+    """One shared ``Text`` per (word, style) for the cells of many rows (``running`` in green): the table never
+    changes a cell's Text (it copies one to cut or pad it), so 10,000 rows need not hold 10,000 of them."""
+    return Text(text, style=style)
 
 
 def cell_widths(cells: Sequence[Any]) -> list[int]:
