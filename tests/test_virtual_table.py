@@ -152,3 +152,24 @@ async def test_a_styled_cell_keeps_its_colour():
         assert segments, [table.render_line(y).text for y in range(3)]
         assert all(s.style is not None and s.style.color is not None for s in segments)
         assert {s.style.color.name for s in segments if s.style and s.style.color} == {"green"}
+
+
+async def test_rendered_rows_are_reused_only_while_their_cells_cursor_and_width_are_the_same():
+    """Rows are drawn from a cache of rendered rows: a row whose cells were replaced, the row the cursor left or
+    reached, and every row after a resize are drawn anew."""
+    app = TableApp(rows=5)
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        first, second = table.render_line(1), table.render_line(2)
+        assert table.render_line(2) is second, "nothing changed: the same rendered row"
+        table.update_row("k001", ("renamed", ID, IP, "note"))
+        assert "renamed" in table.render_line(2).text and "name-k001" not in table.render_line(2).text
+        cursor_style = {s.style for s in first if s.text.strip()}
+        table.move_cursor(key="k001")
+        assert {s.style for s in table.render_line(2) if s.text.strip()} == cursor_style, "the cursor's look"
+        assert {s.style for s in table.render_line(1) if s.text.strip()} != cursor_style, "the old row's own look"
+        before = table.render_line(3)
+        await pilot.resize_terminal(60, 10)
+        await pilot.pause()
+        assert table.render_line(3) is not before and table.render_line(3).cell_length == 60

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ec2tui.aws.models.images import BlockDeviceMapping, Image, LaunchPermissions
+from ec2tui.aws.models.shared_text import shared
 from ec2tui.errors import ValidationError
 
 IMAGE_BUILDER_ARN_TAG = "Ec2ImageBuilderArn"
@@ -51,19 +52,19 @@ def parse_image(
         id=raw["ImageId"],
         name=name,
         description=description,
-        owner_id=raw.get("OwnerId", ""),
-        owner_alias=raw.get("ImageOwnerAlias") or None,
+        owner_id=shared(raw.get("OwnerId", "")),
+        owner_alias=shared(raw.get("ImageOwnerAlias") or None),
         public=bool(raw.get("Public", False)),
-        state=raw.get("State", ""),
-        architecture=raw.get("Architecture", ""),
+        state=shared(raw.get("State", "")),
+        architecture=shared(raw.get("Architecture", "")),
         platform=platform,
-        platform_details=platform_details,
-        os_label=os_label or os_label_for(name, description, platform_details),
-        virtualization=raw.get("VirtualizationType", ""),
+        platform_details=shared(platform_details),
+        os_label=shared(os_label or os_label_for(name, description, platform_details)),
+        virtualization=shared(raw.get("VirtualizationType", "")),
         ena_support=raw.get("EnaSupport"),
-        boot_mode=raw.get("BootMode") or None,
-        root_device_name=raw.get("RootDeviceName", ""),
-        root_device_type=raw.get("RootDeviceType", ""),
+        boot_mode=shared(raw.get("BootMode") or None),
+        root_device_name=shared(raw.get("RootDeviceName", "")),
+        root_device_type=shared(raw.get("RootDeviceType", "")),
         creation_date=parse_time(raw.get("CreationDate")),
         deprecation_time=parse_time(raw.get("DeprecationTime")),
         block_devices=tuple(_block_device(m) for m in raw.get("BlockDeviceMappings") or ()),
@@ -116,10 +117,10 @@ def parse_image_progress(image_id: str, raw: Mapping[str, Any] | None) -> ImageP
 def _block_device(raw: Mapping[str, Any]) -> BlockDeviceMapping:
     ebs = raw.get("Ebs") or {}
     return BlockDeviceMapping(
-        device=raw.get("DeviceName", ""),
+        device=shared(raw.get("DeviceName", "")),
         snapshot_id=ebs.get("SnapshotId"),
         size_gib=ebs.get("VolumeSize"),
-        volume_type=ebs.get("VolumeType"),
+        volume_type=shared(ebs.get("VolumeType")),
         encrypted=ebs.get("Encrypted"),
         delete_on_termination=ebs.get("DeleteOnTermination"),
         virtual_name=raw.get("VirtualName") or None,

@@ -21,20 +21,32 @@ from ec2tui.aws.image_parsing import (
 from ec2tui.aws.image_search import community_page, marketplace_page
 from ec2tui.aws.models.images import Image, ImageCategory, ImageDetail, LaunchPermissions
 from ec2tui.aws.quickstart import list_quickstart
+from ec2tui.aws.xml_parsing import freeze_when_resumed, gc_paused
 from ec2tui.errors import AwsError
 
 DESCRIBE_PAGE_SIZE = 1000
+MANY_IMAGES = 2_000
+"""From this many images a listing's models are frozen out of the collector's reach (see ``freeze_when_resumed``)."""
 MARKETPLACE_LIST_SIZE = 100
 """``list_images(MARKETPLACE)`` shows the first page only: real regions offer thousands (use the paged search)."""
 
 _NOT_OWNER_CODES = {"AuthFailure", "UnauthorizedOperation", "InvalidAMIID.Unavailable"}
 
 
-def _describe_all(ec2: Any, **kwargs: Any) -> list[dict[str, Any]]:
+def _parse_all(ec2: Any, *, shared_with_me: bool = False, **kwargs: Any) -> list[Image]:
+    """Every image the request lists, parsed page by page; each raw image is dropped as soon as it is parsed, so a
+    whole answer's raw dictionaries and its models are never both held (a server that ignores paging, like moto,
+    sends 50,000 images in one answer)."""
+    region = ec2.meta.region_name
     paginator = ec2.get_paginator("describe_images")
-    images: list[dict[str, Any]] = []
+    images: list[Image] = []
     for page in paginator.paginate(**kwargs, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}):
-        images.extend(page.get("Images", []))
+        raws: list[dict[str, Any]] = page.get("Images", [])
+        parsed: list[Image] = []
+        while raws:
+            parsed.append(parse_image(raws.pop(), region, shared_with_me=shared_with_me))
+        parsed.reverse()
+        images += parsed
     return images
 
 
@@ -49,25 +61,24 @@ def list_mine(ec2: Any) -> list[Image]:
     account owns is dropped: what is left was shared explicitly. (moto answers ``ExecutableUsers`` with every public
     image too; the ``is-public=false`` filter keeps this right there as well.)
     """
-    region = ec2.meta.region_name
-    own_raw = _describe_all(ec2, Owners=["self"])
-    own_ids = {raw["ImageId"] for raw in own_raw}
-    own_owners = {raw.get("OwnerId") for raw in own_raw}
-    shared_raw = _describe_all(ec2, ExecutableUsers=["self"], Filters=[{"Name": "is-public", "Values": ["false"]}])
-    images = [parse_image(raw, region) for raw in own_raw]
-    images += [
-        parse_image(raw, region, shared_with_me=True)
-        for raw in shared_raw
-        if raw["ImageId"] not in own_ids and raw.get("OwnerId") not in own_owners and not raw.get("Public")
-    ]
-    return _newest_first(images)
+    # Thousands of images parsed into models are hundreds of thousands of new objects: no collection walks them
+    # meanwhile, and they are put out of the collector's reach once parsed (see freeze_when_resumed).
+    with gc_paused():
+        own = _parse_all(ec2, Owners=["self"])
+        own_ids = {image.id for image in own}
+        own_owners = {image.owner_id for image in own}
+        shared = _parse_all(
+            ec2, shared_with_me=True, ExecutableUsers=["self"], Filters=[{"Name": "is-public", "Values": ["false"]}]
+        )
+        if len(own) + len(shared) >= MANY_IMAGES:
+            freeze_when_resumed()
+    shared = [i for i in shared if i.id not in own_ids and i.owner_id not in own_owners and not i.public]
+    return _newest_first(own + shared)
 
 
 def list_custom(ec2: Any) -> list[Image]:
     """The account's images built by EC2 Image Builder (tagged ``Ec2ImageBuilderArn``), newest first."""
-    region = ec2.meta.region_name
-    raw_images = _describe_all(ec2, Owners=["self"], Filters=[{"Name": "tag-key", "Values": [IMAGE_BUILDER_ARN_TAG]}])
-    images = [parse_image(raw, region) for raw in raw_images]
+    images = _parse_all(ec2, Owners=["self"], Filters=[{"Name": "tag-key", "Values": [IMAGE_BUILDER_ARN_TAG]}])
     return _newest_first([image for image in images if image.image_builder])
 
 

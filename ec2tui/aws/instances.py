@@ -26,6 +26,7 @@ from ec2tui.aws.models.instances import (
     SecurityGroupRule,
     Volume,
 )
+from ec2tui.aws.models.shared_text import shared
 from ec2tui.aws.ssh import default_ssh_user
 from ec2tui.errors import AwsError
 
@@ -83,31 +84,31 @@ def get_instance(ec2: Any, instance_id: str, region: str) -> Instance:
 
 
 def parse_instance(raw: dict[str, Any], region: str) -> Instance:
-    tags = tuple((t.get("Key", ""), t.get("Value", "")) for t in raw.get("Tags", []) or [])
+    tags = tuple((shared(t.get("Key", "")), t.get("Value", "")) for t in raw.get("Tags", []) or [])
     state_reason = raw.get("StateReason", {}).get("Message", "") or raw.get("StateTransitionReason", "")
     return Instance(
         id=raw["InstanceId"],
         name=next((value for key, value in tags if key == "Name"), ""),
-        state=raw.get("State", {}).get("Name", "unknown"),
-        state_reason=state_reason,
-        instance_type=raw.get("InstanceType", ""),
-        image_id=raw.get("ImageId", ""),
-        availability_zone=raw.get("Placement", {}).get("AvailabilityZone", ""),
+        state=shared(raw.get("State", {}).get("Name", "unknown")),
+        state_reason=shared(state_reason),
+        instance_type=shared(raw.get("InstanceType", "")),
+        image_id=shared(raw.get("ImageId", "")),
+        availability_zone=shared(raw.get("Placement", {}).get("AvailabilityZone", "")),
         private_ip=raw.get("PrivateIpAddress") or None,
         public_ip=raw.get("PublicIpAddress") or None,
         public_dns=raw.get("PublicDnsName") or None,
-        key_name=raw.get("KeyName") or None,
+        key_name=shared(raw.get("KeyName") or None),
         launch_time=raw.get("LaunchTime"),
-        platform=_platform(raw),
-        architecture=raw.get("Architecture", ""),
-        vpc_id=raw.get("VpcId") or None,
-        subnet_id=raw.get("SubnetId") or None,
+        platform=shared(_platform(raw)),
+        architecture=shared(raw.get("Architecture", "")),
+        vpc_id=shared(raw.get("VpcId") or None),
+        subnet_id=shared(raw.get("SubnetId") or None),
         region=region,
         security_groups=_security_groups(raw),
         iam_profile_arn=raw.get("IamInstanceProfile", {}).get("Arn") or None,
         block_devices=tuple(
             BlockDevice(
-                device=b.get("DeviceName", ""),
+                device=shared(b.get("DeviceName", "")),
                 volume_id=b["Ebs"].get("VolumeId", ""),
                 delete_on_termination=bool(b["Ebs"].get("DeleteOnTermination", False)),
             )
@@ -122,14 +123,14 @@ def parse_instance(raw: dict[str, Any], region: str) -> Instance:
                 )
                 or ((n["PrivateIpAddress"],) if n.get("PrivateIpAddress") else ()),
                 public_ip=n.get("Association", {}).get("PublicIp") or None,
-                subnet_id=n.get("SubnetId", ""),
+                subnet_id=shared(n.get("SubnetId", "")),
             )
             for n in raw.get("NetworkInterfaces", [])
         ),
         tags=tags,
-        monitoring=raw.get("Monitoring", {}).get("State", "disabled"),
-        metadata=_metadata(raw.get("MetadataOptions") or {}),
-        lifecycle=raw.get("InstanceLifecycle") or "on-demand",
+        monitoring=shared(raw.get("Monitoring", {}).get("State", "disabled")),
+        metadata=shared(_metadata(raw.get("MetadataOptions") or {})),
+        lifecycle=shared(raw.get("InstanceLifecycle") or "on-demand"),
     )
 
 
@@ -145,7 +146,7 @@ def _security_groups(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     groups = [*raw.get("SecurityGroups", [])]
     for interface in raw.get("NetworkInterfaces", []):
         groups += interface.get("Groups", [])
-    pairs = ((g.get("GroupId", ""), g.get("GroupName", "")) for g in groups if g.get("GroupId"))
+    pairs = ((shared(g.get("GroupId", "")), shared(g.get("GroupName", ""))) for g in groups if g.get("GroupId"))
     return tuple(dict.fromkeys(pairs))
 
 

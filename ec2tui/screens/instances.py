@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.markup import escape
-from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
@@ -23,6 +22,7 @@ from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.instance_prices import PRICE_BINDINGS, InstancePrices
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.virtual_table import styled
 
 MARK = "●"
 MARK_STYLE = "bold magenta"
@@ -118,13 +118,13 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
 
     def row(self, item: Instance) -> tuple[object, ...]:
         item = self.shown(item)
-        cells: list[object] = [Text(MARK, style=MARK_STYLE) if item.id in self.marked else ""]
+        cells: list[object] = [styled(MARK, MARK_STYLE) if item.id in self.marked else ""]
         if self.all_regions:
             cells.append(item.region)
         cells += [
             item.name,
             item.id,
-            Text(item.state, style=item.state_colour),
+            styled(item.state, item.state_colour),
             item.instance_type,
             item.image_id,
             item.availability_zone,
@@ -174,19 +174,21 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         if self._timer is not None:
             parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
         parts += self.price_title_parts() + self.view_status()
-        self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()
         status = self.query_one("#instances-status", Static)
         if self.region_errors:
             count = len(self.region_errors)
             details = "; ".join(f"{region}: {error}" for region, error in sorted(self.region_errors.items()))
             status.update(Content(f"{count} region{'s' if count != 1 else ''} failed: {details}").stylize("bold"))
-        status.display = bool(self.region_errors)
+        if status.display != bool(self.region_errors):
+            status.display = bool(self.region_errors)
         if self.all_regions and not self.loading_data and total == 0 and not self.error:
             answered = " that answered" if self.region_errors else ""
             self.query_one("#empty", Static).update(
                 f"No instances in any of the {self.regions_total} enabled regions{answered}."
             )
+            self._empty_message = ""  # not the message update_empty showed: it must write its own next time
 
     # -- loading ----------------------------------------------------------------------------------------------
     async def fetch(self, refresh: bool) -> list[Instance]:
@@ -215,7 +217,7 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
                 )
             else:
                 collected += result.value or []
-                self.add_items(sorted(result.value or [], key=sort_key))
+                self.queue_items(sorted(result.value or [], key=sort_key))
             self.table.loading = False  # rows show as regions answer; the title says how many are left
             self.update_title()
         return sorted(collected, key=sort_key)
@@ -224,7 +226,7 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         """A ``describe_instances`` page of the first load: its rows show at once, the title counts them."""
         if generation != self._load_generation or not self.loading_data:
             return  # a page of a load that was replaced or cancelled
-        self.queue_items(page)  # a page can hold thousands: shown a slice per event-loop turn
+        self.queue_items(page)  # a page can hold thousands: its rows are built in a thread
         self.table.loading = False
         self.update_title()
 

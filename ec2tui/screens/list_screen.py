@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,8 +31,9 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ec2tui import settings
+from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
-from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
+from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
@@ -44,10 +46,16 @@ LOAD_CANCELLED = "Loading was cancelled: ctrl+r loads again."
 
 
 Column = TableColumn
+
+BuiltRow = tuple[str, Any, tuple[Any, ...], dict[str, str], list[int]]
+"""An item's row as built for the store: key, item, cells, search fields, cell widths."""
 """A list column: key, label, width, and how it behaves when the terminal is narrow (priority, whole)."""
 
 ROWS_PER_TICK = 400
-"""Rows built per turn of the event loop while a big answer fills an empty list, so input is never held up."""
+"""From this many items a big answer's rows are built in a thread (see :meth:`ListScreen.queue_items`)."""
+
+ROWS_PER_CHUNK = 1_000
+"""Rows built in the thread and then appended on the event loop at a time (one title and layout update each)."""
 
 FILTER_IN_THREAD = 5_000
 """Lists longer than this filter and sort in a thread worker, so typing never waits on it."""
@@ -110,6 +118,15 @@ class ItemsByKey(Mapping[str, T]):
         return len(self._store)
 
 
+def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The keys and cells at ``positions``; every row in arrival order is a plain copy (a cleared filter)."""
+    count = snapshot.count
+    if len(positions) == count and (not count or positions[-1] == count - 1) and positions == list(range(count)):
+        return snapshot.keys[:count], snapshot.cells[:count]
+    keys, cells = snapshot.keys, snapshot.cells
+    return [keys[p] for p in positions], [cells[p] for p in positions]
+
+
 class ListScreen(Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
@@ -148,10 +165,14 @@ class ListScreen(Screen[None], Generic[T]):
         self.refreshing = False
         """Whether the current/last load bypasses the cache (ctrl+r): follow-up loads can do the same."""
         self._pending: deque[T] = deque()
-        """Items queued to be shown a slice per event-loop turn (see :meth:`queue_items`)."""
+        """Items queued to be shown a chunk at a time, their rows built in a thread (see :meth:`queue_items`)."""
+        self._pending_lock = threading.Lock()
         self._draining = False
+        self._rows_generation = 0
+        """Bumped when the queue is dropped: rows built for an older one never land."""
         self._mounted_once = False
         self._refresh_on_mount = False
+        self._empty_message = ""
 
     @property
     def ec2app(self) -> Ec2App:
@@ -190,7 +211,7 @@ class ListScreen(Screen[None], Generic[T]):
 
         Defaults to the cells of the columns; subclasses add what the cells leave out (tags, whole names).
         """
-        return {column.key: plain(cell).lower() for column, cell in zip(self.COLUMNS, cells, strict=False)}
+        return {column.key: lowered(plain(cell)) for column, cell in zip(self.COLUMNS, cells, strict=False)}
 
     def sort_value(self, item: T, column: str, cells: tuple[Any, ...]) -> Any:
         """What the rows sort on for ``column`` (numbers sort as numbers); defaults to the cell's text."""
@@ -280,12 +301,13 @@ class ListScreen(Screen[None], Generic[T]):
         if not self._mounted_once:  # asked before the table exists (a mode opened and followed at once): on_mount loads
             self._refresh_on_mount |= refresh
             return
-        self.run_worker(self._load(refresh), exclusive=True, group="load", exit_on_error=False)
+        load = load_quietly(self._load(refresh), lambda: len(self.store))  # no full GC pass mid-load (collector.py)
+        self.run_worker(load, exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
         self._load_generation += 1
         generation = self._load_generation
-        self._pending.clear()  # what an older load queued is not shown any more
+        self.forget_pending()  # what an older load queued is not shown any more
         if self.error == LOAD_CANCELLED:
             self.error = None
         self.refreshing = refresh
@@ -327,25 +349,44 @@ class ListScreen(Screen[None], Generic[T]):
             self.set_items(items)
 
     def queue_items(self, items: Iterable[T]) -> None:
-        """Show these items a slice per event-loop turn (:data:`ROWS_PER_TICK`), appended as :meth:`add_items`."""
-        self._pending.extend(items)
-        if not self._draining:
-            self._draining = True
-            self.call_later(self._drain)
+        """Show these items as :meth:`add_items` would, their rows built in a thread worker and appended on the event
+        loop :data:`ROWS_PER_CHUNK` at a time: input is never held up by a big answer."""
+        with self._pending_lock:
+            self._pending.extend(items)
+            start, self._draining = not self._draining, True
+        if start:
+            self.run_worker(self._build_rows, thread=True, group="rows", description="build rows", exit_on_error=False)
 
-    def _drain(self) -> None:
+    def _build_rows(self) -> None:
+        worker = get_current_worker()
         pending = self._pending
-        chunk = [pending.popleft() for _ in range(min(ROWS_PER_TICK, len(pending)))]
-        if chunk:
-            self.add_items(chunk)
-        if pending:
-            self.call_later(self._drain)
-        else:
-            self._draining = False
+        try:
+            while not worker.is_cancelled:
+                with self._pending_lock:
+                    chunk = [pending.popleft() for _ in range(min(ROWS_PER_CHUNK, len(pending)))]
+                    generation = self._rows_generation
+                    if not chunk:
+                        self._draining = False
+                        return
+                rows = [(self.key_of(item), item, *self._row_data(item)) for item in chunk]
+                self.app.call_from_thread(self._add_built, generation, rows)  # waits: the next chunk follows this one
+        finally:
+            with self._pending_lock:
+                self._draining = False
+
+    def _add_built(self, generation: int, rows: list[BuiltRow]) -> None:
+        if generation == self._rows_generation:  # else the queue was dropped (a reload, other columns) meanwhile
+            self._add_rows(rows)
+
+    def forget_pending(self) -> None:
+        """Drop the items queued and not shown yet (rows being built for them are dropped too)."""
+        with self._pending_lock:
+            self._pending.clear()
+            self._rows_generation += 1
 
     async def drained(self) -> None:
         """Until every queued item is shown."""
-        while self._pending:
+        while self._pending or self._draining:
             await asyncio.sleep(0.01)
 
     def start_wait_clock(self) -> None:
@@ -366,7 +407,7 @@ class ListScreen(Screen[None], Generic[T]):
 
     def show_error(self, message: str, title: str = "AWS error") -> None:
         self.error = message
-        self._pending.clear()
+        self.forget_pending()
         self.store.clear()
         self._view_request += 1
         self.table.clear()
@@ -383,7 +424,7 @@ class ListScreen(Screen[None], Generic[T]):
         few instances out of 10,000 rebuilds a few rows), and when the items are the very ones listed (a paged
         load's final order) the rows are only reordered."""
         items = list(items)
-        self._pending.clear()
+        self.forget_pending()
         store = self.store
         keys = [self.key_of(item) for item in items]
         if len(keys) == len(store) and all(
@@ -408,18 +449,19 @@ class ListScreen(Screen[None], Generic[T]):
 
     def add_items(self, items: Iterable[T]) -> None:
         """Append rows as they arrive (fan-out, paging) without redrawing the rest."""
-        added_keys: list[str] = []
-        added_cells: list[tuple[Any, ...]] = []
+        rows = []
         for item in items:
             key = self.key_of(item)
-            if key in self.store:
-                continue
-            cells, fields, widths = self._row_data(item)
-            self.store.add(key, item, cells, fields, widths)
-            added_keys.append(key)
-            added_cells.append(cells)
+            if key not in self.store:
+                rows.append((key, item, *self._row_data(item)))
+        self._add_rows(rows)
+
+    def _add_rows(self, rows: list[BuiltRow]) -> None:
+        start = len(self.store)
+        added_keys = self.store.add_many(rows)
         if not added_keys:
             return
+        added_cells = self.store.cells[start:]
         if self.list_filter or self.sort_column is not None:
             self.refresh_view()
             return
@@ -482,15 +524,22 @@ class ListScreen(Screen[None], Generic[T]):
         self, request: int, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
     ) -> None:
         positions = self.compute_view(snapshot, query, column, reverse)
+        shown = gather(snapshot, positions)  # here, not on the event loop
         if not get_current_worker().is_cancelled and request == self._view_request:
-            self.app.call_from_thread(self._show_view, request, snapshot, positions)
+            self.app.call_from_thread(self._show_view, request, snapshot, positions, shown)
 
-    def _show_view(self, request: int, snapshot: RowsSnapshot[T], positions: list[int]) -> None:
+    def _show_view(
+        self,
+        request: int,
+        snapshot: RowsSnapshot[T],
+        positions: list[int],
+        shown: tuple[list[str], list[tuple[Any, ...]]] | None = None,
+    ) -> None:
         if request != self._view_request:
             return  # a newer filter, sort or reload asked since: this answer is stale
-        keys, cells = snapshot.keys, snapshot.cells
+        keys, cells = shown if shown is not None else gather(snapshot, positions)
         with contextlib.suppress(NoMatches):
-            self.table.set_rows([keys[p] for p in positions], [cells[p] for p in positions], self.store.widths)
+            self.table.set_rows(keys, cells, self.store.widths)
             self.update_title()
             self.after_view()
 
@@ -521,7 +570,7 @@ class ListScreen(Screen[None], Generic[T]):
         elif self.error is None:
             parts.append((f"  {total} {self.NOUN}", "dim"))
         parts += self.view_status()
-        self.query_one("#title", Static).update(Content.assemble(*parts))
+        self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()
 
     def update_empty(self) -> None:
@@ -535,8 +584,10 @@ class ListScreen(Screen[None], Generic[T]):
             message = f"No {escape(self.NOUN)} match '{escape(self.filter_text)}'. esc clears the filter."
         else:
             message = ""
-        empty.update(message)
-        empty.display = bool(message)
+        if message != self._empty_message:  # an unchanged message costs no layout pass (every keystroke asks)
+            self._empty_message = message
+            empty.update(message)
+            empty.display = bool(message)
 
     def empty_hint(self) -> str:
         return ""

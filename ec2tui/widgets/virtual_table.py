@@ -7,8 +7,10 @@ ones drop, a column marked ``whole`` (an ID, an address) is never cut, and any o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -26,6 +28,8 @@ Cell = str | Text
 CELL_PADDING = 1
 """Blank cells on either side of every column."""
 ELLIPSIS = "…"
+STRIP_CACHE_SIZE = 1_000
+"""Rendered rows kept: a few screens' worth, so appending rows or moving the cursor redraws only what changed."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.zebra_stripes = zebra_stripes
         self.row_keys: list[str] = []
         self.row_cells: list[tuple[Cell, ...]] = []
-        self._positions: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
+        """Key → position, built when first asked after the rows were replaced (a filter keystroke needs none)."""
+        self._strips: dict[tuple[str, int, bool], tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
+        """Rendered rows by (key, stripe, cursor), with the cells and the layout and styles they were made for."""
         self.natural_widths: list[int] = []
         self.cursor_row = 0
         self.sort_column: str | None = None
@@ -224,6 +231,12 @@ class VirtualTable(ScrollView, can_focus=True):
             return self.row_keys[self.cursor_row]
         return None
 
+    @property
+    def _positions(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {key: position for position, key in enumerate(self.row_keys)}
+        return self._index
+
     def get_row_index(self, key: str) -> int:
         """The row's position (KeyError when it is not shown)."""
         return self._positions[key]
@@ -243,18 +256,20 @@ class VirtualTable(ScrollView, can_focus=True):
         """Show these rows (parallel lists, taken as they are); the cursor stays on its item when still shown."""
         followed = self.cursor_key
         self.row_keys, self.row_cells = keys, cells
-        self._positions = {key: position for position, key in enumerate(keys)}
+        self._index = None
         self.natural_widths = list(natural_widths) if natural_widths is not None else self._measure(cells)
-        if followed is not None and followed in self._positions:
-            self.cursor_row = self._positions[followed]
+        if followed is not None:
+            with contextlib.suppress(ValueError):  # not shown any more: the cursor keeps its row number
+                self.cursor_row = keys.index(followed)
         self._changed()
 
     def append_rows(
         self, keys: Sequence[str], cells: Sequence[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
     ) -> None:
         start = len(self.row_keys)
-        for offset, key in enumerate(keys):
-            self._positions[key] = start + offset
+        if self._index is not None:
+            for offset, key in enumerate(keys):
+                self._index[key] = start + offset
         self.row_keys.extend(keys)
         self.row_cells.extend(cells)
         self._widen(natural_widths if natural_widths is not None else self._measure(cells))
@@ -415,14 +430,26 @@ class VirtualTable(ScrollView, can_focus=True):
         row = int(self.scroll_y) + y - 1
         if row >= len(self.row_keys):
             return Strip.blank(width, base)
-        if row == self.cursor_row:
+        cursor = row == self.cursor_row
+        stripe = row % 2 if self.zebra_stripes else 0
+        cells = self.row_cells[row]
+        self.shown_columns()
+        made_for = (width, base, self._layout_for, self.has_focus)
+        cache_key = (self.row_keys[row], stripe, cursor)
+        cached = self._strips.get(cache_key)
+        if cached is not None and cached[0] is cells and cached[1] == made_for:
+            return cached[2]
+        if cursor:
             style = self.get_component_rich_style("virtual-table--cursor")
-            return self._row_strip(self.row_cells[row], width, base, style, post=True)
-        if self.zebra_stripes and row % 2:
+        elif stripe:
             style = self.get_component_rich_style("virtual-table--even-row")
         else:
             style = self.get_component_rich_style("virtual-table--odd-row")
-        return self._row_strip(self.row_cells[row], width, base, style, post=False)
+        strip = self._row_strip(cells, width, base, style, post=cursor)
+        if len(self._strips) >= STRIP_CACHE_SIZE:
+            self._strips.clear()
+        self._strips[cache_key] = (cells, made_for, strip)
+        return strip
 
     def _header_strip(self, width: int, base: Style) -> Strip:
         labels: list[Cell] = []
@@ -468,7 +495,15 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._strips.clear()
         self.refresh()
+
+
+@lru_cache(maxsize=1024)
+def styled(text: str, style: str) -> Text:
+    """One shared ``Text`` per (word, style) for the cells of many rows (``running`` in green): the table never
+    changes a cell's Text (it copies one to cut or pad it), so 10,000 rows need not hold 10,000 of them."""
+    return Text(text, style=style)
 
 
 def cell_widths(cells: Sequence[Any]) -> list[int]:
