@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.markup import escape
 from textual import on
@@ -31,11 +31,9 @@ from textual.worker import get_current_worker
 
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, parse_filter, sort_rows
+from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
-
-if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
 
 T = TypeVar("T")
 
@@ -109,7 +107,7 @@ class ItemsByKey(Mapping[str, T]):
         return len(self._store)
 
 
-class ListScreen(Screen[None], Generic[T]):
+class ListScreen(UsesEc2App, Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
@@ -151,10 +149,6 @@ class ListScreen(Screen[None], Generic[T]):
         self._draining = False
         self._mounted_once = False
         self._refresh_on_mount = False
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[return-value]
 
     @property
     def items(self) -> list[T]:
