@@ -81,7 +81,7 @@ def reuse_client_classes(core: botocore.session.Session) -> None:
 
 def _wrap_create_client_class() -> None:
     creator = botocore.client.ClientCreator
-    original = creator._create_client_class
+    original = creator._create_client_class  # type: ignore[attr-defined]  # internal: not in botocore-stubs
     if getattr(original, "ec2tui_reuses_classes", False):
         return
 
@@ -97,7 +97,7 @@ def _wrap_create_client_class() -> None:
         return made
 
     create_client_class.ec2tui_reuses_classes = True  # type: ignore[attr-defined]
-    creator._create_client_class = create_client_class  # type: ignore[method-assign]
+    creator._create_client_class = create_client_class  # type: ignore[attr-defined]  # internal: not in botocore-stubs
 
 
 class ClientFactory:
@@ -196,7 +196,7 @@ class ClientFactory:
                 if self.target.endpoint_url:
                     kwargs["endpoint_url"] = self.target.endpoint_url
                 try:
-                    client = session.client(service, **kwargs)
+                    client = session.client(service, **kwargs)  # type: ignore[call-overload]  # stubs want a literal name
                 except Exception as exc:
                     raise translate(exc, context=CredentialContext(self.target.profile)) from exc
                 guards = RequestGuards(self.policy, client.meta.endpoint_url, session.get_credentials)

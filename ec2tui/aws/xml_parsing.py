@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from xml.etree import ElementTree as ETree
@@ -55,7 +55,7 @@ def gc_paused() -> Iterator[None]:
 
 
 class SlicedEC2QueryParser(EC2QueryParser):
-    def parse(self, response: dict[str, Any], shape: Any) -> Any:
+    def parse(self, response: Mapping[str, Any], shape: Any) -> Any:
         if len(response.get("body") or b"") < LARGE_BYTES:
             return super().parse(response, shape)
         with gc_paused():
@@ -63,7 +63,7 @@ class SlicedEC2QueryParser(EC2QueryParser):
 
     def _parse_xml_string_to_dom(self, xml_string: bytes) -> Any:
         if len(xml_string) <= SLICE_BYTES:
-            return super()._parse_xml_string_to_dom(xml_string)
+            return super()._parse_xml_string_to_dom(xml_string)  # type: ignore[misc]  # internal: not in the stubs
         view = memoryview(xml_string)
         try:
             parser = ETree.XMLParser(target=ETree.TreeBuilder(), encoding=self.DEFAULT_ENCODING)
@@ -71,7 +71,7 @@ class SlicedEC2QueryParser(EC2QueryParser):
                 parser.feed(view[start : start + SLICE_BYTES])
             return parser.close()
         except ETree.ParseError:
-            return super()._parse_xml_string_to_dom(xml_string)  # botocore's own error for bad XML
+            return super()._parse_xml_string_to_dom(xml_string)  # type: ignore[misc]  # botocore's error for bad XML
 
 
 class SlicedParserFactory(ResponseParserFactory):
@@ -79,5 +79,5 @@ class SlicedParserFactory(ResponseParserFactory):
 
     def create_parser(self, protocol_name: str) -> Any:
         if protocol_name == "ec2":
-            return SlicedEC2QueryParser(**self._defaults)
+            return SlicedEC2QueryParser(**self._defaults)  # type: ignore[attr-defined]  # internal: not in the stubs
         return super().create_parser(protocol_name)
