@@ -43,7 +43,7 @@ class RegionsScreen(ListScreen[Region]):
             self.counts.clear()
         return await self.ec2app.gateway.regions.list(refresh=refresh)
 
-    def set_items(self, items: list[Region]) -> None:
+    def set_items(self, items: Iterable[Region]) -> None:
         first_load = not self.items
         super().set_items(items)
         if first_load:
