@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -68,7 +68,7 @@ class Ec2App(App[None]):
 
     CSS_PATH = "ec2tui.tcss"
     TITLE = "ec2tui"
-    MODES: dict[str, Callable[[], Screen[Any]]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "regions": _regions_screen,
         "amis": _amis_screen,
         "instances": _instances_screen,

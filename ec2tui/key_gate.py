@@ -18,6 +18,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -37,7 +38,7 @@ BYPASS = frozenset({"ctrl+q", "ctrl+c"})
 class KeyGate:
     """Holds keys while the previous one settles; ``dispatch`` is the app's normal key handling."""
 
-    def __init__(self, app: App[object], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
         self._app = app
         self._dispatch = dispatch
         self._held: deque[events.Key] = deque()

@@ -204,7 +204,7 @@ class ClientFactory:
                 if self.target.endpoint_url:
                     kwargs["endpoint_url"] = self.target.endpoint_url
                 try:
-                    client = session.client(service, **kwargs)
+                    client = session.client(service, **kwargs)  # type: ignore[call-overload]  # stubs want a literal name
                 except Exception as exc:
                     raise translate(exc, context=CredentialContext(self.target.profile)) from exc
                 guards = RequestGuards(self.policy, client.meta.endpoint_url, session.get_credentials)

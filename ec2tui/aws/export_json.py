@@ -96,7 +96,7 @@ def launch_steps(request: LaunchRequest) -> list[dict[str, Any]]:
 
 def fill_new_group_id(step: dict[str, Any], group_id: str) -> dict[str, Any]:
     """A step's ``Input`` with the new group's id put at each of its ``NewGroupIdAt`` paths."""
-    document = json.loads(json.dumps(step["Input"]))
+    document: dict[str, Any] = json.loads(json.dumps(step["Input"]))
     for path in step.get("NewGroupIdAt", []):
         target = document
         for part in path[:-1]:

@@ -34,7 +34,7 @@ def copy_image(dest_ec2: Any, source_region: str, image_id: str, name: str, desc
     description = check_description(description)
     if description:
         request["Description"] = description
-    return dest_ec2.copy_image(**request)["ImageId"]
+    return str(dest_ec2.copy_image(**request)["ImageId"])
 
 
 def create_image_from_instance(
@@ -63,7 +63,7 @@ def create_image_from_instance(
             InstanceIds=[instance_id],
             WaiterConfig={"Delay": stop_poll_seconds, "MaxAttempts": STOP_MAX_ATTEMPTS},
         )
-    return ec2.create_image(**request)["ImageId"]
+    return str(ec2.create_image(**request)["ImageId"])
 
 
 def set_launch_permissions(

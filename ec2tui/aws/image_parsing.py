@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,7 +159,7 @@ def parse_launch_permissions(raw: Iterable[Mapping[str, Any]]) -> LaunchPermissi
 
 # -- friendly OS names -------------------------------------------------------------------------------------------
 
-_OS_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
+_OS_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\bal(20\d\d)-ami"), lambda m: f"Amazon Linux {m[1]}"),
     (re.compile(r"amazon linux (20\d\d)"), lambda m: f"Amazon Linux {m[1]}"),
     (re.compile(r"amzn2-ami|amazon linux 2\b"), lambda m: "Amazon Linux 2"),

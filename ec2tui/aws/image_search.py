@@ -71,7 +71,7 @@ class _Packed(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._blobs)
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return [pickle.loads(blob) for blob in self._blobs[index]]
         return pickle.loads(self._blobs[index])

@@ -154,7 +154,7 @@ def _platform(raw: dict[str, Any]) -> str:
     """``PlatformDetails``; older APIs and moto only give ``Platform`` (set to ``windows`` for Windows only)."""
     details = raw.get("PlatformDetails")
     if details:
-        return details
+        return str(details)
     return "Windows" if raw.get("Platform", "").lower() == "windows" else "Linux/UNIX"
 
 
@@ -298,7 +298,7 @@ def instance_volumes(ec2: Any, instance: Instance) -> list[Volume]:
     volumes: list[Volume] = []
     for page in pages:
         for raw in page.get("Volumes", []):
-            attachment = next(
+            attachment: dict[str, Any] = next(
                 (a for a in raw.get("Attachments", []) if a.get("InstanceId") == instance.id),
                 {},
             )

@@ -190,7 +190,7 @@ def create_security_group(ec2: Any, vpc_id: str | None, name: str, description: 
     kwargs: dict[str, Any] = {"GroupName": name.strip(), "Description": description.strip()}
     if vpc_id:
         kwargs["VpcId"] = vpc_id
-    group_id = ec2.create_security_group(**kwargs)["GroupId"]
+    group_id: str = ec2.create_security_group(**kwargs)["GroupId"]
     if rules:
         try:
             ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[ip_permission(r) for r in rules])

@@ -74,7 +74,7 @@ class PriceRecord:
         wanted = {u.casefold() for u in units}
         matching = [d for d in self.on_demand if d.unit.casefold() in wanted]
         first = [d for d in matching if d.begin_range in ("0", "")]
-        return (first or matching or [None])[0]
+        return next(iter(first or matching), None)
 
 
 def parse_price_record(raw: str | Mapping[str, Any]) -> PriceRecord | None:

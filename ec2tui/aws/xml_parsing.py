@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from xml.etree import ElementTree as ETree
@@ -91,7 +91,7 @@ def free_in_slices(root: ETree.Element) -> None:
 
 
 class SlicedEC2QueryParser(EC2QueryParser):
-    def parse(self, response: dict[str, Any], shape: Any) -> Any:
+    def parse(self, response: Mapping[str, Any], shape: Any) -> Any:
         large = len(response.get("body") or b"") >= LARGE_BYTES
         with gc_paused() if large else contextlib.nullcontext():
             try:

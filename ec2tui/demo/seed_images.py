@@ -63,6 +63,12 @@ class _DemoAmi(Ami):
     """moto's Ami always reports one 15 GiB root volume: this one reports the devices it was given."""
 
     demo_devices: list[dict[str, Any]]
+    # Read by moto's serializer when set (its Ami does not declare them).
+    platform_details: str
+    usage_operation: str
+    ena_support: bool
+    ProductCodes: list[dict[str, str]]
+    deprecation_time: str
 
     @property
     def block_device_mappings(self) -> list[dict[str, Any]]:
@@ -448,7 +454,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> dict[str, s
             created[spec.parameter] = image_id
             # A new version: moto's own value, if any, points at an image it did not load.
             parameters[spec.parameter].append(
-                Parameter(
+                Parameter(  # type: ignore[abstract]  # moto's CloudFormation hooks: SSM makes it the same way
                     account_id=account_id,
                     name=spec.parameter,
                     value=image_id,

@@ -96,7 +96,7 @@ def _unguarded_change_client(factory: ClientFactory, service: str, region: str) 
     if factory.target.endpoint_url:
         kwargs["endpoint_url"] = factory.target.endpoint_url
     session = factory.session
-    client = session.client(service, **kwargs)
+    client = session.client(service, **kwargs)  # type: ignore[call-overload]  # stubs want a literal service name
     RequestGuards(RequestPolicy(read_only=False), client.meta.endpoint_url, session.get_credentials).install(
         client.meta.events
     )

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterab
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from aiocache import SimpleMemoryCache
 
@@ -155,7 +155,7 @@ class GatewayCore:
         if not refresh:
             hit = await self._cache.get(cache_key, default=_MISS)
             if hit is not _MISS:
-                return hit
+                return cast(T, hit)  # the cache holds what the loader for this key returned
             pending = self._inflight.get(cache_key)
             if pending is not None:
                 return await asyncio.shield(pending)
@@ -175,7 +175,7 @@ class GatewayCore:
             value = await self._run(loader, gated=kind not in UNGATED_KINDS)
         if generation == self._generation:  # an invalidation meanwhile means this answer may predate the change
             await self._cache.set(cache_key, value, ttl=ttl if ttl is not None else self.ttl)
-        return value
+        return cast(T, value)
 
     def _persisting(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -119,7 +120,7 @@ class ImagesApi:
         return progress
 
     # -- changes (refused in read-only mode; each invalidates the regions it touches) ------------------------------
-    async def _mutate(self, action: str, fn: Callable[[], T], *, invalidate: list[str]) -> T:
+    async def _mutate(self, action: str, fn: Callable[[], T], *, invalidate: builtins.list[str]) -> T:
         try:
             return await self.core.mutate(action, fn, invalidate=invalidate)
         finally:

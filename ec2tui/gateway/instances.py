@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
 
@@ -51,7 +52,7 @@ class InstancesApi:
 
     def list_all_regions(
         self, regions: Iterable[str], *, refresh: bool = False
-    ) -> AsyncIterator[RegionResult[list[Instance]]]:
+    ) -> AsyncIterator[RegionResult[builtins.list[Instance]]]:
         """Every region's instances, fetched concurrently and yielded as each region answers (errors included)."""
         return self.core.fan_out(list(regions), lambda r: self.list(r, refresh=refresh))
 
@@ -80,7 +81,7 @@ class InstancesApi:
         )
 
     # -- state changes (refused in read-only mode; each invalidates the region's cached reads) ---------------------
-    async def start(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+    async def start(self, instance_ids: Iterable[str], region: str | None = None) -> builtins.list[StateChange]:
         region = self._region(region)
         ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
@@ -89,7 +90,7 @@ class InstancesApi:
 
     async def stop(
         self, instance_ids: Iterable[str], region: str | None = None, *, force: bool = False
-    ) -> list[StateChange]:
+    ) -> builtins.list[StateChange]:
         region = self._region(region)
         ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
@@ -101,14 +102,14 @@ class InstancesApi:
             invalidate=[region],
         )
 
-    async def reboot(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+    async def reboot(self, instance_ids: Iterable[str], region: str | None = None) -> builtins.list[StateChange]:
         region = self._region(region)
         ec2 = self.core.factory.ec2(region, change=True)
         return await self.core.mutate(
             "Reboot instances", actions.reboot_instances, ec2, list(instance_ids), invalidate=[region]
         )
 
-    async def terminate(self, instance_ids: Iterable[str], region: str | None = None) -> list[StateChange]:
+    async def terminate(self, instance_ids: Iterable[str], region: str | None = None) -> builtins.list[StateChange]:
         """Terminate: the caller must have checked :func:`~ec2tui.aws.instance_actions.terminate_confirmation_ok`."""
         region = self._region(region)
         ec2 = self.core.factory.ec2(region, change=True)

@@ -191,7 +191,7 @@ class LaunchApi:
             target = await default_vpc_id()
             return await attempt(self.security_groups(target, region)) if target else None
 
-        results: tuple[Any, ...] = await asyncio.gather(
+        results: list[Any] = await asyncio.gather(
             image(),
             attempt(self.instance_type(request.instance_type, region)) if request.instance_type else _none(),
             attempt(self.offerings(region=region)),

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ec2tui.aws import pricing as svc
 from ec2tui.aws.models.pricing import EbsPrices, InstancePrice, Platform, SpotPrice, platform_for_image
@@ -176,7 +176,7 @@ class PricingApi:
             if disk is not None and not refresh:
                 stored = _stored(disk, region, key, decode)
                 if stored is not MISSING:
-                    return stored
+                    return cast(T, stored)
             value = load()
             if disk is not None:
                 disk.put(region, key, encode(value))
@@ -187,7 +187,7 @@ class PricingApi:
             lambda: self.core.cached("prices", key, from_disk_or_aws, region=region, refresh=refresh, ttl=PRICE_TTL),
         )
 
-    async def _guarded(self, source: str, call: Callable[[], Any]) -> Any:
+    async def _guarded(self, source: str, call: Callable[[], Awaitable[T]]) -> T | None:
         """Run ``call``; on an AWS failure return None and set the hint, and pause that source for a while."""
         if self._paused_until.get(source, 0.0) > self.clock():
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator
 
 from ec2tui.aws import regions as svc
@@ -36,7 +37,7 @@ class RegionsApi:
         )
 
     def instance_counts_all(
-        self, regions: list[str], *, refresh: bool = False
+        self, regions: builtins.list[str], *, refresh: bool = False
     ) -> AsyncIterator[RegionResult[InstanceCounts]]:
         """Counts for many regions, concurrently, yielded as each region answers."""
         return self.core.fan_out(regions, lambda r: self.instance_counts(r, refresh=refresh))

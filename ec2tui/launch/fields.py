@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +173,7 @@ class FormSection(Vertical):
         """Make the section's list of rows (tags, rules, volumes) show the request's items; sections with rows."""
 
     async def rebuild_rows(
-        self, focus_index: int | None, rows: Callable[[], list[Widget]], field: str, add_button: str
+        self, focus_index: int | None, rows: Callable[[], Sequence[Widget]], field: str, add_button: str
     ) -> None:
         """Sync the rows, then put the cursor in ``field`` of row ``focus_index`` (none or out of range: on
         ``add_button``), unless the user moved on while the rows were mounting: never pull the cursor back."""
@@ -206,7 +206,7 @@ class RowList(Vertical):
         super().__init__(*rows, id=id)
         self._lock = asyncio.Lock()
 
-    async def sync(self, make_rows: Callable[[], list[Widget]], items: list[Any], attribute: str) -> bool:
+    async def sync(self, make_rows: Callable[[], Sequence[Widget]], items: list[Any], attribute: str) -> bool:
         """Rebuild with ``make_rows()`` unless the rows already show ``items``; True when rebuilt."""
         async with self._lock:
             if rows_match(list(self.children), items, attribute):

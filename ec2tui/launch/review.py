@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -38,12 +37,10 @@ from ec2tui.launch.prices import estimate_lines, launch_estimate
 from ec2tui.launch.sections.user_data import user_data_summary
 from ec2tui.launch.state import LaunchFormState, no_quit_message
 from ec2tui.screens.confirm import FreshKeysOnly
+from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
-
-if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
 
 READ_ONLY_MESSAGE = (
     "Read-only mode (--read-only): launching is refused. The review, the dry run (v) and the exports (c, j) still work."
@@ -124,7 +121,7 @@ def rule_text(rule) -> str:
     return f"{ports} from {rule.cidr}{description}"
 
 
-class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchRequest] | None"]):
+class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, LaunchRequest] | None"]):
     """Pushed over the launch form (same mode) with a copy of its request, shown and never changed here. It
     launches in the form's region whatever the app's region becomes meanwhile (it says so), and answers the form
     through ``dismiss``: the launch's result and the request launched, or None when the user goes back."""
@@ -162,10 +159,6 @@ class LaunchReviewScreen(FreshKeysOnly, Screen["tuple[LaunchResult, LaunchReques
         self.json_title = "run_instances parameters (JSON)"
         self.json_note = ""
         """Why ``json_text`` is more than one run_instances document (the launch creates a key pair or group)."""
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[return-value]
 
     @property
     def errors(self) -> list[FieldError]:

@@ -16,7 +16,7 @@ import copy
 import os
 from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -69,13 +69,11 @@ from ec2tui.launch.state import (
     no_quit_message,
 )
 from ec2tui.screens.confirm import ConfirmScreen
+from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.templates import TemplatesScreen
 from ec2tui.widgets.app_header import AppHeader
-
-if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
 
 __all__ = ["LaunchScreen", "assign_issues"]
 
@@ -110,7 +108,7 @@ SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
 )
 
 
-class LaunchScreen(Screen[None]):
+class LaunchScreen(UsesEc2App, Screen[None]):
     """The base screen of the ``launch`` mode: the mode keeps it, so the form survives trips elsewhere."""
 
     BINDINGS = [
@@ -147,10 +145,6 @@ class LaunchScreen(Screen[None]):
         """The last launched request, with what it created referred to as existing ("launch again")."""
         self.return_mode = "instances"
         """Where a second escape goes (the AMI catalog when the form was opened from it)."""
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[return-value]
 
     @property
     def request(self) -> LaunchRequest:

@@ -228,7 +228,7 @@ class LaunchFormState:
 
     def context(self) -> LaunchContext:
         """What validation checks the request against: only what is loaded (the rest is skipped)."""
-        remote = (FieldError("image_id", self.image_error),) if self.image_error else ()
+        remote: tuple[FieldError, ...] = (FieldError("image_id", self.image_error),) if self.image_error else ()
         remote += self.typed_key_errors()
         facts = self.facts if self.facts and self.facts.image_id == self.request.image_id else None
         return LaunchContext(

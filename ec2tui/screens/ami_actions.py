@@ -22,6 +22,7 @@ from ec2tui.screens.ami_dialogs import (
     describe_change,
 )
 from ec2tui.screens.confirm import ConfirmScreen
+from ec2tui.screens.host import ScreenMixin
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import IMAGE, guard_of, refusal
 
@@ -60,15 +61,8 @@ def follow_new_image(app: Ec2App, title: str, body: str, image_id: str, region: 
     app.push_screen(ImageProgressDialog(title, body, image_id, region, can_launch=can_launch), answered)
 
 
-class AmiActions:
+class AmiActions(ScreenMixin):
     """Mixin for a Screen that has a current image; it implements ``action_image`` and ``images_changed``."""
-
-    app: Any
-    run_worker: Any  # both provided by the Screen this is mixed into
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[no-any-return]
 
     # -- what the screen supplies -----------------------------------------------------------------------------
     def action_image(self) -> Image | None:
@@ -145,7 +139,7 @@ class AmiActions:
             return
         if image.region != self.ec2app.region:
             self.ec2app.set_region(image.region)
-        self.app.launch_from_image(image.id)
+        self.ec2app.launch_from_image(image.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "launch":

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -22,6 +22,8 @@ from textual.widgets import Button, Input, Label, Static
 class FreshKeysOnly:
     """Mixed into a dialog that acts on AWS: it ignores every key typed before it was shown, so only a deliberate
     key answers it. (The app asks ``refuses_key`` before dispatching, so not even a focused Input sees such a key.)"""
+
+    app: App[object]  # provided by the dialog (a Screen) this is mixed into
 
     ANSWER_KEYS: ClassVar[frozenset[str] | None] = None
     """The keys that could answer the dialog, dropped when stale; None: every key. A dialog with text fields names

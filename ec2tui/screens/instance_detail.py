@@ -325,6 +325,8 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
     async def _load(self, refresh: bool) -> None:
         instance = self.instance
         api = self.gateway_of(instance).instances
+        detail: InstanceDetail | BaseException
+        user_data: str | BaseException
         detail, user_data = await asyncio.gather(
             api.detail(instance.id, instance.region, refresh=refresh),
             api.user_data(instance.id, instance.region, refresh=refresh),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.binding import Binding
 
@@ -20,13 +20,11 @@ from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.connect_flow import ConnectFlow
+from ec2tui.screens.host import ScreenMixin
 from ec2tui.screens.instance_dialogs import CreateImageDialog, CreateImageRequest, InfoDialog
 from ec2tui.screens.launch_like import LaunchFromInstance
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import INSTANCE, Hold, guard_of, refusal
-
-if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
 
 LISTED_IN_CONFIRMATION = 8
 """How many instances a confirmation names before it says "and N more"."""
@@ -209,12 +207,8 @@ def volume_fates(targets: Sequence[Instance]) -> list[str]:
     return lines
 
 
-class InstanceActions(LaunchFromInstance):
+class InstanceActions(LaunchFromInstance, ScreenMixin):
     """Actions on instances for a Screen subclass. Subclasses implement the three hooks at the top."""
-
-    app: Any
-    notify: Any
-    run_worker: Any
 
     # -- hooks ------------------------------------------------------------------------------------------------
     def action_targets(self) -> list[Instance]:
@@ -244,10 +238,6 @@ class InstanceActions(LaunchFromInstance):
         return self.ec2app.accounts.gateway(self.profile_of(instance))
 
     # -- helpers ----------------------------------------------------------------------------------------------
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app
-
     def _by_context(self, instances: Iterable[Instance]) -> dict[tuple[str, str], list[Instance]]:
         """Instances grouped by (profile, region): one call per group, each in its own context."""
         groups: dict[tuple[str, str], list[Instance]] = {}

@@ -58,7 +58,7 @@ def sort_key(instance: Instance) -> tuple[str, str, str]:
 class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
     NOUN = "instances"
     COPY_WHAT = "instance ID"
-    COLUMNS = SINGLE_REGION_COLUMNS
+    COLUMNS: ClassVar[tuple[Column, ...]] = SINGLE_REGION_COLUMNS
     AUTO_REFRESH_SECONDS: ClassVar[float] = 3.0
     FILTER_FIELDS: ClassVar[Mapping[str, str]] = {
         "type": "type",
@@ -230,7 +230,7 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         self.table.loading = False
         self.update_title()
 
-    def set_items(self, items: list[Instance]) -> None:
+    def set_items(self, items: Iterable[Instance]) -> None:
         super().set_items(items)
         self.marked &= set(self._by_key)
         self._update_auto_refresh()
@@ -383,7 +383,7 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
 
     def action_toggle_all_regions(self) -> None:
         self.all_regions = not self.all_regions
-        self.FOLLOWS_REGION = not self.all_regions  # all regions: the current region does not matter
+        self.FOLLOWS_REGION = not self.all_regions  # type: ignore[misc]  # all regions: the current region does not matter
         self.workers.cancel_group(self, "quiet-refresh")
         self.marked.clear()
         self.region_errors = {}

@@ -97,7 +97,7 @@ class AccountsInstancesScreen(InstancesScreen):
             if result.error is not None:
                 self._failed(f"{profile} {result.region}", result.error)
             else:
-                instances = result.value or []
+                instances: list[Instance] = result.value or []
                 for instance in instances:
                     self.owners[instance.id] = profile
                 collected += instances

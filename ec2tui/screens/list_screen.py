@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.markup import escape
 from textual import on
@@ -34,11 +34,9 @@ from ec2tui import settings
 from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
+from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
-
-if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
 
 T = TypeVar("T")
 
@@ -127,7 +125,7 @@ def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str]
     return [keys[p] for p in positions], [cells[p] for p in positions]
 
 
-class ListScreen(Screen[None], Generic[T]):
+class ListScreen(UsesEc2App, Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
@@ -173,10 +171,6 @@ class ListScreen(Screen[None], Generic[T]):
         self._mounted_once = False
         self._refresh_on_mount = False
         self._empty_message = ""
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[return-value]
 
     @property
     def items(self) -> list[T]:

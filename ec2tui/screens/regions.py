@@ -44,7 +44,7 @@ class RegionsScreen(ListScreen[Region]):
             self.counts.clear()
         return await self.ec2app.gateway.regions.list(refresh=refresh)
 
-    def set_items(self, items: list[Region]) -> None:
+    def set_items(self, items: Iterable[Region]) -> None:
         first_load = not self.items
         by_name = {region.name: region for region in items}  # the settings' favourite regions first
         favourites = settings.current().favourite_regions

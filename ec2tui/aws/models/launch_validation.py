@@ -484,8 +484,10 @@ def _check_security_groups(request: LaunchRequest, ctx: LaunchContext, out: _Col
             where = request.network.vpc_id or "the default VPC"
             out.error(path, f"{group_id} is not a security group of {where}.")
         elif known is not None:
-            for rule in known[group_id].inbound:
-                _warn_if_open_admin(out, path, rule.protocol, rule.from_port, rule.to_port, rule.source, group_id)
+            for inbound in known[group_id].inbound:
+                _warn_if_open_admin(
+                    out, path, inbound.protocol, inbound.from_port, inbound.to_port, inbound.source, group_id
+                )
         seen.add(group_id)
     count = len(spec.existing_ids) + (spec.new_group is not None)
     if count > GROUPS_PER_INTERFACE_MAX:

@@ -63,7 +63,7 @@ class NameSection(FormSection):
         await self.query_one("#tag-rows", RowList).sync(self._rows, self.request.tags, "tag")
 
     @on(Input.Changed, "#name")
-    def _name(self, event: Input.Changed) -> None:
+    def _name(self, event: Input.Changed) -> None:  # type: ignore[override]  # shadows DOMNode._name: rename
         if event.value == self.request.name:
             return
         self.request.name = event.value

@@ -210,7 +210,7 @@ class SecurityGroupSection(FormSection):
         self.edited("security_groups.new_group")
 
     @on(Input.Changed, "#sg-name")
-    def _name(self, event: Input.Changed) -> None:
+    def _name(self, event: Input.Changed) -> None:  # type: ignore[override]  # shadows DOMNode._name: rename
         group = self.request.security_groups.new_group
         if group is not None and group.name != event.value:
             group.name = event.value

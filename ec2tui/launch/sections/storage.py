@@ -184,6 +184,7 @@ class StorageSection(FormSection):
         if volume_row is None:
             return
         volume, field = volume_row.volume, event.input
+        value: str | int | None
         if field.has_class("vol-device"):
             attribute, value = "device_name", event.value.strip()
         else:
