@@ -93,7 +93,7 @@ def _wrap_create_client_class() -> None:
     def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
         cache = _CLASS_CACHES.get(botocore_private.event_emitter(self))
         if cache is None:  # not a session of ours: botocore as usual
-            return original(self, service_name, service_model)  # type: ignore[no-any-return]
+            return original(self, service_name, service_model)
         key = (service_name, service_model.api_version)
         with _CLASS_CACHE_LOCK:
             made = cache.get(key)

@@ -26,7 +26,7 @@ RECOMPUTE_CURSOR_OFFSET = "_recompute_cursor_offset"
 
 
 def dispatch_message() -> Callable[..., Any]:
-    return getattr(MessagePump, DISPATCH_MESSAGE)  # type: ignore[no-any-return]
+    return getattr(MessagePump, DISPATCH_MESSAGE)
 
 
 def replace_dispatch_message(method: Callable[..., Any]) -> None:
@@ -39,7 +39,7 @@ def app_exception(app: App[Any]) -> BaseException | None:
 
 def set_app_exception(app: App[Any], error: BaseException) -> None:
     """What ``run_test`` re-raises when the test ends."""
-    app._exception = error
+    app._exception = error  # type: ignore[assignment]  # Textual declares Exception; run_test re-raises any
 
 
 def app_exiting(app: App[Any]) -> bool:
@@ -55,7 +55,7 @@ def input_suggestion(field: Input) -> str:
     return field._suggestion
 
 
-def replace_recompute_cursor_offset(area_class: type[TextArea], method: Callable[[TextArea], None]) -> None:
+def replace_recompute_cursor_offset(area_class: type[TextArea], method: Callable[[Any], None]) -> None:
     setattr(area_class, RECOMPUTE_CURSOR_OFFSET, method)
 
 

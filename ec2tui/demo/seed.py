@@ -19,7 +19,11 @@ DEMO_CREDENTIALS = {"aws_access_key_id": "demo", "aws_secret_access_key": "demo"
 
 def demo_session() -> boto3.Session:
     """A session with dummy credentials confined to this process (the environment is left alone)."""
-    return new_session(region_name=DEMO_REGIONS[0], **DEMO_CREDENTIALS)
+    return new_session(
+        region_name=DEMO_REGIONS[0],
+        aws_access_key_id=DEMO_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=DEMO_CREDENTIALS["aws_secret_access_key"],
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from ec2tui.aws.launch_templates import create_params
 from ec2tui.aws.models.launch import LaunchRequest
-from ec2tui.aws.models.launch_templates import LaunchTemplate, name_problem, template_data
+from ec2tui.aws.models.launch_templates import LaunchTemplate, TemplateVersion, name_problem, template_data
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.list_screen import PaletteCommand, action_command
@@ -37,7 +37,7 @@ def suggested_name(request: LaunchRequest) -> str:
     return f"{base}-template"[:128]
 
 
-class SaveTemplateScreen(Screen["TemplateVersion | None"]):
+class SaveTemplateScreen(Screen[TemplateVersion | None]):
     """Dismisses with the version saved, or None when the user goes back."""
 
     DEFAULT_CSS = """
@@ -100,7 +100,7 @@ class SaveTemplateScreen(Screen["TemplateVersion | None"]):
         self.query_one("#tpl-existing").display = False
         self.update_view()
         self.query_one("#tpl-name", Input).focus()
-        self.run_worker(self._load_templates, group="templates", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_templates, group="templates", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
 
     async def _load_templates(self) -> None:
         select = self.query_one("#tpl-existing", Select)

@@ -381,7 +381,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
 
     def reload_price(self) -> None:
         """Read the chosen type's price again (another type, another AMI platform, another region)."""
-        self.run_worker(self._load_price, group="price", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_price, group="price", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
 
     async def _load_price(self) -> None:
         state = self.state
@@ -591,7 +591,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         self.state.origin = copied
         self.state.template = template
         # its VPC (named, or found from its subnet or group) and that VPC's subnets and groups
-        self.run_worker(partial(self._load_network, False), group="network", exclusive=True, exit_on_error=False)
+        self.run_worker(partial(self._load_network, False), group="network", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
         elsewhere = (
             f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
             if copied.region and copied.region != self.launch_region

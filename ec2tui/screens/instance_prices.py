@@ -115,6 +115,10 @@ class InstancePrices:
 
     def price_palette_commands(self) -> Iterable[PaletteCommand]:
         state = "Hide" if self.prices_shown else "Show"
+        screen: Any = self  # a mixin of the instance screens
         yield action_command(
-            self, f"{state} prices ($/h)", "On-Demand $/h per instance, running total in the title ($)", "toggle_prices"
+            screen,
+            f"{state} prices ($/h)",
+            "On-Demand $/h per instance, running total in the title ($)",
+            "toggle_prices",
         )

@@ -215,7 +215,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self._layout: list[tuple[int, int]] = []
-        self._layout_for: tuple[int, ...] = ()
+        self._layout_for: tuple[object, ...] = ()
         self._highlighted: str | None = None
         self.shown_keys: tuple[str, ...] | None = None
         """Only these columns, in this order (the user's settings); None: every column."""

@@ -310,7 +310,7 @@ def template_launch(
         reason = f"the form removes {', '.join(removed)}, which an override cannot unset."
         return TemplateLaunch(False, params, reason=reason)
     overrides = {k: v for k, v in params.items() if k not in counts and from_template.get(k) != v}
-    instance_level = {k: overrides.pop(k) for k in ("SubnetId", "SecurityGroupIds") if k in overrides}
+    instance_level: dict[str, Any] = {k: overrides.pop(k) for k in ("SubnetId", "SecurityGroupIds") if k in overrides}
     if instance_level and "NetworkInterfaces" in source.data:
         # AWS refuses an instance-level subnet or groups beside the template's network interface: the override
         # is the primary interface itself, with the form's subnet and groups.
