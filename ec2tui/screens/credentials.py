@@ -59,13 +59,14 @@ async def check_starting_profile(app: Any) -> None:
         )
 
 
-def recover(app: Any, error: Ec2TuiError, retry: Retry, *, asked: bool = False) -> None:
-    """A load of the current profile failed with ``error`` (already shown): if its credentials stopped working, help.
-    ``asked``: the user asked for this load (ctrl+r), so a login declined before is offered again."""
+def recover(app: Any, error: Ec2TuiError, retry: Retry, *, asked: bool = False, profile: str | None = None) -> None:
+    """A load of ``profile`` (by default the current one) failed with ``error`` (already shown): if its credentials
+    stopped working, help. ``asked``: the user asked for this load (ctrl+r), so a login declined before is offered
+    again."""
     if not isinstance(error, CredentialsError):
         return
     app.run_worker(
-        recovery_of(app).after_failure(app.context.profile, error, retry, asked=asked),
+        recovery_of(app).after_failure(profile or app.context.profile, error, retry, asked=asked),
         group="credentials",
         exit_on_error=False,
     )

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ec2tui.aws.models.instances import Instance
 from ec2tui.errors import Ec2TuiError
+from ec2tui.screens.credentials import recover
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instances import ALL_REGIONS_COLUMNS, InstancesScreen, sort_key
 from ec2tui.screens.list_screen import Column
@@ -86,6 +87,8 @@ class AccountsInstancesScreen(InstancesScreen):
             identity, regions = await asyncio.gather(gateway.regions.identity(), gateway.regions.list())
         except Ec2TuiError as exc:
             self._failed(profile, exc)
+            # an expired SSO login or session: the same help as in a single-profile list (log in, then reload)
+            recover(self.ec2app, exc, self.reload, asked=self.refreshing, profile=profile)
             return
         self.accounts[profile] = identity.account
         self.ec2app.identities[profile] = identity.account
