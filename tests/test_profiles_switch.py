@@ -239,3 +239,19 @@ async def test_launch_more_like_this_on_another_profiles_row_says_how_to_get_the
         await settle(pilot)
         assert app.current_mode != "launch", "the form is the current profile's: it never gets another account's IDs"
         assert any("belongs to profile staging" in m and ":profile staging" in m for m in sent), sent
+
+
+async def test_the_multi_account_view_offers_the_login_of_a_profile_whose_sso_session_is_gone(
+    two_accounts: TwoAccounts, monkeypatch
+) -> None:
+    monkeypatch.setenv("PATH", str(two_accounts.home / "no-aws-cli"))  # the offer then says how to get the CLI
+    app = Ec2App(two_accounts.accounts)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.show_instances_of(["prod", "sso-dev"])
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "InfoDialog", what="the login help for sso-dev")
+        assert static_text(app, "#info-value") == "aws sso login --profile sso-dev"
+        view = app.screen_stack[-2]
+        assert isinstance(view, AccountsInstancesScreen)
+        assert "sso-dev" in view.region_errors
+        assert {i.name for i in view.items} == {"prod-web", "prod-db"}, "the other profile's rows stay"
