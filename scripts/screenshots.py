@@ -58,6 +58,19 @@ async def instances(pilot: Pilot) -> None:
     await command(pilot, "instances")
 
 
+async def profiles(pilot: Pilot) -> None:
+    await settle(pilot)
+    await command(pilot, "profile demo-staging")  # once used, a profile's account shows in the list
+    await command(pilot, "profiles")
+    await pilot.press("space", "down", "space")
+
+
+async def instances_accounts(pilot: Pilot) -> None:
+    await profiles(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+
+
 async def instances_all_regions(pilot: Pilot) -> None:
     await instances(pilot)
     await pilot.press("a")
@@ -139,23 +152,37 @@ SHOTS: dict[str, Step] = {
     "instance-detail": instance_detail,
     "terminate": terminate_confirmation,
     "instances-light": instances,
+    "profiles": profiles,
+    "instances-accounts": instances_accounts,
 }
 THEMES = {"instances-light": "textual-light"}
 """Shots taken in another theme than the default (what a light terminal's user picks with --theme)."""
 
 
 async def shoot(names: list[str]) -> None:
+    import os
+    import tempfile
+
     from ec2tui.app import Ec2App
     from ec2tui.aws.clients import AwsTarget, ClientFactory
-    from ec2tui.demo.seed import DEMO_REGIONS, demo_session
+    from ec2tui.demo.profiles import DEMO_PROFILE, STAGING_PROFILE, write_demo_profiles
+    from ec2tui.demo.seed import DEMO_REGIONS
     from ec2tui.demo.server import start_demo
     from ec2tui.gateway import Gateway
+    from ec2tui.gateway.accounts import Accounts
 
     demo = start_demo()
+    folder = tempfile.TemporaryDirectory(prefix="ec2tui-shots-")
+    os.environ.update(write_demo_profiles(Path(folder.name), demo.endpoint_url, DEMO_REGIONS[0]))
+
+    def gateway(profile: str) -> Gateway:  # as `ec2tui --demo` makes them: the demo's two profiles
+        target = AwsTarget(profile=profile, region=DEMO_REGIONS[0], endpoint_url=demo.endpoint_url)
+        ready = demo.wait_staging_seeded if profile == STAGING_PROFILE else demo.wait_seeded
+        return Gateway(ClientFactory(target), ready=ready)
+
     try:
         for name in names:
-            factory = ClientFactory(AwsTarget(region=DEMO_REGIONS[0], endpoint_url=demo.endpoint_url), demo_session())
-            app = Ec2App(Gateway(factory), demo=True, theme=THEMES.get(name))
+            app = Ec2App(Accounts(gateway(DEMO_PROFILE), gateway), demo=True, theme=THEMES.get(name))
             async with app.run_test(size=SIZE) as pilot:
                 await SHOTS[name](pilot)
                 await settle(pilot)
@@ -163,6 +190,7 @@ async def shoot(names: list[str]) -> None:
                 print(f"screenshots/{name}.svg")
     finally:
         demo.stop()
+        folder.cleanup()
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ async def test_all_regions_shows_each_region_and_a_failure_does_not_hide_the_oth
         assert any("not authorized" in n for n in notifications(app))
         assert "Instances · all regions" in static_text(app, "#title")
         assert "6 instances" in static_text(app, "#title")
+        assert not app.screen.query_one("#empty").display, "no 'no instances' message over the rows"
         # back to one region: the Region column and the failure line go away
         await pilot.press("a")
         await settle(pilot)

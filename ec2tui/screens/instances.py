@@ -185,10 +185,9 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
             status.display = bool(self.region_errors)
         if self.all_regions and not self.loading_data and total == 0 and not self.error:
             answered = " that answered" if self.region_errors else ""
-            self.query_one("#empty", Static).update(
-                f"No instances in any of the {self.regions_total} enabled regions{answered}."
-            )
-            self._empty_message = ""  # not the message update_empty showed: it must write its own next time
+            message = f"No instances in any of the {self.regions_total} enabled regions{answered}."
+            self.query_one("#empty", Static).update(message)
+            self._empty_message = message  # what is shown now: update_empty replaces (or hides) it when rows come
 
     # -- loading ----------------------------------------------------------------------------------------------
     async def fetch(self, refresh: bool) -> list[Instance]:
