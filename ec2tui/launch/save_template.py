@@ -22,11 +22,12 @@ from ec2tui.aws.models.launch import LaunchRequest
 from ec2tui.aws.models.launch_templates import LaunchTemplate, TemplateVersion, name_problem, template_data
 from ec2tui.clipboard import copy_text
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
+from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
-    from ec2tui.app import Ec2App
+    pass
 
 NEW, VERSION = "new", "version"
 READ_ONLY_NOTE = "Read-only mode (--read-only): saving is refused. The data and the CLI command (ctrl+e) still show."
@@ -37,7 +38,7 @@ def suggested_name(request: LaunchRequest) -> str:
     return f"{base}-template"[:128]
 
 
-class SaveTemplateScreen(Screen[TemplateVersion | None]):
+class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
     """Dismisses with the version saved, or None when the user goes back."""
 
     DEFAULT_CSS = """
@@ -65,10 +66,6 @@ class SaveTemplateScreen(Screen[TemplateVersion | None]):
         self.notes = [*self.saved.left_out, *not_copied]
         self.templates: list[LaunchTemplate] | None = None
         self.saving = False
-
-    @property
-    def ec2app(self) -> Ec2App:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
