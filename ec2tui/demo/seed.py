@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -146,13 +147,24 @@ SSM_TIERS = frozenset({"web", "app", "db"})
 
 def seed_demo(endpoint_url: str) -> None:
     """Seed every demo region (sequentially: the work is CPU-bound in moto, threads only add GIL contention)."""
-    session = demo_session()
+    _seed_account(demo_session(), endpoint_url, DEMO_ACCOUNT, lambda region: FLEET)
+
+
+def _seed_account(
+    session: boto3.Session,
+    endpoint_url: str,
+    account: str,
+    fleet_of: Callable[[str], dict[str, tuple[DemoInstance, ...]]],
+) -> None:
+    """One account: its instance profile, then every demo region (catalog, network, key pairs, ``fleet_of(region)``)."""
     _seed_instance_profile(session.client("iam", endpoint_url=endpoint_url))
     for region in DEMO_REGIONS:
         seed_region(
             region,
             session.client("ec2", region_name=region, endpoint_url=endpoint_url),
             session.client("ssm", region_name=region, endpoint_url=endpoint_url),
+            account=account,
+            fleet=fleet_of(region),
         )
 
 
@@ -175,16 +187,12 @@ def seed_staging(endpoint_url: str) -> None:
     """The second demo account (profile ``demo-staging``): its own catalog in every region, a small fleet in two."""
     from ec2tui.demo.profiles import STAGING_ACCOUNT, STAGING_REGIONS
 
-    session = staging_session(endpoint_url)
-    _seed_instance_profile(session.client("iam", endpoint_url=endpoint_url))
-    for region in DEMO_REGIONS:
-        seed_region(
-            region,
-            session.client("ec2", region_name=region, endpoint_url=endpoint_url),
-            session.client("ssm", region_name=region, endpoint_url=endpoint_url),
-            account=STAGING_ACCOUNT,
-            fleet=STAGING_FLEET if region in STAGING_REGIONS else {},
-        )
+    _seed_account(
+        staging_session(endpoint_url),
+        endpoint_url,
+        STAGING_ACCOUNT,
+        lambda region: STAGING_FLEET if region in STAGING_REGIONS else {},
+    )
 
 
 def _seed_instance_profile(iam: Any) -> None:
