@@ -89,6 +89,8 @@ class Ec2App(App[None]):
     region: reactive[str] = reactive("")
     """``context.region``, kept apart so that widgets can watch the region alone."""
     account: reactive[str] = reactive("")
+    account_alias: reactive[str] = reactive("")
+    """The IAM alias of ``account``, when it has one and the caller may read it."""
     """The account of ``context.profile`` once STS has said it ("unknown" if it couldn't); "" until then."""
 
     def __init__(
@@ -112,6 +114,8 @@ class Ec2App(App[None]):
         """Profiles of the AWS config files, once listed: `:profile` completes them."""
         self.mode_before_profiles = "regions"
         """Where `enter` on :profiles goes back to."""
+        self.aliases: dict[str, str] = {}
+        """Account alias by profile ("" for none)."""
         self.identities: dict[str, str] = {}
         """Account ID by profile, as STS said (the header, the profiles list, the multi-account view)."""
         self.demo = demo
@@ -192,6 +196,15 @@ class Ec2App(App[None]):
             account = self.identities[context.profile] = identity.account
         if self.context.profile == context.profile:  # not switched meanwhile
             self.account = account
+        if account == "unknown":
+            return
+        try:
+            alias = await self.gateway_for(context).regions.alias()
+        except Ec2TuiError:
+            return  # an alias only labels the account
+        self.aliases[context.profile] = alias or ""
+        if self.context.profile == context.profile:
+            self.account_alias = alias or ""
 
     def set_region(self, region: str) -> None:
         """Look at another region, same profile (`enter` on the regions list, `:region NAME`)."""
@@ -208,6 +221,7 @@ class Ec2App(App[None]):
             return
         new = self.context.with_profile(profile, region or self.context.region)
         self.account = self.identities.get(profile, "")
+        self.account_alias = self.aliases.get(profile, "")
         self.region_names = []  # another account may have other regions enabled
         self.context = new
         self.region = new.region

@@ -255,3 +255,21 @@ async def test_the_multi_account_view_offers_the_login_of_a_profile_whose_sso_se
         assert isinstance(view, AccountsInstancesScreen)
         assert "sso-dev" in view.region_errors
         assert {i.name for i in view.items} == {"prod-web", "prod-db"}, "the other profile's rows stay"
+
+
+async def test_an_accounts_alias_shows_beside_its_id_in_the_header_and_the_profiles(two_accounts: TwoAccounts) -> None:
+    import boto3
+
+    boto3.Session(profile_name="staging").client("iam").create_account_alias(AccountAlias="acme-staging")
+    app = Ec2App(two_accounts.accounts)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert app.account_alias == "", "prod has no alias: only its ID shows"
+        app.navigate("profile staging")
+        await wait_for(pilot, lambda: app.account_alias == "acme-staging", what="the staging alias")
+        await settle(pilot)
+        assert f"account {STAGING_ACCOUNT} (acme-staging)" in static_text(app, "AppHeader")
+        app.navigate("profiles")
+        await settle(pilot)
+        rows = {row[2]: row for row in table_rows(app)}
+        assert rows["staging"][4] == f"{STAGING_ACCOUNT} (acme-staging)" and rows["prod"][4] == PROD_ACCOUNT

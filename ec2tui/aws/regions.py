@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import botocore.session
+from botocore.exceptions import ClientError
 
 from ec2tui.aws.models.regions import Identity, InstanceCounts, Region
 
@@ -60,3 +61,13 @@ def count_instances(ec2: Any) -> InstanceCounts:
 def caller_identity(sts: Any) -> Identity:
     response = sts.get_caller_identity()
     return Identity(account=response.get("Account", ""), arn=response.get("Arn", ""))
+
+
+def account_alias(iam: Any) -> str | None:
+    """The account's alias (IAM), or None when it has none or the caller may not read it: the alias only labels
+    the account, so a refusal is never an error."""
+    try:
+        aliases = iam.list_account_aliases().get("AccountAliases", [])
+    except ClientError:
+        return None
+    return str(aliases[0]) if aliases else None

@@ -28,7 +28,7 @@ T = TypeVar("T")
 GLOBAL = "global"
 """Pseudo-region for results that do not depend on the region (the region list, the caller identity)."""
 
-UNGATED_KINDS = frozenset({"regions", "identity"})
+UNGATED_KINDS = frozenset({"regions", "identity", "identity-alias"})
 """Cached reads that never wait for ``ready`` (the demo's seeding): the region list and the caller identity are
 the backend's own, there before any data is, so the first screen fills while the demo is still being seeded."""
 

@@ -42,6 +42,19 @@ class RegionsApi:
         """Counts for many regions, concurrently, yielded as each region answers."""
         return self.core.fan_out(regions, lambda r: self.instance_counts(r, refresh=refresh))
 
+    async def alias(self, *, refresh: bool = False) -> str | None:
+        """The account's alias (None without one, or without ``iam:ListAccountAliases``)."""
+        factory = self.core.factory
+        region = self.core.home_region
+        return await self.core.cached(
+            "identity-alias",
+            None,
+            lambda: svc.account_alias(factory.client("iam", region)),
+            region=GLOBAL,
+            refresh=refresh,
+            ttl=3600,
+        )
+
     async def identity(self, *, refresh: bool = False) -> Identity:
         factory = self.core.factory
         region = self.core.home_region

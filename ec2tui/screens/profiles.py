@@ -60,6 +60,7 @@ class ProfilesScreen(ListScreen[ProfileRow]):
         # This view stays while the profile changes (it is where the switch happens): its marks follow the context.
         self.watch(self.app, "context", self._context_changed, init=False)
         self.watch(self.app, "account", self._context_changed, init=False)
+        self.watch(self.app, "account_alias", self._context_changed, init=False)
 
     def _context_changed(self, _value: object = None) -> None:
         for item in list(self.items):
@@ -94,6 +95,9 @@ class ProfilesScreen(ListScreen[ProfileRow]):
         info = item.info
         current = info.name == self.ec2app.context.profile
         account = self.ec2app.identities.get(info.name, "")
+        alias = self.ec2app.aliases.get(info.name, "")
+        if account and alias:
+            account = f"{account} ({alias})"
         if item.sso is None:
             login = Text("")
         elif item.sso.valid:

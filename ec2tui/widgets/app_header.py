@@ -24,6 +24,7 @@ class AppHeader(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "region", self._refresh_text)
         self.watch(self.app, "account", self._refresh_text)
+        self.watch(self.app, "account_alias", self._refresh_text)
 
     def render(self) -> Text:
         text = self._info.copy()
@@ -44,7 +45,7 @@ class AppHeader(Static):
         text.append("  ")
         for label, value in (
             ("profile", getattr(app, "profile_name", "")),
-            ("account", getattr(app, "account", "") or "…"),
+            ("account", _account_label(getattr(app, "account", ""), getattr(app, "account_alias", ""))),
             ("region", getattr(app, "region", "")),
         ):
             text.append(f"{label} ", style="dim")
@@ -62,3 +63,9 @@ class AppHeader(Static):
             text.append(" READ-ONLY ", style="bold white on dark_green")
         self._info = text
         self.refresh()
+
+
+def _account_label(account: str, alias: str) -> str:
+    if not account:
+        return "…"
+    return f"{account} ({alias})" if alias else account
