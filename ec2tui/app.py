@@ -219,6 +219,9 @@ class Ec2App(App[None]):
         context (its drafts, filters and caches are its own), the one on screen included."""
         if profile == self.context.profile and (region is None or region == self.context.region):
             return
+        from ec2tui.screens.credentials import ask_mfa_again
+
+        ask_mfa_again(self)  # a profile chosen: an MFA code cancelled before may be asked again
         new = self.context.with_profile(profile, region or self.context.region)
         self.account = self.identities.get(profile, "")
         self.account_alias = self.aliases.get(profile, "")

@@ -158,3 +158,33 @@ def test_every_profile_the_cli_makes_asks_for_mfa_codes_in_the_dialog() -> None:
     other = _profile_factory("mfa-admin", first, asker.for_profile)
     assert other.mfa_prompt is not None and other.mfa_prompt.args == ("mfa-admin",)  # type: ignore[attr-defined]
     assert other.mfa_prompt.func == asker.ask  # type: ignore[attr-defined]
+
+
+def test_a_cancel_sticks_until_the_user_asks_again() -> None:
+    """Calls that reach botocore's refresh after a cancel (a fan-out over regions) fail at once, without a dialog
+    each; ctrl+r (ask_mfa_again) lets the next one ask."""
+    from ec2tui.screens.credentials import ask_mfa_again
+
+    shown: list[object] = []
+
+    class FakeApp:
+        is_running = True
+
+        def push_screen(self, *args: object) -> None:  # called through call_from_thread below
+            raise AssertionError("not called directly")
+
+        def call_from_thread(self, push, dialog, answered):  # type: ignore[no-untyped-def]
+            shown.append(dialog)
+            answered(None if len(shown) == 1 else "123456")  # the first dialog is cancelled, the next answered
+
+    asker = MfaAsker()
+    app = FakeApp()
+    asker.app = app
+    with pytest.raises(CredentialsError, match="no MFA code was given"):
+        asker.ask("mfa-admin", "Enter MFA code for x: ")
+    for _ in range(3):  # later calls of the same burst
+        with pytest.raises(CredentialsError, match="no MFA code was given"):
+            asker.ask("mfa-admin", "Enter MFA code for x: ")
+    assert len(shown) == 1, "one dialog for the whole burst"
+    ask_mfa_again(app)
+    assert asker.ask("mfa-admin", "Enter MFA code for x: ") == "123456" and len(shown) == 2

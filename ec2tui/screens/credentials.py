@@ -15,7 +15,6 @@ import concurrent.futures
 import getpass
 import threading
 import weakref
-from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -205,14 +204,19 @@ class MfaAsker:
     thread and waits there while the app's thread shows :class:`MfaCodeDialog`; before the app runs (the starting
     profile's credentials, resolved before the UI starts) the terminal is still the user's, so it asks there.
 
-    One dialog at a time per profile; calls that were waiting behind a cancelled one fail with it (a fan-out over
-    regions asks once, not once per region)."""
+    One dialog at a time per profile. A cancel sticks until the user asks again (ctrl+r on a list, or choosing the
+    profile): every call that needs the code meanwhile fails at once, so a fan-out over regions, whose calls reach
+    botocore's refresh one after another, asks once rather than once per region."""
 
     def __init__(self) -> None:
         self.app: Any = None
         """Set once the app is made (the first profile's factory exists before it)."""
         self._lock = threading.Lock()
-        self._cancels: Counter[str] = Counter()
+        self._refused: set[str] = set()
+
+    def ask_again(self) -> None:
+        """The user asked for it (ctrl+r, a profile chosen): the next call needing a code shows the dialog again."""
+        self._refused.clear()
 
     def for_profile(self, profile: str) -> Callable[[str], str]:
         return partial(self.ask, profile)
@@ -221,9 +225,9 @@ class MfaAsker:
         app = self.app
         if app is None:
             return getpass.getpass(prompt)
-        cancels = self._cancels[profile]
+        _ASKERS[app] = self
         with self._lock:
-            if self._cancels[profile] != cancels:
+            if profile in self._refused:
                 raise _cancelled(profile)
             answer: concurrent.futures.Future[str | None] = concurrent.futures.Future()
             dialog = MfaCodeDialog(profile, _device(prompt))
@@ -235,9 +239,20 @@ class MfaAsker:
                 ) from exc
             code = _wait(app, answer)
             if code is None:
-                self._cancels[profile] += 1
+                self._refused.add(profile)
                 raise _cancelled(profile)
             return code
+
+
+_ASKERS: weakref.WeakKeyDictionary[Any, MfaAsker] = weakref.WeakKeyDictionary()
+"""The asker answering for each running app (set on its first question)."""
+
+
+def ask_mfa_again(app: Any) -> None:
+    """After a cancelled MFA code: the user asks again (ctrl+r, a profile chosen), so the dialog may show again."""
+    asker = _ASKERS.get(app)
+    if asker is not None:
+        asker.ask_again()
 
 
 def _wait(app: Any, answer: concurrent.futures.Future[str | None]) -> str | None:

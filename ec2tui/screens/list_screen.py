@@ -615,6 +615,9 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
 
     # -- actions ----------------------------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        from ec2tui.screens.credentials import ask_mfa_again
+
+        ask_mfa_again(self.ec2app)  # "press ctrl+r to be asked again" after a cancelled MFA code
         self.reload(refresh=True)
 
     def action_copy(self) -> None:
