@@ -22,7 +22,11 @@ def names_listed(app: Ec2App) -> set[str]:
     return {row[1] for row in table_rows(app)}
 
 
-async def test_the_switch_shows_each_accounts_instances_and_never_mixes_them(two_accounts: TwoAccounts) -> None:
+async def test_the_switch_shows_each_accounts_instances_and_never_mixes_them(
+    two_accounts: TwoAccounts, monkeypatch
+) -> None:
+    # The instance list's TTL is seconds: a loaded machine must not turn "within the TTL" into a clock race.
+    monkeypatch.setattr("ec2tui.gateway.instances.INSTANCES_TTL", 3600.0)
     app = Ec2App(two_accounts.accounts)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
