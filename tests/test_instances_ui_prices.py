@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.instances_ui_helpers import open_instances, rows_by_name
 from tests.price_list_fixtures import serve_prices
-from tests.ui_helpers import settle, static_text
+from tests.ui_helpers import settle, static_text, until
 
 pytest_plugins = ["tests.instances_ui_fixtures"]  # fleet, app
-
-
-async def until(pilot, check, what: str) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await settle(pilot, 1)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
 
 
 async def test_dollar_shows_each_price_and_the_running_total(app, fleet, gateway):

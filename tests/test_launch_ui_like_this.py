@@ -4,28 +4,17 @@ the instance's settings in moto."""
 
 from __future__ import annotations
 
-import asyncio
-
 import boto3
 
 from ec2tui.launch.review import LaunchedScreen, LaunchReviewScreen
 from ec2tui.launch.screen import LaunchScreen
 from ec2tui.screens.instances import InstancesScreen
 from tests.launch_ui_helpers import AL2023_PARAMETER, moto_instance, parameter, user_data_of
-from tests.ui_helpers import notifications, settle, static_text
+from tests.ui_helpers import notifications, settle, static_text, until
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
 
 USER_DATA = "#!/bin/bash\necho like-this > /tmp/marker\n"
-
-
-async def until(pilot, check, what: str) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await settle(pilot, 1)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
 
 
 def original_instance(ec2) -> str:

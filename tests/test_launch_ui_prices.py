@@ -4,26 +4,14 @@ identity may not read the Price List."""
 
 from __future__ import annotations
 
-import asyncio
-
 from ec2tui.launch.review import LaunchReviewScreen
 from ec2tui.launch.sections.instance_type import TypeSection
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from tests.launch_ui_helpers import open_form
 from tests.price_list_fixtures import serve_prices, spot_price
-from tests.ui_helpers import record_notifications, settle, static_text, table_rows
+from tests.ui_helpers import record_notifications, settle, static_text, table_rows, until
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
-
-
-async def until(pilot, check, what: str) -> None:
-    """Poll (30 s ceiling) until ``check()`` holds."""
-    for _ in range(300):
-        if check():
-            return
-        await settle(pilot, 1)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
 
 
 def type_price_text(form) -> str:

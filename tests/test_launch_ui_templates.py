@@ -4,7 +4,6 @@ that references the template with an override, read-only refusal, and a template
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import ec2tui.app
@@ -17,18 +16,9 @@ from ec2tui.screens.instance_dialogs import InfoDialog
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.templates import TemplatesScreen
 from tests.launch_ui_helpers import moto_instance, open_form, type_text
-from tests.ui_helpers import notifications, record_notifications, settle, static_text, table_rows
+from tests.ui_helpers import notifications, record_notifications, settle, static_text, table_rows, until
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
-
-
-async def until(pilot, check, what: str) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await settle(pilot, 1)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
 
 
 async def ready_form(pilot) -> LaunchScreen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -84,3 +85,13 @@ async def acknowledge_unexpected(pilot: Pilot, kind: type[BaseException], text: 
     app._exception = None
     await pilot.press("escape")
     await pilot.pause()
+
+
+async def until(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
+    """Settle and poll (30 s ceiling) until ``check()`` holds; unlike ``wait_for``, workers finish each round."""
+    for _ in range(300):
+        if check():
+            return
+        await settle(pilot, 1)
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"never: {what}")
