@@ -189,3 +189,40 @@ def test_the_picker_takes_the_settings_theme(gateway):
         finally:
             settings.use(settings.Settings())
         assert app.theme == shown
+
+
+# -- Marketplace and Community: searched on the server, a page at a time ----------------------------------------------
+async def test_community_pages_load_past_the_first_and_the_filter_is_the_server_search(gateway, ec2, no_default_amis):
+    from ec2tui.image_search_text import parse_search
+    from tests.test_amis_ui_helpers import seed_public_images
+
+    seed_public_images(120)  # community-build-00000 … 00119: three pages of 50
+    options = PickOptions(category=ImageCategory.COMMUNITY, search=parse_search("community-build"))
+    app = PickApp(gateway, KINDS["ami"], REGION, options)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert len(rows(app)) == 50
+        title = str(app.query_one("#pick-title").render())
+        assert "search “community-build”" in title and "m loads the next page" in title
+        await pilot.press("m")
+        await settle(pilot)
+        assert len(rows(app)) == 100
+        await pilot.press("end")  # the cursor on the last row loads the next page too
+        await settle(pilot)
+        listed = [row[2] for row in rows(app)]
+        assert len(listed) == 120 == len(set(listed)), "every image once"
+        assert "m loads the next page" not in str(app.query_one("#pick-title").render())
+        await pilot.press("m")  # nothing left: says so, keeps the rows
+        await settle(pilot)
+        assert len(rows(app)) == 120
+        await pilot.press("enter")
+    assert app.return_value and app.return_value[0].id == listed[99], "the cursor stayed on its row as the page came"
+
+
+def test_pick_ami_filter_for_a_paged_category_is_checked_before_any_ui(capsys):
+    from ec2tui.pick.command import main
+
+    assert main(["ami", "--category", "community", "--filter", "arch:sparc"]) == 2
+    assert "Unknown architecture 'sparc'" in capsys.readouterr().err
+    assert main(["ami", "--category", "marketplace", "--filter", "owner:123456789012"]) == 2
+    assert "without owner:" in capsys.readouterr().err

@@ -1,5 +1,8 @@
 """The picker: one list (the shared ``VirtualTable``), a filter, ``space`` marks, ``enter`` chooses, escape/q leaves.
 
+Lists read a page at a time (Marketplace and Community AMIs, searched on the server with ``--filter``) load their next
+page when the cursor reaches the last row, or with ``m``; the filter box then narrows only the rows loaded.
+
 The app returns the chosen records through ``App.exit`` (``return_code`` 0), or nothing with ``return_code`` 1;
 printing them is the command line's job, once the terminal is the shell's again. AWS is reached only through the
 gateway it is given, with an explicit region.
@@ -7,6 +10,7 @@ gateway it is given, with an explicit region.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from ec2tui.errors import Ec2TuiError
+from ec2tui.image_search_text import format_search
 from ec2tui.pick.kinds import PickKind, PickOptions, matches
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable
 
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 
 MARK = "●"
 HINT = "enter choose · space mark several · / filter · escape or q cancel"
+PAGED_HINT = "enter choose · space mark several · / filter the loaded rows · m next page · escape or q cancel"
 
 
 class PickApp(App[list[Any]]):
@@ -41,6 +47,7 @@ class PickApp(App[list[Any]]):
         Binding("space", "toggle_mark", "Mark", show=False),
         Binding("escape,q", "cancel", "Cancel", show=False),
         Binding("slash", "focus_filter", "Filter", show=False),
+        Binding("m", "load_more", "More", show=False),
     ]
 
     def __init__(self, gateway: Gateway, kind: PickKind, region: str, options: PickOptions) -> None:
@@ -55,12 +62,15 @@ class PickApp(App[list[Any]]):
         self.positions: dict[str, int] = {}
         self.marked: set[str] = set()
         self.failure: str | None = None
+        self.paged = kind.paged(options)
+        self.next_token: str | None = None
+        self.loading_more = False
 
     def compose(self) -> ComposeResult:
         yield Static(f"Loading {self.kind.noun} in {self.region}…", id="pick-title", markup=False)
         yield Input(
-            self.options.filter_text,
-            placeholder="filter: words that must all appear",
+            self.options.filter_text,  # empty when paged: --filter was the server-side search
+            placeholder="filter: words that must all appear" + (" (in the rows loaded)" if self.paged else ""),
             id="pick-filter",
             select_on_focus=False,  # "/" then typing refines the filter, as in the app's lists
         )
@@ -70,7 +80,7 @@ class PickApp(App[list[Any]]):
             for c in self.kind.columns
         ]
         yield VirtualTable(columns, id="pick-table")
-        yield Static(HINT, id="pick-hint", markup=False)
+        yield Static(PAGED_HINT if self.paged else HINT, id="pick-hint", markup=False)
 
     @property
     def table(self) -> VirtualTable:
@@ -82,18 +92,57 @@ class PickApp(App[list[Any]]):
 
     async def _load(self) -> None:
         try:
-            records = list(await self.kind.load(self.gateway, self.region, self.options))
+            if self.paged and self.kind.load_page is not None:
+                records, self.next_token = await self.kind.load_page(self.gateway, self.region, self.options, None)
+            else:
+                records = await self.kind.load(self.gateway, self.region, self.options)
         except Ec2TuiError as exc:
             self._fail(str(exc))
             return
         except Exception as exc:  # anything else: still a message on screen, never a traceback
             self._fail(f"{type(exc).__name__}: {exc}")
             return
-        self.records = records
-        self.keys = [self.kind.key(record) for record in records]
-        self.positions = {key: index for index, key in enumerate(self.keys)}
-        self.texts = [self.kind.cells(record) for record in records]
+        self._add(records)
+
+    def _add(self, records: Sequence[Any]) -> None:
+        for record in records:
+            key = self.kind.key(record)
+            if key in self.positions:  # a page may repeat a row the previous one had (the catalog changed between)
+                continue
+            self.positions[key] = len(self.keys)
+            self.records.append(record)
+            self.keys.append(key)
+            self.texts.append(self.kind.cells(record))
         self._show()
+
+    # -- the next page (paged lists) ---------------------------------------------------------------------------------
+    def action_load_more(self) -> None:
+        if not self.paged or self.loading_more or self.failure is not None or self.kind.load_page is None:
+            return
+        if self.next_token is None:
+            self.notify(f"Every matching {self.kind.noun[:-1]} is loaded ({len(self.keys)}).", markup=False)
+            return
+        self.loading_more = True
+        self._update_title(self.table.row_count)
+        self.run_worker(self._load_more(self.next_token), group="more", exclusive=True, exit_on_error=False)
+
+    async def _load_more(self, token: str) -> None:
+        assert self.kind.load_page is not None
+        try:
+            records, next_token = await self.kind.load_page(self.gateway, self.region, self.options, token)
+        except Exception as exc:  # the rows already listed stay choosable; say why no more came
+            message = str(exc) if isinstance(exc, Ec2TuiError) else f"{type(exc).__name__}: {exc}"
+            self.notify(f"Cannot load the next page: {message}", severity="error", markup=False, timeout=8)
+            return
+        finally:
+            self.loading_more = False
+        self.next_token = next_token
+        self._add(records)
+
+    @on(VirtualTable.RowHighlighted, "#pick-table")
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        if self.paged and self.next_token and event.cursor_row >= self.table.row_count - 1:
+            self.action_load_more()
 
     def _fail(self, message: str) -> None:
         self.failure = message
@@ -116,7 +165,15 @@ class PickApp(App[list[Any]]):
         count = f"{shown} of {total}" if shown != total else str(total)
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         scope = f" ({self.options.category.value})" if "category" in self.kind.options else ""
-        title = f"Pick {self.kind.noun}: {count} in {self.region}{scope}{marked}"
+        if self.options.search is not None:
+            searched = format_search(self.options.search)
+            scope = f" ({self.options.category.value}, search “{searched}”)" if searched else scope
+        more = ""
+        if self.loading_more:
+            more = " · loading the next page…"
+        elif self.paged and self.next_token:
+            more = " · more on the server: m loads the next page"
+        title = f"Pick {self.kind.noun}: {count} in {self.region}{scope}{marked}{more}"
         self.query_one("#pick-title", Static).update(Text(title))
 
     @on(Input.Changed, "#pick-filter")

@@ -30,7 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("kind", choices=sorted(KINDS), help="what to pick (ip: an instance's public, else private, IP)")
     parser.add_argument("--category", help="ami: quickstart (default), mine, marketplace, community, custom")
-    parser.add_argument("--filter", default="", metavar="TEXT", help="start with the list narrowed to rows with TEXT")
+    parser.add_argument(
+        "--filter",
+        default="",
+        metavar="TEXT",
+        help="start with the list narrowed to rows with TEXT; for marketplace and community AMIs, the search AWS "
+        "runs (text, arch:, platform:, owner:)",
+    )
     parser.add_argument("--state", help="instance/ip: only instances in this state (ip: running by default)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="json: the whole record(s)")
     parser.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE or 'default')")
@@ -105,7 +111,16 @@ def _options(args: argparse.Namespace) -> PickOptions:
     from ec2tui.aws.models.images import ImageCategory
 
     category = ImageCategory.parse(args.category) if args.category else ImageCategory.QUICKSTART
-    return PickOptions(category=category, filter_text=args.filter, state=args.state)
+    if args.kind != "ami" or not category.paged:
+        return PickOptions(category=category, filter_text=args.filter, state=args.state)
+    # Marketplace and Community are searched on the server, a page at a time: --filter is that search.
+    from ec2tui.errors import ValidationError
+    from ec2tui.image_search_text import parse_search
+
+    search = parse_search(args.filter)
+    if search.owner and category is ImageCategory.MARKETPLACE:
+        raise ValidationError("Marketplace images all belong to aws-marketplace: search them without owner:.", "filter")
+    return PickOptions(category=category, state=args.state, search=search)
 
 
 def _gateway(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[Gateway, str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from ec2tui.aws.models.images import Image, ImageCategory
+from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory
 from ec2tui.aws.models.instances import Instance
 from ec2tui.aws.models.network import KeyPair, SecurityGroup, Subnet
 
@@ -28,6 +28,13 @@ class PickOptions:
     category: ImageCategory = ImageCategory.QUICKSTART
     filter_text: str = ""
     state: str | None = None
+    search: CommunityQuery | None = None
+    """For a category searched on the server a page at a time (Marketplace, Community): ``--filter`` parsed as the
+    AMI catalog's search (text, ``arch:``, ``platform:``, ``owner:``). ``None`` for the other kinds and categories."""
+
+
+Page = tuple[Sequence[Any], str | None]
+"""One page of records and the token of the next one (``None``: that was the last)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ class PickKind:
     cells: Callable[[Any], tuple[str, ...]]
     options: frozenset[str] = field(default_factory=frozenset)
     """Which of ``--category``/``--state`` apply."""
+    load_page: Callable[[Gateway, str, PickOptions, str | None], Awaitable[Page]] | None = None
+    """For lists read a page at a time: the page after the given token (``None``: the first)."""
+
+    def paged(self, options: PickOptions) -> bool:
+        return self.load_page is not None and options.search is not None
 
 
 def _date(value: datetime | None) -> str:
@@ -63,6 +75,14 @@ def _date(value: datetime | None) -> str:
 # -- loads: one gateway call each, the region always explicit ---------------------------------------------------------
 async def _images(gateway: Gateway, region: str, options: PickOptions) -> Sequence[Image]:
     return await gateway.images.list(options.category, region=region)
+
+
+async def _image_page(gateway: Gateway, region: str, options: PickOptions, token: str | None) -> Page:
+    """A Marketplace or Community page: those catalogs hold tens of thousands of images, searched on the server."""
+    api = gateway.images
+    fetch = api.marketplace_page if options.category is ImageCategory.MARKETPLACE else api.community_page
+    page = await fetch(options.search, token, region)
+    return page.images, page.next_token
 
 
 async def _instances(gateway: Gateway, region: str, options: PickOptions) -> Sequence[Instance]:
@@ -129,6 +149,7 @@ KINDS: dict[str, PickKind] = {
             value=lambda image: image.id,
             cells=lambda i: (i.name, i.id, i.os_label, i.architecture, _date(i.creation_date)),
             options=frozenset({"category"}),
+            load_page=_image_page,
         ),
         PickKind(
             "instance",

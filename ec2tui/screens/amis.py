@@ -8,7 +8,6 @@ the cursor moves past the last row, or with ``m``. The ``/`` filter only narrows
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
@@ -22,6 +21,7 @@ from textual.widgets import Input, Label, Static, Tab, Tabs
 
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
 from ec2tui.errors import Ec2TuiError, ValidationError
+from ec2tui.image_search_text import format_search, parse_search
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
@@ -49,47 +49,6 @@ HINTS = {
 KEYS_HINT = "  enter details · 1-5 [ ] tabs"
 
 SEARCH_PLACEHOLDER = "text in the name or description   arch:arm64   platform:linux|windows   owner:<account ID|alias>"
-
-ARCHITECTURES = ("x86_64", "arm64", "i386", "x86_64_mac", "arm64_mac")
-PLATFORMS = ("linux", "windows")
-_KEYS = {"arch": "architecture", "architecture": "architecture", "platform": "platform", "os": "platform"}
-_TOKEN = re.compile(r"^(arch|architecture|platform|os|owner):(.*)$", re.IGNORECASE)
-
-
-def parse_search(text: str) -> CommunityQuery:
-    """``nginx arch:arm64 platform:linux owner:123456789012`` → a server-side query (ValidationError if bad)."""
-    words: list[str] = []
-    fields: dict[str, str] = {}
-    for token in text.split():
-        match = _TOKEN.match(token)
-        if not match:
-            words.append(token)
-            continue
-        key, value = match[1].lower(), match[2].strip()
-        if not value:
-            raise ValidationError(f"'{token}' needs a value, e.g. arch:arm64.", "search")
-        fields[_KEYS.get(key, key)] = value
-    architecture = fields.get("architecture")
-    if architecture is not None and architecture not in ARCHITECTURES:
-        raise ValidationError(f"Unknown architecture '{architecture}': use {', '.join(ARCHITECTURES)}.", "search")
-    platform = fields.get("platform")
-    if platform is not None:
-        platform = platform.lower()
-        if platform not in PLATFORMS:
-            raise ValidationError(f"Unknown platform '{platform}': use linux or windows.", "search")
-    return CommunityQuery(text=" ".join(words), architecture=architecture, platform=platform, owner=fields.get("owner"))
-
-
-def format_search(query: CommunityQuery) -> str:
-    parts = [query.text] if query.text else []
-    if query.architecture:
-        parts.append(f"arch:{query.architecture}")
-    if query.platform:
-        parts.append(f"platform:{query.platform}")
-    if query.owner:
-        parts.append(f"owner:{query.owner}")
-    return " ".join(parts)
-
 
 # -- columns ---------------------------------------------------------------------------------------------------------
 # Priorities (lower is kept longer when the terminal is narrow): the AMI ID is never cut and stays at 80 columns;
