@@ -371,6 +371,13 @@ def _check_region(region: str, *, custom_endpoint: bool) -> None:
 
 def binding_defaults() -> dict[str, str]:
     """Binding id → default keys, for every ``Binding(id=...)`` of ec2tui's app, screens and widgets."""
+    return {binding_id: keys for binding_id, (keys, _) in binding_table().items()}
+
+
+def binding_table() -> dict[str, tuple[str, str]]:
+    """Binding id → (default keys, what it does), for every ``Binding(id=...)`` of ec2tui's app, screens and widgets.
+
+    What it does is the binding's footer label, or its action's name in words when it has none."""
     import importlib
     import pkgutil
 
@@ -388,7 +395,8 @@ def binding_defaults() -> dict[str, str]:
         for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
             importlib.import_module(module.name)
 
-    found: dict[str, set[str]] = {}
+    keys: dict[str, set[str]] = {}
+    descriptions: dict[str, list[str]] = {}
     pending = [DOMNode]
     seen: set[type] = set()
     while pending:
@@ -401,8 +409,15 @@ def binding_defaults() -> dict[str, str]:
             if sub.__module__.startswith("ec2tui."):
                 for binding in vars(sub).get("BINDINGS", []):
                     if isinstance(binding, Binding) and binding.id:
-                        found.setdefault(binding.id, set()).update(k.strip() for k in binding.key.split(","))
-    return {binding_id: ",".join(sorted(keys)) for binding_id, keys in found.items()}
+                        keys.setdefault(binding.id, set()).update(k.strip() for k in binding.key.split(","))
+                        said = binding.description or binding.action.rpartition(".")[2].replace("_", " ")
+                        known = descriptions.setdefault(binding.id, [])
+                        if said not in known:
+                            known.append(said)
+    return {
+        binding_id: (",".join(sorted(found)), " / ".join(descriptions[binding_id]))
+        for binding_id, found in keys.items()
+    }
 
 
 def _checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:

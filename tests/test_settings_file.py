@@ -167,10 +167,17 @@ def test_ec2tui_keys_lists_every_binding_id_with_the_remapped_keys(config, capsy
     write(config, '[keymap]\n"app.help" = "f1,question_mark"\n"no.such" = "x"\n')
     assert cli.main(["keys"]) == 0
     out, err = capsys.readouterr()
-    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:]}
-    assert rows["app.help"] == ["question_mark", "f1,question_mark"]
-    assert rows["app.prompt"] == ["colon"]
-    assert "launch.review" in rows  # the launch form's bindings too
+    header, *lines = out.splitlines()
+    said, keys = header.index("what it does"), header.index("default keys")
+
+    def columns(line: str) -> list[str]:
+        return [line[:said].strip(), line[said:keys].strip(), *line[keys:].split()]
+
+    rows = {columns(line)[0]: columns(line)[1:] for line in lines}
+    assert rows["app.help"] == ["Help", "question_mark", "f1,question_mark"]
+    assert rows["app.prompt"][1:] == ["colon"] and rows["app.prompt"][0]
+    assert rows["launch.review"][0] == "Review launch"  # the launch form's bindings too, with what they do
+    assert all(row[0] for row in rows.values()), "every binding says what it does"
     assert '"no.such"' in err and "unknown binding id" in err
 
 
