@@ -32,6 +32,10 @@ COLOUR_NAME = re.compile(
     r"purple|pink\d*|gold\d*|violet)\b|#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})(?![\w-])|\brgb\("
 )
 """A Rich or CSS colour by name or value (``ansi_bright_blue``, Textual's ANSI-mode colour, is not matched)."""
+BACKDROP_AS_TEXT = re.compile(r"(?<![-\w])color:\s*\$(success|warning|error|accent|primary|secondary)\b")
+"""CSS giving text a theme's *backdrop* colour: $warning on a light background is hard to read, $text-warning is not."""
+BACKDROP_IN_STYLE = re.compile(r"(?<!text-)(?<!on )\$(success|warning|error|accent|primary|secondary)\b")
+"""The same in a style string ("bold $warning"): a background ("on $warning") is fine."""
 
 ALLOWED = {
     ("ec2tui/aws/user_data.py", "red hat"): "a Linux distribution's name (guessing the OS from an AMI's name)",
@@ -67,18 +71,22 @@ def hard_coded_colours() -> list[str]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in prose:
                 continue
-            if COLOUR_NAME.search(node.value) and (where, node.value) not in ALLOWED:
-                found.append(f"{where}:{node.lineno}: {node.value!r}")
+            text = node.value
+            css = "{" in text or ";" in text
+            unreadable = BACKDROP_AS_TEXT.search(text) if css else BACKDROP_IN_STYLE.search(text)
+            if (COLOUR_NAME.search(text) or unreadable) and (where, text) not in ALLOWED:
+                found.append(f"{where}:{node.lineno}: {text!r}")
     for path in sorted((ROOT / "ec2tui").rglob("*.tcss")):
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            if COLOUR_NAME.search(line.split("/*")[0]):
+            if COLOUR_NAME.search(line.split("/*")[0]) or BACKDROP_AS_TEXT.search(line):
                 found.append(f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}")
     return found
 
 
 def test_no_colour_is_named_in_the_code():
     """Colours come from the theme (ec2tui.widgets.theme_colours: SUCCESS, WARNING, ERROR, ACCENT, INFO, MUTED): a
-    fixed "yellow" is unreadable on a light theme and a fixed "red" all but vanishes under NO_COLOR."""
+    fixed "yellow" is unreadable on a light theme and a fixed "red" all but vanishes under NO_COLOR. Text takes
+    the theme's text variants ($text-warning), made to be read on its background."""
     assert hard_coded_colours() == []
 
 
@@ -87,6 +95,9 @@ def test_the_scan_finds_a_colour_name():
     assert COLOUR_NAME.search("bold red") and COLOUR_NAME.search("[b yellow]x[/]")
     assert COLOUR_NAME.search("background: #1e1e1e;") and COLOUR_NAME.search("bold white on dark_green")
     assert not COLOUR_NAME.search("bold $text-error") and not COLOUR_NAME.search("background: ansi_bright_blue;")
+    assert BACKDROP_AS_TEXT.search("#x { color: $warning; }") and BACKDROP_IN_STYLE.search("bold $warning")
+    assert not BACKDROP_AS_TEXT.search("border: tall $accent; background-color: $error;")
+    assert not BACKDROP_IN_STYLE.search("bold $text-warning") and not BACKDROP_IN_STYLE.search("bold on $warning")
 
 
 def test_the_app_keeps_its_console_in_step_with_the_theme():

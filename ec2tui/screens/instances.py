@@ -22,7 +22,7 @@ from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.instance_prices import PRICE_BINDINGS, InstancePrices
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
-from ec2tui.widgets.theme_colours import ACCENT, bold, role_style
+from ec2tui.widgets.theme_colours import ACCENT, WARNING, bold, role_style
 from ec2tui.widgets.virtual_table import styled
 
 MARK = "●"
@@ -171,9 +171,9 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         if self.error is None and (total or not self.loading_data):
             parts.append((f"  {total} {self.NOUN}", "dim"))
         if self.marked:
-            parts.append((f"  {len(self.marked)} marked", "bold $accent"))
+            parts.append((f"  {len(self.marked)} marked", bold(ACCENT)))
         if self._timer is not None:
-            parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
+            parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", bold(WARNING)))
         parts += self.price_title_parts() + self.view_status()
         self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()

@@ -36,7 +36,7 @@ from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
-from ec2tui.widgets.theme_colours import ERROR
+from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
 T = TypeVar("T")
@@ -551,7 +551,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         parts: list[tuple[str, str]] = []
         if self.filter_text:
             shown, total = self.table.row_count, len(self.store)
-            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", "bold $warning"))
+            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", bold(WARNING)))
         if self.sort_column is not None:
             label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
             parts.append((f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", "dim"))
