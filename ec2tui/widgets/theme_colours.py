@@ -8,7 +8,7 @@ One vocabulary for every way ec2tui draws text:
 
 - Textual ``Content`` and markup resolve ``$variables`` themselves when drawing, so a theme switch re-colours them.
 - Rich renderables (``Text`` cells of the virtual table, rows built in threads; ``Table`` sections of the detail
-  screens) look a style string up in the console's Rich theme before parsing it: :class:`ThemeColours` keeps one
+  screens) look a style string up in the console's Rich theme before parsing it: :class:`ThemedApp` keeps one
   there for each role's string (and its bold form), refreshed whenever Textual works out the theme's variables, so
   these too resolve when drawn, not when built.
 
