@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -18,6 +18,7 @@ from ec2tui.context import Context
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.key_gate import BYPASS, KeyGate
 from ec2tui.unexpected import report as report_unexpected
+from ec2tui.widgets.theme_colours import ThemedApp
 
 if TYPE_CHECKING:
     from ec2tui.aws.models.profiles import ProfileInfo
@@ -63,7 +64,7 @@ def _profiles_screen() -> Screen[Any]:
     return ProfilesScreen()
 
 
-class Ec2App(App[None]):
+class Ec2App(ThemedApp[None]):
     """ec2tui. Screens reach AWS only through ``self.gateway`` (the async background worker)."""
 
     CSS_PATH = "ec2tui.tcss"

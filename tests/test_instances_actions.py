@@ -15,7 +15,7 @@ from ec2tui.aws.models.instances import (
     InstanceState,
     SecurityGroupRule,
     format_age,
-    state_colour,
+    state_role,
 )
 from ec2tui.aws.ssh import default_ssh_user, ssh_command, ssm_command
 from ec2tui.errors import ValidationError
@@ -204,8 +204,8 @@ def test_age_and_state_helpers():
         assert make_instance(state=state).is_transitional
     for state in ("running", "stopped", "terminated"):
         assert not make_instance(state=state).is_transitional
-    assert make_instance(state="running").state_colour == "green"
-    assert state_colour(InstanceState.STOPPED) == "red" and state_colour("weird") == "white"
+    assert make_instance(state="running").state_role == "success"
+    assert state_role(InstanceState.STOPPED) == "error" and state_role("weird") == ""
     assert make_instance(tags=(("Name", "web"), ("env", "prod"))).tag("env") == "prod"
 
 

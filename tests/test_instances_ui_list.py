@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from ec2tui.aws import instances as svc
 from ec2tui.screens.instances import InstancesScreen
+from ec2tui.widgets.theme_colours import SUCCESS
 from tests.instances_ui_helpers import moto_instance, open_instances, rows_by_name, run
 from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import notifications, settle, static_text, table_rows
@@ -38,7 +39,7 @@ async def test_list_shows_every_column_for_each_instance(app, fleet):
         assert rows["db"][3] == "stopped" and rows["builder"][3] == "terminated"
         assert rows["db"][8] == "", "a stopped instance has no public IP"
         state_cell = screen.table.get_row(fleet["web-1"])[3]
-        assert state_cell.style == "green"
+        assert state_cell.style == SUCCESS, "the theme's success colour, resolved when drawn"
         assert "Instances · us-east-1" in static_text(app, "#title")
         assert "4 instances" in static_text(app, "#title")
         assert "auto-refresh" not in static_text(app, "#title")

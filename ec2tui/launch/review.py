@@ -41,6 +41,7 @@ from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import ERROR, SUCCESS, WARNING, bold
 
 READ_ONLY_MESSAGE = (
     "Read-only mode (--read-only): launching is refused. The review, the dry run (v) and the exports (c, j) still work."
@@ -270,7 +271,7 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         if app_region != self.launch_region:
             title.append(
                 f" (the app is now in {app_region}; this launch stays in {self.launch_region}: escape moves the form)",
-                style="yellow",
+                style=WARNING,
             )
         self.query_one("#review-title", Static).update(title)
 
@@ -286,17 +287,17 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         if message is not None:
             banner.update(Text(message, style=style))
         elif self.ec2app.read_only:
-            banner.update(Text(READ_ONLY_MESSAGE, style="bold yellow"))
+            banner.update(Text(READ_ONLY_MESSAGE, style=bold(WARNING)))
         elif self.errors:
             banner.update(
                 Text(
                     f"Launch disabled: fix {_plural(len(self.errors), 'problem')} first (listed below; "
                     "escape returns to the form, where each is shown next to its field).",
-                    style="bold red",
+                    style=bold(ERROR),
                 )
             )
         else:
-            banner.update(Text("y launches now: this review is the confirmation.", style="bold green"))
+            banner.update(Text("y launches now: this review is the confirmation.", style=bold(SUCCESS)))
 
     def creates_text(self) -> Text:
         request = self.request
@@ -323,9 +324,9 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         for issue in self.issues:
             where = f"{field_label(issue.field)}: " if issue.field else ""
             if issue.is_warning:
-                text.append(f"⚠ {where}{issue.message}\n", style="yellow")
+                text.append(f"⚠ {where}{issue.message}\n", style=WARNING)
             else:
-                text.append(f"✗ {where}{issue.message}\n", style="red")
+                text.append(f"✗ {where}{issue.message}\n", style=bold(ERROR))
         return text
 
     def summary_table(self) -> Table:
@@ -421,13 +422,13 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         try:
             result = await self.ec2app.gateway.launch.dry_run(self.request, self.launch_region)
         except Ec2TuiError as exc:
-            answer = Text(f"Dry run failed: {exc}", style="bold red")
+            answer = Text(f"Dry run failed: {exc}", style=bold(ERROR))
         else:
             if result.ok:
-                answer = Text(f"Dry run ✓ {result.message} (DryRun: nothing was created)", style="bold green")
+                answer = Text(f"Dry run ✓ {result.message} (DryRun: nothing was created)", style=bold(SUCCESS))
             else:
                 code = f" [{result.code}]" if result.code else ""
-                answer = Text(f"Dry run ✗ {result.message}{code}", style="bold red")
+                answer = Text(f"Dry run ✗ {result.message}{code}", style=bold(ERROR))
         widget.update(answer)
         self.show_answer(answer)
         ok = answer.plain.startswith("Dry run ✓")
@@ -459,24 +460,24 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
                 template = self.state.template if not self.creates_resources() else None
                 result = await self.ec2app.gateway.launch.launch(self.request, self.launch_region, template=template)
             except ReadOnlyError:
-                self.update_banner(READ_ONLY_MESSAGE, style="bold yellow")
+                self.update_banner(READ_ONLY_MESSAGE, style=bold(WARNING))
                 self.ec2app.notify(READ_ONLY_MESSAGE, severity="warning", markup=False)
                 return
             except ValidationError as exc:
                 where = f" ({field_label(exc.field)})" if getattr(exc, "field", None) else ""
-                self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style="bold red")
+                self.update_banner(f"Not launched: {exc}{where}. escape returns to the form.", style=bold(ERROR))
                 self.ec2app.notify(str(exc), title="Not launched", severity="error", markup=False)
                 return
             except Ec2TuiError as exc:
                 local = local_failure(exc, self.request)
                 if local is not None:
                     kept = "Nothing in the form was lost: escape returns to it."
-                    self.update_banner(f"{local}\n{kept}", style="bold red")
+                    self.update_banner(f"{local}\n{kept}", style=bold(ERROR))
                     self.ec2app.notify(local, title="Not launched", severity="error", markup=False, timeout=15)
                     return
                 self.update_banner(
                     f"AWS refused the launch: {exc}\nNothing in the form was lost: escape returns to it.",
-                    style="bold red",
+                    style=bold(ERROR),
                 )
                 self.ec2app.notify(str(exc), title="Launch failed", severity="error", markup=False, timeout=15)
                 return
@@ -486,7 +487,7 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         self.result = result
         self.refresh_bindings()
         ids = ", ".join(result.instance_ids)
-        self.update_banner(f"Launched {ids}.", style="bold green")
+        self.update_banner(f"Launched {ids}.", style=bold(SUCCESS))
         self.ec2app.notify(f"Launched {ids} in {self.launch_region}", title="Launch", markup=False, timeout=15)
         self.dismiss((result, self.request))
 

@@ -25,6 +25,7 @@ from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
 
 if TYPE_CHECKING:
     pass
@@ -141,11 +142,11 @@ class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
         self.query_one("#tpl-name").display = not version
         self.query_one("#tpl-existing").display = version
         problem = self.problem()
-        self.query_one("#tpl-problem", Static).update(Text(f"✗ {problem}", style="red") if problem else "")
+        self.query_one("#tpl-problem", Static).update(Text(f"✗ {problem}", style=bold(ERROR)) if problem else "")
         self.query_one("#tpl-cli", Static).update(self.cli_text())
         banner = self.query_one("#tpl-banner", Static)
         if self.ec2app.read_only:
-            banner.update(Text(READ_ONLY_NOTE, style="bold yellow"))
+            banner.update(Text(READ_ONLY_NOTE, style=bold(WARNING)))
         else:
             what = "a new version of the chosen template" if version else "a new launch template"
             banner.update(Text(f"ctrl+s saves {what} with the data below: this screen is the review.", style="bold"))
@@ -186,7 +187,7 @@ class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
             self.ec2app.notify(READ_ONLY_NOTE, title="Read-only", severity="warning", markup=False)
             return
         except Ec2TuiError as exc:
-            self.query_one("#tpl-banner", Static).update(Text(f"AWS refused it: {exc}", style="bold red"))
+            self.query_one("#tpl-banner", Static).update(Text(f"AWS refused it: {exc}", style=bold(ERROR)))
             self.ec2app.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=15)
             return
         finally:

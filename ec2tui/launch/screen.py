@@ -74,6 +74,7 @@ from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.templates import TemplatesScreen
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import ERROR, SUCCESS, WARNING, bold
 
 __all__ = ["LaunchScreen", "assign_issues"]
 
@@ -518,11 +519,11 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         warnings = len(self.issues) - len(errors)
         status = Text()
         if errors:
-            status.append(f"✗ {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix", style="bold red")
+            status.append(f"✗ {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix", style=bold(ERROR))
         else:
-            status.append("✓ ready to review", style="bold green")
+            status.append("✓ ready to review", style=bold(SUCCESS))
         if warnings:
-            status.append(f" · ⚠ {warnings} warning{'s' if warnings != 1 else ''}", style="yellow")
+            status.append(f" · ⚠ {warnings} warning{'s' if warnings != 1 else ''}", style=WARNING)
         status.append("  (each is shown next to its field)", style="dim")
         title = Text(f"Launch in {self.launch_region or self.ec2app.region}", style="bold")
         if self.ec2app.read_only:

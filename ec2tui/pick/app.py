@@ -37,7 +37,7 @@ class PickApp(App[list[Any]]):
 
     CSS = """
     #pick-title { height: auto; padding: 0 1; background: $panel; text-style: bold; }
-    #pick-title.-failed { color: $error; }
+    #pick-title.-failed { color: $text-error; }
     #pick-filter { height: 3; border: round $primary-darken-2; }
     #pick-table { height: 1fr; }
     #pick-hint { height: 1; padding: 0 1; color: $text-muted; }

@@ -21,6 +21,7 @@ from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import INFO, SUCCESS, WARNING, bold
 
 
 def _kv_table() -> Table:
@@ -41,7 +42,7 @@ def _dim(text: str) -> Text:
 def _yes_no(value: bool | None, *, good: bool | None = None) -> Text:
     if value is None:
         return _dim("unknown")
-    style = "" if good is None else ("green" if value == good else "yellow")
+    style = "" if good is None else (SUCCESS if value == good else WARNING)
     return Text("yes" if value else "no", style=style)
 
 
@@ -56,7 +57,7 @@ def owner_text(image: Image, account: str) -> Text:
     if image.owner_alias:
         text.append(f"  ({image.owner_alias})", style="dim")
     if account and image.owner_id == account:
-        text.append("  this account", style="green")
+        text.append("  this account", style=SUCCESS)
     return text
 
 
@@ -65,7 +66,7 @@ def root_device_text(image: Image) -> Text:
     text = Text(f"{image.root_device_name or '?'}  ({image.root_device_type or 'unknown'})")
     warning = root_device_type_warning(image.root_device_type)
     if warning:
-        text.append(f"\n⚠ {warning}", style="yellow")
+        text.append(f"\n⚠ {warning}", style=WARNING)
     return text
 
 
@@ -74,12 +75,12 @@ def summary_section(image: Image, account: str) -> RenderableType:
     table.add_row("Name", image.name or _dim("(no name)"))
     table.add_row("AMI ID", Text(image.id, style="bold"))
     table.add_row("Description", image.description or _dim("none"))
-    table.add_row("State", Text(image.state, style="green" if image.state == "available" else "yellow"))
+    table.add_row("State", Text(image.state, style=SUCCESS if image.state == "available" else WARNING))
     table.add_row("Region", image.region)
     table.add_row("Owner", owner_text(image, account))
-    access = Text("public", style="yellow") if image.public else Text("private")
+    access = Text("public", style=WARNING) if image.public else Text("private")
     if image.shared_with_me:
-        access.append("  shared with this account by its owner", style="cyan")
+        access.append("  shared with this account by its owner", style=INFO)
     table.add_row("Visibility", access)
     table.add_row("Created", format_time(image.creation_date) or _dim("unknown"))
     if image.deprecation_time is None:
@@ -88,7 +89,7 @@ def summary_section(image: Image, account: str) -> RenderableType:
         when = format_time(image.deprecation_time)
         table.add_row(
             "Deprecation",
-            Text(f"{when}  deprecated", style="bold yellow") if image.deprecated else Text(f"{when}  (scheduled)"),
+            Text(f"{when}  deprecated", style=bold(WARNING)) if image.deprecated else Text(f"{when}  (scheduled)"),
         )
     table.add_row("OS", image.os_label)
     table.add_row("Platform", image.platform)
@@ -112,7 +113,7 @@ def _device_row(device: BlockDeviceMapping, root_name: str) -> list[RenderableTy
     if device.device == root_name:
         name.append(" (root)", style="dim")
     if device.virtual_name:
-        return [name, Text(f"instance store {device.virtual_name}", style="cyan"), "", "", "", "", ""]
+        return [name, Text(f"instance store {device.virtual_name}", style=INFO), "", "", "", "", ""]
     size = f"{device.size_gib} GiB" if device.size_gib is not None else "?"
     performance = []
     if device.iops:
@@ -161,7 +162,7 @@ def permissions_section(image: Image, permissions: LaunchPermissions | None, loa
     table = _kv_table()
     table.add_row(
         "Public",
-        Text("yes: every AWS account can launch it", style="yellow") if permissions.public else Text("no"),
+        Text("yes: every AWS account can launch it", style=WARNING) if permissions.public else Text("no"),
     )
     table.add_row("Shared with", ", ".join(permissions.account_ids) or _dim("no accounts"))
     if permissions.organization_arns:
@@ -267,7 +268,7 @@ class AmiDetailScreen(AmiActions, Screen[None]):
         elif self.error:
             shown = " (showing the list's data)" if image is not None else ""
             message = f"Could not load the details: {self.error}{shown}. ctrl+r retries."
-        error_box.update(Text(f"⚠ {message}", style="bold yellow") if message else "")
+        error_box.update(Text(f"⚠ {message}", style=bold(WARNING)) if message else "")
         error_box.display = bool(message)
         for selector in ("#ami-summary", "#ami-devices", "#ami-permissions", "#ami-tags"):
             self.query_one(selector, Static).display = image is not None

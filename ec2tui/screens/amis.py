@@ -25,6 +25,7 @@ from ec2tui.image_search_text import format_search, parse_search
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.theme_colours import ACCENT, INFO, SUCCESS, WARNING, bold
 from ec2tui.widgets.virtual_table import VirtualTable, styled
 
 CATEGORIES = tuple(ImageCategory)
@@ -344,15 +345,15 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         # Plain text where no style is needed, and one shared Text per styled word: 50,000 rows, not 150,000 Texts.
         name: Any = item.display_name
         if item.deprecated:
-            name = Text.assemble(("⚠ ", "yellow"), (item.display_name, "dim"))
+            name = Text.assemble(("⚠ ", WARNING), (item.display_name, "dim"))
         if item.shared_with_me:
-            access = styled("shared", "bold cyan")
+            access = styled("shared", bold(INFO))
         elif item.public:
-            access = styled("public", "yellow" if account and item.owner_id == account else "")
+            access = styled("public", WARNING if account and item.owner_id == account else "")
         else:
             access = styled("private", "dim")
         mine = bool(account) and item.owner_id == account
-        owner: Any = styled("self", "green") if mine else item.owner_alias or item.owner_id
+        owner: Any = styled("self", SUCCESS) if mine else item.owner_alias or item.owner_id
         root = {"ebs": "ebs", "instance-store": "store"}.get(item.root_device_type, item.root_device_type)
         created = item.creation_date.astimezone(UTC).strftime("%Y-%m-%d") if item.creation_date else ""
         os_text = item.os_label if item.os_label else item.platform_details
@@ -404,7 +405,7 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         shown, total = self.table.row_count, len(self.items)
         query = format_search(self.queries.get(self.category, CommunityQuery())) if self.category.paged else ""
         if query:
-            title.append(f"  search '{query}'", style="bold cyan")
+            title.append(f"  search '{query}'", style=bold(ACCENT))
         if self.loading_data:
             title.append(f"  {self.waiting()}", style="italic")
         elif self.error is None and self.category.paged:
@@ -419,9 +420,9 @@ class AmisScreen(AmiActions, ListScreen[Image]):
             title.append(f"  {total} image{'' if total == 1 else 's'}", style="dim")
             shared = self.shared_count()
             if shared:
-                title.append(f" ({shared} shared with you)", style="cyan")
+                title.append(f" ({shared} shared with you)", style=INFO)
         if self.filter_text:
-            title.append(f"   filter '{self.filter_text}': {shown} of {total} loaded", style="bold yellow")
+            title.append(f"   filter '{self.filter_text}': {shown} of {total} loaded", style=bold(WARNING))
         if self.sort_column is not None:
             label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
             title.append(f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", style="dim")

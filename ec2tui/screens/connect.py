@@ -21,6 +21,7 @@ from ec2tui.aws.connect_commands import PORT_PRESETS, Method
 from ec2tui.aws.connect_readiness import Offer
 from ec2tui.errors import ValidationError
 from ec2tui.screens.confirm import FreshKeysOnly
+from ec2tui.widgets.theme_colours import ERROR
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,10 @@ class ForwardRequest:
 
 
 def offer_prompt(offer: Offer) -> Text:
-    """One line per offer, its reason or warning below it (dim for a warning, red for why it's unavailable)."""
+    """One line per offer, its reason or warning below it (dim for a warning, error-coloured for why not)."""
     text = Text(("✓ " if offer.available else "✗ ") + offer.label, style="" if offer.available else "dim")
     if offer.reason:
-        text.append("\n    " + offer.reason, style="dim italic" if offer.available else "red")
+        text.append("\n    " + offer.reason, style="dim italic" if offer.available else ERROR)
     return text
 
 

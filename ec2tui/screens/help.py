@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ec2tui.commands import COMMANDS
+from ec2tui.widgets.theme_colours import ACCENT, bold
 
 KEY_NAMES = {
     "slash": "/",
@@ -42,7 +43,7 @@ def bindings_table(screen: Screen) -> Table:
     """The keys that work on ``screen`` now, as Textual resolves them: after the user's keymap (a remapped key shows
     its new key), inherited ones included (a list's sort keys), the focused widget's first."""
     table = Table(box=None, expand=True, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column("Key", style="bold cyan", no_wrap=True, width=14)
+    table.add_column("Key", style=bold(ACCENT), no_wrap=True, width=14)
     table.add_column("Action")
     table.add_column("Where", style="dim", width=12)
     grouped: dict[tuple[int, str], tuple[list[str], ActiveBinding]] = {}
@@ -75,7 +76,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         commands = Table(box=None, expand=True, show_header=True, header_style="bold")
-        commands.add_column("Command (:)", style="bold cyan", no_wrap=True, width=14)
+        commands.add_column("Command (:)", style=bold(ACCENT), no_wrap=True, width=14)
         commands.add_column("Arguments")
         for name, arguments in COMMANDS.items():
             commands.add_row(name, " | ".join(arguments) or "—")

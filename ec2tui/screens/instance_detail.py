@@ -43,10 +43,11 @@ from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.user_data import UserDataScreen
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import SUCCESS, WARNING, bold, role_style
 
 USER_DATA_PREVIEW_LINES = 12
-CAUTION = "dark_orange"
-"""Rich style for things worth a second look (open to the world, unencrypted, AMI gone): readable on light themes."""
+CAUTION = WARNING
+"""Things worth a second look (open to the world, unencrypted, AMI gone): the theme's warning colour."""
 REBOOTING_SHOWN_SECONDS = 10.0
 AMI_SCREEN = ("ec2tui.screens.ami_detail", "AmiDetailScreen")
 """The AMI catalog's detail screen (built separately): `m` opens it when this build has it, else copies the AMI ID."""
@@ -85,7 +86,7 @@ def _launch_text(instance: Instance) -> Text:
 
 def summary_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:
     table = _kv_table()
-    state = Text(instance.state, style=f"bold {instance.state_colour}")
+    state = Text(instance.state, style=bold(role_style(instance.state_role)))
     if instance.state_reason:
         state.append(f"  {instance.state_reason}", style="dim")
     table.add_row("State", state)
@@ -194,7 +195,7 @@ def storage_section(instance: Instance, detail: InstanceDetail | None, loading: 
                 f"{volume.size_gib} GiB",
                 volume.volume_type,
                 str(volume.iops) if volume.iops else "",
-                Text("yes", style="green") if volume.encrypted else Text("no", style=CAUTION),
+                Text("yes", style=SUCCESS) if volume.encrypted else Text("no", style=CAUTION),
                 {True: "deleted", False: "kept", None: "?"}[volume.delete_on_termination],
                 volume.state,
             )
@@ -364,21 +365,21 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
     def render_detail(self) -> None:
         instance = self.shown_instance()
         detail = self.detail
-        title = Text.assemble(
+        title = Content.assemble(  # Content: its theme colours follow a theme switch
             ("Instance ", "bold"),
             (instance.name or instance.id, "bold"),
             f"  {instance.id}  " if instance.name else "  ",
-            (instance.state, f"bold {instance.state_colour}"),
+            (instance.state, bold(role_style(instance.state_role))),
             f"  {instance.region}",
         )
         if self._timer is not None:
-            title.append(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", style=f"bold {CAUTION}")
+            title = title.append_text(f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", bold(CAUTION))
         self.query_one("#title", Static).update(title)
         warnings = list(detail.warnings) if detail is not None else []
         if self.error:
             warnings.insert(0, f"Could not load the details: {self.error} (ctrl+r retries; showing the list's data)")
         warning_box = self.query_one("#detail-warnings", Static)
-        warning_box.update(Content("\n".join(f"⚠ {w}" for w in warnings)).stylize("bold $warning"))
+        warning_box.update(Content("\n".join(f"⚠ {w}" for w in warnings)).stylize(bold(WARNING)))
         warning_box.display = bool(warnings)
         self.query_one("#detail-summary", Static).update(summary_section(instance, detail))
         self.query_one("#detail-network", Static).update(network_section(instance))

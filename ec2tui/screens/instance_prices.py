@@ -17,6 +17,7 @@ from ec2tui.aws.models.instances import Instance, InstanceState
 from ec2tui.aws.models.pricing import Platform, fleet_usd_per_hour, platform_for_image
 from ec2tui.launch.prices import NO_PRICE, hourly_text
 from ec2tui.screens.list_screen import Column, PaletteCommand, action_command
+from ec2tui.widgets.theme_colours import SUCCESS, bold
 
 PRICE_COLUMN = Column("usd_hour", "$/h", priority=95, whole=True)
 PRICE_BINDINGS = [Binding("dollar_sign", "toggle_prices", "$/h", key_display="$", show=False, id="instances.prices")]
@@ -74,7 +75,7 @@ class InstancePrices:
         if unknown and unknown < len(running):
             text += f" ({unknown} at {NO_PRICE})"
         hint = screen.ec2app.gateway.pricing.hint
-        parts = [(text, "bold $success")]
+        parts = [(text, bold(SUCCESS))]
         if hint:
             parts.append((f"  {hint}", "dim"))
         return parts

@@ -22,10 +22,11 @@ from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.instance_prices import PRICE_BINDINGS, InstancePrices
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.theme_colours import ACCENT, WARNING, bold, role_style
 from ec2tui.widgets.virtual_table import styled
 
 MARK = "●"
-MARK_STYLE = "bold magenta"
+MARK_STYLE = bold(ACCENT)
 
 REBOOTING_SHOWN_SECONDS = 10.0
 """EC2 never reports a reboot (the state stays ``running``): a rebooted row says ``rebooting`` for this long."""
@@ -124,7 +125,7 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         cells += [
             item.name,
             item.id,
-            styled(item.state, item.state_colour),
+            styled(item.state, role_style(item.state_role)),
             item.instance_type,
             item.image_id,
             item.availability_zone,
@@ -170,9 +171,9 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         if self.error is None and (total or not self.loading_data):
             parts.append((f"  {total} {self.NOUN}", "dim"))
         if self.marked:
-            parts.append((f"  {len(self.marked)} marked", "bold $accent"))
+            parts.append((f"  {len(self.marked)} marked", bold(ACCENT)))
         if self._timer is not None:
-            parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", "bold $warning"))
+            parts.append((f"  ⟳ auto-refresh every {self.AUTO_REFRESH_SECONDS:g}s", bold(WARNING)))
         parts += self.price_title_parts() + self.view_status()
         self.query_one("#title", Static).update(Content.assemble(*parts), layout=False)  # one line: no layout pass
         self.update_empty()

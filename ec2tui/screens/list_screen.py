@@ -36,6 +36,7 @@ from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
 T = TypeVar("T")
@@ -550,7 +551,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         parts: list[tuple[str, str]] = []
         if self.filter_text:
             shown, total = self.table.row_count, len(self.store)
-            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", "bold $warning"))
+            parts.append((f"   filter '{self.filter_text}': {shown} of {total}", bold(WARNING)))
         if self.sort_column is not None:
             label = next((c.label for c in self.COLUMNS if c.key == self.sort_column), self.sort_column)
             parts.append((f"   sorted by {label} {'▼' if self.sort_reverse else '▲'}", "dim"))
@@ -571,7 +572,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         shown, total = self.table.row_count, len(self.store)
         empty = self.query_one("#empty", Static)
         if self.error:
-            message = f"[b red]Could not load {escape(self.NOUN)}[/]\n{escape(self.error)}\n\nctrl+r retries."
+            message = f"[b {ERROR}]Could not load {escape(self.NOUN)}[/]\n{escape(self.error)}\n\nctrl+r retries."
         elif not self.loading_data and total == 0:
             message = f"No {escape(self.NOUN)} in {escape(self.ec2app.region)}." + self.empty_hint()
         elif not self.loading_data and shown == 0 and not self.view_pending:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from ec2tui.aws.models.profiles import ENV_PROFILE, ProfileInfo, SsoLogin
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.theme_colours import ERROR, SUCCESS, WARNING, bold
 
 KIND_LABEL = {
     "sso": "SSO",
@@ -102,13 +103,13 @@ class ProfilesScreen(ListScreen[ProfileRow]):
             login = Text("")
         elif item.sso.valid:
             until = f" until {item.sso.expires_at:%H:%M} UTC" if item.sso.expires_at else ""
-            login = Text(f"logged in{until}", style="green")
+            login = Text(f"logged in{until}", style=SUCCESS)
         else:
-            login = Text(item.sso.reason or "not logged in", style="yellow")
+            login = Text(item.sso.reason or "not logged in", style=WARNING)
         if info.problems:
-            login = Text("; ".join(info.problems), style="red")
+            login = Text("; ".join(info.problems), style=ERROR)
         return (
-            Text("●" if current else "", style="bold green"),
+            Text("●" if current else "", style=bold(SUCCESS)),
             Text("✓" if info.name in self.marked else "", style="bold"),
             Text(info.name, style="bold" if current else ""),
             KIND_LABEL.get(info.kind, info.kind),

@@ -10,8 +10,9 @@ from textual.binding import Binding
 from ec2tui import settings
 from ec2tui.aws.models.regions import InstanceCounts, Region
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
+from ec2tui.widgets.theme_colours import ERROR, INFO, MUTED, SUCCESS, bold
 
-OPT_IN_STYLE = {"opt-in-not-required": "green", "opted-in": "cyan", "not-opted-in": "dim"}
+OPT_IN_STYLE = {"opt-in-not-required": SUCCESS, "opted-in": INFO, "not-opted-in": MUTED}
 
 
 class RegionsScreen(ListScreen[Region]):
@@ -86,11 +87,11 @@ class RegionsScreen(ListScreen[Region]):
         elif counts is None:
             total, running = Text("…", style="dim"), Text("")
         elif isinstance(counts, str):
-            total, running = Text("error", style="red"), Text("")
+            total, running = Text("error", style=bold(ERROR)), Text("")
         else:
             total, running = Text(str(counts.total), justify="right"), Text(str(counts.running), justify="right")
         return (
-            Text(current, style="bold green"),
+            Text(current, style=bold(SUCCESS)),
             Text(item.name, style="bold" if current else ""),
             item.description,
             Text(item.opt_in_status, style=OPT_IN_STYLE.get(item.opt_in_status, "")),

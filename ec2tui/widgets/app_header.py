@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
+
+from ec2tui.widgets.theme_colours import MUTED, SUCCESS, WARNING
 
 
 class AppHeader(Static):
@@ -18,7 +20,7 @@ class AppHeader(Static):
 
     def __init__(self) -> None:
         super().__init__()
-        self._info = Text()
+        self._info = Content()
         """Profile, account, region, endpoint and mode: rebuilt when they change; render() adds the key hints."""
 
     def on_mount(self) -> None:
@@ -26,42 +28,37 @@ class AppHeader(Static):
         self.watch(self.app, "account", self._refresh_text)
         self.watch(self.app, "account_alias", self._refresh_text)
 
-    def render(self) -> Text:
-        text = self._info.copy()
-        hint = Text()
-        for key, what in self.KEYS_HINT:
-            hint.append(f"  {key} ", style="bold")
-            hint.append(what, style="dim")
-        room = self.content_size.width - text.cell_len - hint.cell_len
+    def render(self) -> Content:
+        hint = Content.assemble(*self._hint_parts())
+        room = self.content_size.width - self._info.cell_length - hint.cell_length
         if room >= 1:
-            text.append(" " * room)
-            text.append_text(hint)
-        return text
+            return Content.assemble(self._info, " " * room, hint)
+        return self._info
+
+    def _hint_parts(self) -> list[tuple[str, str]]:
+        parts: list[tuple[str, str]] = []
+        for key, what in self.KEYS_HINT:
+            parts += [(f"  {key} ", "bold"), (what, MUTED)]
+        return parts
 
     def _refresh_text(self, _value: object = None) -> None:
         app = self.app
-        text = Text()
-        text.append(" ec2tui ", style="bold reverse")
-        text.append("  ")
+        parts: list[str | tuple[str, str]] = [(" ec2tui ", "bold reverse"), "  "]
         for label, value in (
             ("profile", getattr(app, "profile_name", "")),
             ("account", _account_label(getattr(app, "account", ""), getattr(app, "account_alias", ""))),
             ("region", getattr(app, "region", "")),
         ):
-            text.append(f"{label} ", style="dim")
-            text.append(f"{value}", style="bold")
-            text.append("   ")
+            parts += [(f"{label} ", MUTED), (f"{value}", "bold"), "   "]
         endpoint = getattr(app, "endpoint_url", None)
         if endpoint:
-            text.append("endpoint ", style="dim")
-            text.append(endpoint)
-            text.append("   ")
+            parts += [("endpoint ", MUTED), endpoint, "   "]
+        # Badges in reverse video: the theme's colour behind them, and still a block where there is no colour.
         if getattr(app, "demo", False):
-            text.append(" DEMO ", style="bold black on yellow")
-            text.append(" ")
+            parts += [(" DEMO ", f"bold reverse {WARNING}"), " "]
         if getattr(app, "read_only", False):
-            text.append(" READ-ONLY ", style="bold white on dark_green")
-        self._info = text
+            parts.append((" READ-ONLY ", f"bold reverse {SUCCESS}"))
+        self._info = Content.assemble(*parts)
         self.refresh()
 
 

@@ -27,22 +27,21 @@ TRANSITIONAL_STATES = frozenset(
     {InstanceState.PENDING, InstanceState.STOPPING, InstanceState.SHUTTING_DOWN, InstanceState.REBOOTING}
 )
 
-STATE_COLOURS: dict[str, str] = {
-    InstanceState.RUNNING: "green",
-    InstanceState.PENDING: "yellow",
-    InstanceState.REBOOTING: "yellow",
-    InstanceState.STOPPING: "dark_orange",
-    InstanceState.SHUTTING_DOWN: "dark_orange",
-    InstanceState.STOPPED: "red",
-    InstanceState.TERMINATED: "grey50",
+STATE_ROLES: dict[str, str] = {
+    InstanceState.RUNNING: "success",
+    InstanceState.PENDING: "warning",
+    InstanceState.REBOOTING: "warning",
+    InstanceState.STOPPING: "warning",
+    InstanceState.SHUTTING_DOWN: "warning",
+    InstanceState.STOPPED: "error",
+    InstanceState.TERMINATED: "muted",
 }
-"""Rich colour names for the state column; unknown states fall back to :data:`DEFAULT_STATE_COLOUR`."""
+"""What each state means at a glance, by role name: the UI gives each role the current theme's colour
+(``ec2tui.widgets.theme_colours``). An unknown state has no role ("")."""
 
-DEFAULT_STATE_COLOUR = "white"
 
-
-def state_colour(state: str) -> str:
-    return STATE_COLOURS.get(state, DEFAULT_STATE_COLOUR)
+def state_role(state: str) -> str:
+    return STATE_ROLES.get(state, "")
 
 
 def format_age(seconds: float) -> str:
@@ -122,8 +121,8 @@ class Instance:
         return "windows" in self.platform.lower()
 
     @property
-    def state_colour(self) -> str:
-        return state_colour(self.state)
+    def state_role(self) -> str:
+        return state_role(self.state)
 
     @property
     def ssh_ip(self) -> str | None:
