@@ -219,3 +219,14 @@ async def test_user_keymap_remaps_a_binding(no_default_amis, gateway):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_at_80_columns_the_footer_palette_key_reaches_the_right_edge(app):
+    """Textual's compact footer gave the docked palette key a right margin: the keys scrolled beneath it showed
+    through that cell ("^p palettem" at 80 columns)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"instances", "enter")
+        await settle(pilot)
+        palette_key = app.screen.query_one("FooterKey.-command-palette")
+        assert palette_key.region.right == 80 and palette_key.styles.margin.right == 0

@@ -97,6 +97,25 @@ async def test_the_cursor_follows_its_item_when_the_rows_change():
         await pilot.pause()
 
 
+async def test_until_the_cursor_is_moved_it_stays_on_the_first_row_as_rows_arrive_and_get_sorted():
+    """A list that loads in pages and is sorted as they come: the cursor must not follow whichever row happened to
+    arrive first (the demo's instance list opened with the cursor on its last row, out of sight of a new user)."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_rows(["k009", "k003"], [("z", ID, IP, ""), ("c", ID, IP, "")])  # the first page, unsorted
+        keys = [f"k{n:03}" for n in range(10)]
+        table.set_rows(keys, [(key, ID, IP, "") for key in keys])  # every page in, sorted
+        assert table.cursor_row == 0 and table.cursor_key == "k000"
+        await pilot.press("down")
+        table.set_rows(keys[::-1], [(key, ID, IP, "") for key in keys[::-1]])
+        assert table.cursor_key == "k001", "once moved, it follows its item"
+        table.clear()
+        table.set_rows(["k005", "k002"], [("e", ID, IP, ""), ("b", ID, IP, "")])
+        table.set_rows(["k002", "k005"], [("b", ID, IP, ""), ("e", ID, IP, "")])
+        assert table.cursor_key == "k002", "a cleared table starts again from the first row"
+
+
 async def test_a_click_selects_the_row_under_the_mouse_and_a_heading_asks_to_sort():
     app = TableApp()
     async with app.run_test(size=(80, 20)) as pilot:

@@ -212,6 +212,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """Rendered rows by (key, stripe, cursor), with the cells and the layout and styles they were made for."""
         self.natural_widths: list[int] = []
         self.cursor_row = 0
+        self.cursor_placed = False
+        """Whether the cursor was put on an item (a key, a click, the app following one). Until then it stays on the
+        first row while rows arrive and get sorted, rather than following whichever row happened to come first."""
         self.sort_column: str | None = None
         self.sort_reverse = False
         self._layout: list[tuple[int, int]] = []
@@ -258,9 +261,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.row_keys, self.row_cells = keys, cells
         self._index = None
         self.natural_widths = list(natural_widths) if natural_widths is not None else self._measure(cells)
-        if followed is not None:
+        if followed is not None and self.cursor_placed:
             with contextlib.suppress(ValueError):  # not shown any more: the cursor keeps its row number
                 self.cursor_row = keys.index(followed)
+        elif not self.cursor_placed:
+            self.cursor_row = 0
         self._changed()
 
     def append_rows(
@@ -284,6 +289,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def clear(self) -> None:
+        self.cursor_placed = False
         self.set_rows([], [], [])
 
     def show_only(self, keys: Sequence[str] | None) -> None:
@@ -345,6 +351,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 return
         if row is None or not self.row_keys:
             return
+        self.cursor_placed = True
         row = max(0, min(row, len(self.row_keys) - 1))
         if row != self.cursor_row:
             self.cursor_row = row
