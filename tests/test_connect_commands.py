@@ -288,6 +288,13 @@ def test_windows_password_is_decrypted_with_the_key_file():
         decrypt_password("", pem)
     with pytest.raises(ValidationError, match="not an unencrypted PEM"):
         decrypt_password(encrypted, b"junk")
+    # OpenSSL 3.2+ "decrypts" with a wrong key to random bytes (implicit rejection) instead of failing
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    with pytest.raises(ValidationError, match="This key does not decrypt the password"):
+        decrypt_password(encrypted, other_pem)
 
 
 def test_one_time_key_lives_in_a_private_folder_and_is_deleted():

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from ec2tui.aws.connect_commands import PORT_PRESETS, Method
 from ec2tui.aws.connect_readiness import Offer
+from ec2tui.clipboard import copy_text
 from ec2tui.errors import ValidationError
 from ec2tui.screens.confirm import FreshKeysOnly
 
@@ -73,6 +74,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
         bastion: str,
         notes: str,
         check: Callable[[ConnectRequest], str],
+        error: str = "",
     ) -> None:
         super().__init__(classes="confirm")
         self.title_text = title
@@ -81,6 +83,9 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
         self.user, self.key_file, self.bastion, self.notes = user, key_file, bastion, notes
         self.check = check
         """Returns the command line the request would run; raises ValidationError for a bad field."""
+        self.initial_error = error
+        """Why the last try failed: the dialog is shown again with what the user typed, and says why until a field
+        or the choice changes."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -119,6 +124,8 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
                 options.highlighted = index
                 break
         self._preview()
+        if self.initial_error:
+            self.query_one("#key", Input).focus()  # the failures shown again are the key file's
         self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)  # the title and notes first
 
     def _request(self) -> ConnectRequest | None:
@@ -149,7 +156,12 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             error.update(str(exc))
             return None
         command.update(f"$ {line}")
-        error.update("")
+        unchanged = self.method == request.method and (request.user, request.key_file, request.bastion) == (
+            self.user,
+            self.key_file,
+            self.bastion,
+        )
+        error.update(self.initial_error if unchanged else "")
         return line
 
     def _any(self) -> bool:
@@ -296,3 +308,47 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class WindowsPasswordDialog(ModalScreen[bool]):
+    """The decrypted Administrator password, shown here only: `c` copies it (the notice never repeats it), `f`
+    forwards RDP's port 3389 over Session Manager next (dismisses with True), esc closes."""
+
+    BINDINGS = [
+        Binding("c", "copy", "Copy password", id="password.copy"),
+        Binding("f", "forward", "Forward RDP", id="password.forward"),
+        Binding("escape,enter,q", "close", "Close", id="password.close"),
+    ]
+
+    def __init__(self, instance_label: str, password: str, *, can_forward: bool, forward_note: str) -> None:
+        super().__init__(classes="confirm info-dialog")
+        self.instance_label, self.password = instance_label, password
+        self.can_forward, self.forward_note = can_forward, forward_note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Windows Administrator password", classes="dialog-title")
+            yield Static(
+                f"User Administrator on {self.instance_label}. RDP reaches it through a port forward: press f to "
+                "forward port 3389 now, then point your RDP client at localhost:3389."
+                if self.can_forward
+                else f"User Administrator on {self.instance_label}. No RDP forward from here: {self.forward_note}.",
+                classes="dialog-body",
+                markup=False,
+            )
+            yield Static(self.password, id="password-value", markup=False)
+            hint = "c copies the password · f forwards RDP (3389) · esc closes"
+            yield Label(hint if self.can_forward else "c copies the password · esc closes", classes="dialog-hint")
+
+    def action_copy(self) -> None:
+        how = copy_text(self.password, self.app.copy_to_clipboard)
+        self.app.notify(f"Copied the password ({how}).", markup=False)  # never the password itself
+
+    def action_forward(self) -> None:
+        if self.can_forward:
+            self.dismiss(True)
+        else:
+            self.app.notify(f"No RDP forward: {self.forward_note}.", severity="warning", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

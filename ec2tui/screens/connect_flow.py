@@ -45,9 +45,9 @@ from ec2tui.screens.connect import (
     ConnectRequest,
     ForwardRequest,
     PortForwardDialog,
+    WindowsPasswordDialog,
     default_local_port,
 )
-from ec2tui.screens.instance_dialogs import InfoDialog
 from ec2tui.settings import load_ssh_keys
 from ec2tui.state_files import KIB, UnsafeFileError, read_regular_file
 from ec2tui.terminal_session import RunResult, runner_of
@@ -61,8 +61,8 @@ PREFERENCES: dict[str, tuple[Method, ...]] = {
         Method.INSTANCE_CONNECT,
         Method.SSH_PRIVATE,
         Method.SSH_BASTION,
+        Method.WINDOWS_PASSWORD,  # only Windows has it, and there RDP (password, then forward) is what SSH means
         Method.SSM_SHELL,
-        Method.WINDOWS_PASSWORD,
     ),
     "ssm": (Method.SSM_SHELL, Method.SSH_OVER_SSM, Method.PORT_FORWARD),
     "instance-connect": (Method.INSTANCE_CONNECT,),
@@ -82,6 +82,11 @@ class ConnectPlan:
     choice: ConnectChoice
     aws: AwsContext
     notes: list[str]
+    windows: bool = False
+    """No SSH login user (a Windows AMI) or a Windows platform: RDP and the password instead of a shell."""
+
+    def offer(self, method: Method) -> Offer | None:
+        return next((offer for offer in self.offers if offer.method == method), None)
 
 
 async def gather_plan(
@@ -115,7 +120,8 @@ async def gather_plan(
     if ssm.ping == SsmPing.UNKNOWN and ssm.detail != "not checked" and not instance.iam_profile_arn:
         notes.append("⚠ No IAM instance profile: Session Manager works only with Default Host Management on.")
     aws = AwsContext(instance.region, gateway.chosen_profile, gateway.endpoint_url)
-    return ConnectPlan(instance, offers, detail.ssh_user or DEFAULT_LINUX_USER, key, choice, aws, notes)
+    windows = detail.ssh_user is None or instance.is_windows
+    return ConnectPlan(instance, offers, detail.ssh_user or DEFAULT_LINUX_USER, key, choice, aws, notes, windows)
 
 
 def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | None = None) -> Command:
@@ -188,21 +194,45 @@ class ConnectFlow:
             await self._forward(plan, plan.choice)
             return
         name = plan.instance.name or plan.instance.id
-        request = await self.app.push_screen_wait(
-            ConnectDialog(
-                f"Connect to {name} ({plan.instance.id}, {plan.instance.state})",
-                plan.offers,
-                method=method,
-                user=plan.choice.user or plan.user,
-                key_file=plan.choice.key_file or (plan.key.path or ""),
-                bastion=plan.choice.bastion,
-                notes="\n".join(plan.notes),
-                check=lambda r: preview(plan, r),
+        user = plan.choice.user or plan.user
+        key_file = plan.choice.key_file or (plan.key.path or "")
+        bastion = plan.choice.bastion
+        error = ""
+        while True:  # shown again (with what was typed and why) when the password can't be decrypted
+            request = await self.app.push_screen_wait(
+                ConnectDialog(
+                    f"Connect to {name} ({plan.instance.id}, {plan.instance.state})",
+                    plan.offers,
+                    method=method,
+                    user=user,
+                    key_file=key_file,
+                    bastion=bastion,
+                    notes="\n".join(plan.notes),
+                    check=lambda r: preview(plan, r),
+                    error=error,
+                )
             )
-        )
-        if request is None:
-            return
-        choice = ConnectChoice(
+            if request is None:
+                return
+            if request.method != Method.WINDOWS_PASSWORD:
+                break
+            self._remember(self._choice(plan, request))
+            error = await self._windows_password(plan, request)
+            if not error:
+                return
+            method, user, key_file, bastion = request.method, request.user, request.key_file, request.bastion
+        choice = self._choice(plan, request)
+        self._remember(choice)
+        if request.method == Method.PORT_FORWARD:
+            await self._forward(plan, choice)
+        elif request.method == Method.INSTANCE_CONNECT:
+            await self._instance_connect(plan, request)
+        else:
+            self._run(build_command(plan, request))
+
+    @staticmethod
+    def _choice(plan: ConnectPlan, request: ConnectRequest) -> ConnectChoice:
+        return ConnectChoice(
             request.method.value,
             request.user.strip(),
             request.key_file.strip(),
@@ -211,15 +241,6 @@ class ConnectFlow:
             plan.choice.local_port,
             plan.choice.remote_host,
         )
-        self._remember(choice)
-        if request.method == Method.PORT_FORWARD:
-            await self._forward(plan, choice)
-        elif request.method == Method.WINDOWS_PASSWORD:
-            await self._windows_password(plan, request)
-        elif request.method == Method.INSTANCE_CONNECT:
-            await self._instance_connect(plan, request)
-        else:
-            self._run(build_command(plan, request))
 
     def _remember(self, choice: ConnectChoice) -> None:
         try:
@@ -228,7 +249,7 @@ class ConnectFlow:
             self.app.notify(f"Your choices were not remembered: {exc}", severity="warning", markup=False)
 
     async def _forward(self, plan: ConnectPlan, choice: ConnectChoice) -> None:
-        remote = choice.remote_port or ("3389" if plan.instance.is_windows else "22")
+        remote = choice.remote_port or ("3389" if plan.windows else "22")
         local = choice.local_port or str(default_local_port(int(remote)) if remote.isdigit() else "")
         name = plan.instance.name or plan.instance.id
 
@@ -300,31 +321,51 @@ class ConnectFlow:
             self._run(command)
         # the folder and the key are gone here; the public key expires in AWS by itself after 60 s
 
-    async def _windows_password(self, plan: ConnectPlan, request: ConnectRequest) -> None:
-        path = Path(request.key_file.strip()).expanduser()
+    async def _windows_password(self, plan: ConnectPlan, request: ConnectRequest) -> str:
+        """Decrypt and show the password (in its dialog only: never notified, logged or stored); offer the RDP
+        forward from there. Returns why it couldn't ("" when shown), for the connect dialog to say."""
+        typed = request.key_file.strip()
+        path = Path(typed).expanduser()
         try:
             pem = read_regular_file(path, limit=64 * KIB)
         except UnsafeFileError as exc:
-            self._error(str(exc))
-            return
+            return f"Key file: {exc}"
         if pem is None:
-            self._error(f"{path} does not exist: enter the key pair's private key file.")
-            return
+            return f"{typed} does not exist: enter the path of the key pair's private key file."
         try:
             encrypted = await self.gateway.connect.password_data(plan.instance.id, plan.instance.region)
-            password = decrypt_password(encrypted, pem)
         except Ec2TuiError as exc:
-            self._error(str(exc))
-            return
-        self.app.push_screen(
-            InfoDialog(
-                "Windows Administrator password",
-                f"User Administrator on {plan.instance.id}. Forward port 3389 (palette: Forward a port) and point "
-                "your RDP client at the local port.",
+            self._error(str(exc), "AWS error")
+            return ""
+        try:
+            password = decrypt_password(encrypted, pem)
+        except ValidationError as exc:
+            return str(exc)
+        forward = plan.offer(Method.PORT_FORWARD)
+        rdp = await self.app.push_screen_wait(
+            WindowsPasswordDialog(
+                f"{plan.instance.name or plan.instance.id} ({plan.instance.id})",
                 password,
-                "password",
+                can_forward=forward is not None and forward.available,
+                forward_note=forward.reason if forward is not None else "",
             )
         )
+        if rdp:
+            saved = load_choice(plan.instance.id)
+            rdp_forward = saved.remote_port == "3389" and not saved.remote_host
+            await self._forward(
+                plan,
+                ConnectChoice(
+                    Method.WINDOWS_PASSWORD.value,
+                    request.user,
+                    typed,
+                    request.bastion,
+                    "3389",
+                    saved.local_port if rdp_forward else "",
+                    "",
+                ),
+            )
+        return ""
 
     def _run(self, command: Command) -> RunResult:
         result = runner_of(self.app).run(self.app, command)
