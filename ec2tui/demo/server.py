@@ -210,8 +210,10 @@ def _serve(seed: bool) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     from ec2tui.demo.pricing_api import install_pricing_api
+    from ec2tui.demo.ssm_api import install_ssm_api
 
     install_pricing_api(server)  # moto has no Price List API: the demo answers it from a bundled sample
+    install_ssm_api(server)  # nor ssm:DescribeInstanceInformation: the demo answers it from moto's EC2 state
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     print(f"serving {endpoint}", flush=True)
