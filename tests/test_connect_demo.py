@@ -13,7 +13,7 @@ import textwrap
 
 SCRIPT = textwrap.dedent(
     """
-    import asyncio, json, types
+    import asyncio, json, os, types
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
     from ec2tui.demo.server import start_demo
@@ -58,6 +58,8 @@ SCRIPT = textwrap.dedent(
         out["west"] = sorted(west_names[r["InstanceId"]] for r in west.describe_instance_information()[
             "InstanceInformationList"
         ])
+        # the terminal's Ctrl+C (ending a port forward) reaches the foreground process group, not the server
+        out["own_group"] = os.getpgid(demo._process.pid) != os.getpgid(0)
         gw.close()
         demo.stop()
         print(json.dumps(out))
@@ -119,6 +121,7 @@ def test_demo_instances_explain_each_way_of_connecting(tmp_path):
     assert out["lost"] == sorted(n for n, (ping, _) in ssm.items() if ping == "ConnectionLost")
     assert out["paged"] == len(ssm) > 5
     assert out["bad_filter"] == "InvalidFilterKey" and out["parameter"]
+    assert out["own_group"], "the demo server must not get the terminal's Ctrl+C"
     assert out["west"] == [
         "etl-runner",
         "ml-notebook",

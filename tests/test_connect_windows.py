@@ -148,7 +148,7 @@ async def test_windows_password_then_rdp_forward_and_the_password_goes_nowhere_e
             "AWS-StartPortForwardingSession",
         ]
         assert json.loads(call["argv"][7]) == {"portNumber": ["3389"], "localPortNumber": ["3389"]}
-        assert any("Forwarding localhost:3389" in n for n in shown)
+        assert f"Port forward localhost:3389 → {windows}:3389: ended." in shown
         assert [r.ok for r in runner.ran] == [True]
 
     assert all(PASSWORD not in note for note in shown)

@@ -176,6 +176,10 @@ def start_demo(seed: bool = True, *, wait: bool = True) -> DemoServer:
         text=True,
         env=env,
         close_fds=True,
+        # Its own session: the terminal's Ctrl+C (which ends a port forward the app runs in this terminal) and
+        # Ctrl+Z go to the foreground process group, and must not stop the server. It still exits with the UI
+        # (end-of-file on its stdin).
+        start_new_session=True,
     )
     demo = DemoServer(process, errors)
     if wait:

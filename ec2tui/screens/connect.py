@@ -108,7 +108,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             yield Static("", id="connect-command", classes="dialog-hint", markup=False)
             yield Label("", id="connect-error", classes="field-error")
             yield Label(
-                "enter connects (this terminal; back here when it ends) · ctrl+y copies the command · esc cancels",
+                "enter: connect in this terminal (back here after) · ctrl+y: copy the command · esc: cancel",
                 classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):
@@ -256,6 +256,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
                     yield Input(value, placeholder=placeholder, id=field_id, compact=True)
             yield Static("", id="forward-command", classes="dialog-hint", markup=False)
             yield Label("", id="forward-error", classes="field-error")
+            yield Label("enter: start the forward · esc: cancel", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Forward", id="forward", variant="primary")
                 yield Button("Cancel", id="cancel")

@@ -70,6 +70,15 @@ PREFERENCES: dict[str, tuple[Method, ...]] = {
 }
 """The method each entry point selects first, in order of preference (a remembered choice of the same kind wins)."""
 
+REMEMBERED_KINDS: dict[str, tuple[Method, ...]] = {
+    "ssh": PREFERENCES["ssh"][:-1],
+    "ssm": (Method.SSM_SHELL,),
+    "instance-connect": (Method.INSTANCE_CONNECT,),
+    "forward": (Method.PORT_FORWARD,),
+}
+"""The remembered methods that come first for each entry point: the last SSH route for `h` (the bastion you used),
+but `x` is always the Session Manager shell, never last time's SSH over Session Manager."""
+
 
 @dataclass(frozen=True)
 class ConnectPlan:
@@ -187,7 +196,7 @@ class ConnectFlow:
             return
         preferred = list(PREFERENCES[self.entry])
         saved = plan.choice.method
-        if saved and any(saved == m.value for m in preferred):
+        if saved and any(saved == m.value for m in REMEMBERED_KINDS[self.entry]):
             preferred.insert(0, Method(saved))
         method = first_available(plan.offers, preferred)
         if self.entry == "forward" and method == Method.PORT_FORWARD:
@@ -286,8 +295,7 @@ class ConnectFlow:
         command = port_forward_command(
             plan.instance.id, plan.aws, request.remote_port, request.local_port, request.remote_host
         )
-        self.app.notify(command.banner, title="Port forward", markup=False)
-        self._run(command)
+        self._run(command)  # its banner (the local port, how to end it) is printed in the terminal it runs in
 
     async def _instance_connect(self, plan: ConnectPlan, request: ConnectRequest) -> None:
         gateway = self.gateway
@@ -369,11 +377,11 @@ class ConnectFlow:
 
     def _run(self, command: Command) -> RunResult:
         result = runner_of(self.app).run(self.app, command)
-        report(self.app, result)
+        report(self.app, result, command)
         return result
 
 
-def report(app: Any, result: RunResult) -> None:
+def report(app: Any, result: RunResult, command: Command | None = None) -> None:
     """Say how it ended: nothing for a clean exit but a short note; the command and status otherwise."""
     if result.error:
         app.notify(f"{result.error}.\n$ {result.command}", title="Not connected", severity="error", markup=False)
@@ -385,5 +393,7 @@ def report(app: Any, result: RunResult) -> None:
             markup=False,
             timeout=15,
         )
+    elif command is not None and command.ended_by_ctrl_c:
+        app.notify(f"{command.title}: ended.", title="Back in ec2tui", markup=False, timeout=5)
     else:
         app.notify("Connection closed.", title="Back in ec2tui", timeout=3)
