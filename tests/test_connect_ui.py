@@ -167,6 +167,12 @@ async def test_ssm_shell_passes_the_region_and_comes_back_clean(app, fleet, fake
         await dialog(pilot, ConnectDialog)
         assert highlighted(app) == "ssm"
         assert "couldn't check Session Manager registration" in offer_texts(app)["ssm"]
+        fields = {f: app.screen.query_one(f"#{f}", Input) for f in ("user", "key", "bastion")}
+        assert all(field.disabled for field in fields.values())  # a Session Manager shell needs none of them
+        await pilot.press("up")  # EC2 Instance Connect: a user, but its own one-time key
+        assert highlighted(app) == "instance-connect"
+        assert [fields[f].disabled for f in ("user", "key", "bastion")] == [False, True, True]
+        await pilot.press("down")
         await pilot.press("enter")
         await back_on(pilot, screen)
         (call,) = fakes.calls("aws")

@@ -39,6 +39,18 @@ class ForwardRequest:
     remote_host: str
 
 
+FIELDS_USED: dict[Method, frozenset[str]] = {
+    Method.SSH_PUBLIC: frozenset({"user", "key"}),
+    Method.SSH_PRIVATE: frozenset({"user", "key"}),
+    Method.SSH_BASTION: frozenset({"user", "key", "bastion"}),
+    Method.SSH_OVER_SSM: frozenset({"user", "key"}),
+    Method.INSTANCE_CONNECT: frozenset({"user"}),  # its key is the one-time key
+    Method.WINDOWS_PASSWORD: frozenset({"key"}),
+}
+"""The fields each method uses; the others are disabled while it is highlighted (a Session Manager shell needs no
+user or key: fields that look required but are ignored confuse)."""
+
+
 def offer_prompt(offer: Offer) -> Text:
     """One line per offer, its reason or warning below it (dim for a warning, red for why it's unavailable)."""
     text = Text(("✓ " if offer.available else "✗ ") + offer.label, style="" if offer.available else "dim")
@@ -123,7 +135,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             if offer.available and (wanted is None or offer.method.value == wanted):
                 options.highlighted = index
                 break
-        self._preview()
+        self._highlighted()
         if self.initial_error:
             self.query_one("#key", Input).focus()  # the failures shown again are the key file's
         self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)  # the title and notes first
@@ -168,6 +180,13 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
         return any(offer.available for offer in self.offers)
 
     @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        index = self.query_one("#offers", OptionList).highlighted
+        used = FIELDS_USED.get(self.offers[index].method, frozenset()) if index is not None else frozenset()
+        for field in ("user", "key", "bastion"):
+            self.query_one(f"#{field}", Input).disabled = field not in used
+        self._preview()
+
     @on(Input.Changed)
     def _changed(self) -> None:
         self._preview()
