@@ -181,10 +181,9 @@ def test_agent_not_registered_names_the_missing_role():
     available, why = offers[Method.SSM_SHELL]
     assert not available and "no IAM instance profile" in why and "AmazonSSMManagedInstanceCore" in why
     offers = offers_of(ssm=SsmStatus(SsmPing.CONNECTION_LOST))
-    assert offers[Method.PORT_FORWARD] == (
-        False,
-        "Session Manager reports the agent ConnectionLost: it is not answering now",
-    )
+    available, why = offers[Method.PORT_FORWARD]
+    assert not available and why.startswith("Session Manager reports the agent ConnectionLost: it is not answering")
+    assert "is amazon-ssm-agent running on the instance" in why
     offers = offers_of(ssm=SsmStatus(SsmPing.UNKNOWN, "AccessDeniedException"))
     assert offers[Method.SSM_SHELL][0] and "couldn't check" in offers[Method.SSM_SHELL][1]
 
@@ -195,6 +194,8 @@ def test_windows_gets_rdp_forward_and_password_not_ssh():
     assert offers[Method.INSTANCE_CONNECT] == (False, "EC2 Instance Connect supports Linux instances only")
     assert offers[Method.SSM_SHELL] == (True, "opens PowerShell")
     assert offers[Method.PORT_FORWARD][0] and offers[Method.WINDOWS_PASSWORD][0]
+    assert list(offers)[:3] == [Method.WINDOWS_PASSWORD, Method.SSM_SHELL, Method.PORT_FORWARD]
+    assert Method.SSH_OVER_SSM not in offers
 
 
 def test_port_22_only_from_private_ranges_warns_on_the_public_offer():

@@ -106,7 +106,7 @@ def test_demo_instances_explain_each_way_of_connecting(tmp_path):
     assert "the AWS CLI is not on PATH" in both_missing and "no IAM instance profile" in both_missing
 
     grafana = demo["grafana"]["offers"]["ssm"]  # a profile, but its agent stopped answering
-    assert grafana == [False, "Session Manager reports the agent ConnectionLost: it is not answering now"]
+    assert not grafana[0] and "Session Manager reports the agent ConnectionLost: it is not answering" in grafana[1]
 
     for name, state in (("windows-build", "stopped"), ("web-prod-3", "stopped"), ("batch-worker-3", "terminated")):
         offers = demo[name]["offers"].values()

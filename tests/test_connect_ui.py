@@ -196,13 +196,19 @@ async def test_missing_tools_are_explained_and_nothing_runs(app, fleet, fakes):
             assert "install session-manager-plugin" in offers[method]
         options = app.screen.query_one("#offers", OptionList)
         assert options.get_option("ssm").disabled
+        notes = str(app.screen.query_one(".dialog-body").render())  # x asked for it: why not comes first
+        assert notes.startswith("✗ Session Manager shell (no SSH key needed): the AWS CLI is not on PATH")
         await pilot.press("escape")
         await back_on(pilot, screen)
         assert runner.ran == []
         await select(pilot, fleet["db"])  # stopped
         await pilot.press("h")
         await dialog(pilot, ConnectDialog)
-        assert all("the instance is stopped: start it first" in text for text in offer_texts(app).values())
+        offers = offer_texts(app)
+        assert all("the instance is stopped: start it first" in text for text in offers.values())
+        assert "windows-password" not in offers  # a Linux instance, stopped or not
+        notes = str(app.screen.query_one(".dialog-body").render())
+        assert notes.startswith("✗ The instance is stopped: start it first (s).")
         assert "Nothing here can connect" in str(app.screen.query_one("#connect-error").render())
 
 

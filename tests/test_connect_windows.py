@@ -97,8 +97,10 @@ async def test_windows_password_then_rdp_forward_and_the_password_goes_nowhere_e
         await dialog(pilot, ConnectDialog)
         offers = offer_texts(app)
         assert highlighted(app) == "windows-password"  # SSH on Windows means the password, then RDP
-        for method in ("ssh-public", "ssh-private", "ssh-ssm"):
-            assert "✗" in offers[method] and "Windows runs no SSH server" in offers[method]
+        assert list(offers)[:3] == ["windows-password", "ssm", "forward"]  # what works on Windows comes first
+        assert "✗" in offers["ssh-public"] and "Windows runs no SSH server" in offers["ssh-public"]
+        assert not {"ssh-private", "ssh-bastion", "ssh-ssm"} & set(offers)  # one SSH line says it
+        assert app.screen.query_one("#user", Input).value == "Administrator"
         assert "EC2 Instance Connect supports Linux instances only" in offers["instance-connect"]
         assert "then forward port 3389" in offers["windows-password"] and "✓" in offers["forward"]
         assert app.screen.query_one("#key", Input).value == "~/.ssh/ops.pem"  # found from the key pair's name

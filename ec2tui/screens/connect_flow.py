@@ -123,14 +123,16 @@ async def gather_plan(
     )
     offers = assess(facts)
     if detail.ssh_user is not None:
-        notes.append(f"Login user guessed from the AMI ({detail.ami.label}): {detail.ssh_user}. {key.note}.")
+        key_note = key.note[:1].upper() + key.note[1:]
+        notes.append(f"Login user guessed from the AMI ({detail.ami.label}): {detail.ssh_user}. {key_note}.")
     elif instance.state == InstanceState.RUNNING:
         notes.append("Windows: PowerShell over Session Manager, or RDP through a port forward (3389).")
     if ssm.ping == SsmPing.UNKNOWN and ssm.detail != "not checked" and not instance.iam_profile_arn:
         notes.append("⚠ No IAM instance profile: Session Manager works only with Default Host Management on.")
     aws = AwsContext(instance.region, gateway.chosen_profile, gateway.endpoint_url)
     windows = detail.ssh_user is None or instance.is_windows
-    return ConnectPlan(instance, offers, detail.ssh_user or DEFAULT_LINUX_USER, key, choice, aws, notes, windows)
+    user = detail.ssh_user or ("Administrator" if windows else DEFAULT_LINUX_USER)
+    return ConnectPlan(instance, offers, user, key, choice, aws, notes, windows)
 
 
 def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | None = None) -> Command:
@@ -199,6 +201,14 @@ class ConnectFlow:
         if saved and any(saved == m.value for m in REMEMBERED_KINDS[self.entry]):
             preferred.insert(0, Method(saved))
         method = first_available(plan.offers, preferred)
+        notes = list(plan.notes)
+        own = [plan.offer(m) for m in REMEMBERED_KINDS[self.entry]]
+        if plan.instance.state != InstanceState.RUNNING and plan.offers:
+            why = plan.offers[0].reason
+            notes.insert(0, f"✗ {why[:1].upper()}{why[1:]}.")
+        elif not any(offer is not None and offer.available for offer in own) and own and own[0] is not None:
+            # what the key asked for can't be had: say why first (its line in the list may be out of sight)
+            notes.insert(0, f"✗ {own[0].label}: {own[0].reason}.")
         if self.entry == "forward" and method == Method.PORT_FORWARD:
             await self._forward(plan, plan.choice)
             return
@@ -216,7 +226,7 @@ class ConnectFlow:
                     user=user,
                     key_file=key_file,
                     bastion=bastion,
-                    notes="\n".join(plan.notes),
+                    notes="\n".join(notes),
                     check=lambda r: preview(plan, r),
                     error=error,
                 )
