@@ -22,10 +22,12 @@ from ec2tui.aws.connect_readiness import (
     ConnectFacts,
     Exposure,
     KeySource,
+    Offer,
     SsmPing,
     SsmStatus,
     assess,
     find_tools,
+    first_available,
     missing_tools_message,
     port_exposure,
     resolve_key,
@@ -306,3 +308,28 @@ def test_one_time_key_lives_in_a_private_folder_and_is_deleted():
         assert key.private_key_path.read_bytes().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
         assert key.public_key.startswith("ssh-ed25519 ")
     assert not Path(folder).exists()
+
+
+def test_instance_connect_goes_over_session_manager_when_port_22_is_not_open_to_the_internet():
+    private_only = (group(22, "10.40.0.0/16"),)
+    available, why = offers_of(security_groups=private_only)[Method.INSTANCE_CONNECT]
+    assert available and "then SSH over Session Manager (port 22 isn't open to the internet)" in why
+    # no Session Manager here: the public address it is (and its offer warns about port 22)
+    no_cli = {"ssh": True, "aws": False, "session-manager-plugin": False}
+    available, why = offers_of(security_groups=private_only, tools=no_cli)[Method.INSTANCE_CONNECT]
+    assert available and "then SSH over the public address" in why
+    assert "then SSH over the public address" in offers_of()[Method.INSTANCE_CONNECT][1]  # port 22 open to all
+
+
+def test_the_dialog_opens_on_a_route_that_works_before_a_warned_one_unless_remembered():
+    offers = [
+        Offer(Method.SSH_PUBLIC, True, "⚠ its security groups allow port 22 only from private ranges"),
+        Offer(Method.SSH_OVER_SSM, True, ""),
+        Offer(Method.SSM_SHELL, False, "not managed"),
+    ]
+    preferred = (Method.SSH_PUBLIC, Method.SSH_OVER_SSM)
+    assert first_available(offers, preferred) == Method.SSH_OVER_SSM
+    assert first_available(offers, preferred, remembered=Method.SSH_PUBLIC) == Method.SSH_PUBLIC
+    assert first_available(offers, preferred, remembered=Method.SSM_SHELL) == Method.SSH_OVER_SSM  # unavailable
+    assert first_available(offers[:1], preferred) == Method.SSH_PUBLIC  # warned, but the only one
+    assert first_available(offers[2:], preferred) is None

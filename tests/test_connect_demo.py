@@ -82,6 +82,7 @@ def test_demo_instances_explain_each_way_of_connecting(tmp_path):
     web = demo["web-prod-1"]["offers"]
     assert web["ssh-public"][0] and "only from private ranges (10.40.0.0/16)" in web["ssh-public"][1]
     assert "use SSH over SSM or the private address" in web["ssh-public"][1]
+    assert "then SSH over Session Manager (port 22 isn't open to the internet)" in web["instance-connect"][1]
     assert "no ~/.ssh/ops-2026.pem" in " ".join(demo["web-prod-1"]["notes"])
 
     # Session Manager: the managed private instance is Online, so SSM and SSH over SSM are ready, with no caveat

@@ -276,8 +276,11 @@ def assess(facts: ConnectFacts) -> list[Offer]:
         _join(no_ssh, ssm_missing),
         _join(ssm_unknown, key_warning),
     )
-    route = "the public address" if instance.public_ip else "Session Manager"
-    eic_problem = _join(no_ssh, None if instance.public_ip else ssm_missing)
+    over_ssm = instance_connect_over_ssm(instance, exposure, ssm_ready=not ssm_missing)
+    route = "Session Manager" if over_ssm else "the public address"
+    if over_ssm and instance.public_ip:
+        route += " (port 22 isn't open to the internet)"
+    eic_problem = _join(no_ssh, ssm_missing if over_ssm else None)
     add(
         Method.INSTANCE_CONNECT,
         eic_problem,
@@ -289,11 +292,24 @@ def assess(facts: ConnectFacts) -> list[Offer]:
     return offers
 
 
-def first_available(offers: Iterable[Offer], preferred: Iterable[Method]) -> Method | None:
-    """The first of ``preferred`` that is available (the method the dialog selects when it opens)."""
+def instance_connect_over_ssm(instance: Instance, exposure: Exposure, *, ssm_ready: bool) -> bool:
+    """Whether EC2 Instance Connect's SSH goes over Session Manager: with no public address, or when the groups
+    don't open port 22 to the internet and Session Manager can carry it (else the public address, warned)."""
+    if not instance.public_ip:
+        return True
+    return ssm_ready and exposure in (Exposure.PRIVATE_ONLY, Exposure.CLOSED)
+
+
+def first_available(
+    offers: Iterable[Offer], preferred: Iterable[Method], remembered: Method | None = None
+) -> Method | None:
+    """The method the dialog selects when it opens: the ``remembered`` one if available, else the first of
+    ``preferred`` that is available without a ⚠ warning (SSH to a public address port 22 isn't open to), else the
+    first available."""
     by_method = {offer.method: offer for offer in offers}
-    for method in preferred:
-        offer = by_method.get(method)
-        if offer is not None and offer.available:
-            return method
-    return None
+    if remembered is not None and remembered in by_method and by_method[remembered].available:
+        return remembered
+    candidates = [by_method[m] for m in preferred if m in by_method and by_method[m].available]
+    clean = [offer for offer in candidates if not offer.reason.startswith("⚠")]
+    chosen = clean or candidates
+    return chosen[0].method if chosen else None

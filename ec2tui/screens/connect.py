@@ -232,7 +232,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
     PortForwardDialog .connect-field Input, PortForwardDialog .connect-field Select { width: 1fr; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="forward.cancel")]
-    AUTO_FOCUS = "#preset"
+    AUTO_FOCUS = "#remote-port"  # enter starts the forward from here (on the preset it would open the list)
 
     def __init__(
         self,
@@ -275,7 +275,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
                     yield Input(value, placeholder=placeholder, id=field_id, compact=True)
             yield Static("", id="forward-command", classes="dialog-hint", markup=False)
             yield Label("", id="forward-error", classes="field-error")
-            yield Label("enter: start the forward · esc: cancel", classes="dialog-hint")
+            yield Label("enter: start the forward · shift+tab: the presets · esc: cancel", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Forward", id="forward", variant="primary")
                 yield Button("Cancel", id="cancel")

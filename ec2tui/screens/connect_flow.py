@@ -32,6 +32,8 @@ from ec2tui.aws.connect_readiness import (
     assess,
     find_tools,
     first_available,
+    instance_connect_over_ssm,
+    port_exposure,
     resolve_key,
 )
 from ec2tui.aws.connect_service import decrypt_password, one_time_key
@@ -93,6 +95,8 @@ class ConnectPlan:
     notes: list[str]
     windows: bool = False
     """No SSH login user (a Windows AMI) or a Windows platform: RDP and the password instead of a shell."""
+    instance_connect_over_ssm: bool = False
+    """EC2 Instance Connect's SSH goes through Session Manager (see connect_readiness.instance_connect_over_ssm)."""
 
     def offer(self, method: Method) -> Offer | None:
         return next((offer for offer in self.offers if offer.method == method), None)
@@ -132,7 +136,10 @@ async def gather_plan(
     aws = AwsContext(instance.region, gateway.chosen_profile, gateway.endpoint_url)
     windows = detail.ssh_user is None or instance.is_windows
     user = detail.ssh_user or ("Administrator" if windows else DEFAULT_LINUX_USER)
-    return ConnectPlan(instance, offers, user, key, choice, aws, notes, windows)
+    ssm_ready = any(offer.method == Method.SSM_SHELL and offer.available for offer in offers)
+    exposure = port_exposure(detail.security_groups)[0]
+    over_ssm = instance_connect_over_ssm(instance, exposure, ssm_ready=ssm_ready)
+    return ConnectPlan(instance, offers, user, key, choice, aws, notes, windows, over_ssm)
 
 
 def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | None = None) -> Command:
@@ -155,7 +162,7 @@ def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | No
             return ssm_shell_command(instance.id, plan.aws)
         case Method.INSTANCE_CONNECT:
             key = key_file or ONE_TIME_KEY_SHOWN
-            if instance.public_ip:
+            if instance.public_ip and not plan.instance_connect_over_ssm:
                 return ssh_command(request.user, instance.public_ip, key_file=key, one_time_key=True, title=title)
             return ssh_command(
                 request.user, instance.id, key_file=key, over_ssm=plan.aws, one_time_key=True, title=title
@@ -196,11 +203,9 @@ class ConnectFlow:
         except Ec2TuiError as exc:
             self._error(str(exc), "AWS error")
             return
-        preferred = list(PREFERENCES[self.entry])
         saved = plan.choice.method
-        if saved and any(saved == m.value for m in REMEMBERED_KINDS[self.entry]):
-            preferred.insert(0, Method(saved))
-        method = first_available(plan.offers, preferred)
+        remembered = Method(saved) if any(saved == m.value for m in REMEMBERED_KINDS[self.entry]) else None
+        method = first_available(plan.offers, PREFERENCES[self.entry], remembered)
         notes = list(plan.notes)
         own = [plan.offer(m) for m in REMEMBERED_KINDS[self.entry]]
         if plan.instance.state != InstanceState.RUNNING and plan.offers:
