@@ -154,6 +154,11 @@ async def test_ssh_runs_in_place_reports_a_failure_and_returns_to_the_row(app, f
         (result,) = runner.ran
         assert result.status == 255
         assert any(f"exit status 255:\n$ ssh -i '~/.ssh/ops.pem' ubuntu@{public_ip}" in n for n in notifications(app))
+        await pilot.press("h")  # the next connection: the last one's outcome no longer covers its dialog
+        await dialog(pilot, ConnectDialog)
+        assert notifications(app) == []
+        await pilot.press("escape")
+        await back_on(pilot, screen)
     assert load_choice(fleet["web-1"]).method == "ssh-public"
 
 

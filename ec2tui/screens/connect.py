@@ -64,7 +64,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
 
     DEFAULT_CSS = """
     ConnectDialog .dialog { width: 100; max-height: 95%; }
-    ConnectDialog #offers { height: auto; max-height: 16; margin-bottom: 1; }
+    ConnectDialog #offers { height: auto; max-height: 40vh; margin-bottom: 1; }
     ConnectDialog .connect-field { height: auto; }
     ConnectDialog .connect-field Label { width: 12; }
     ConnectDialog .connect-field Input { width: 1fr; }
@@ -249,7 +249,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
         self.initial = ForwardRequest(remote_port, local_port, remote_host)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):  # scrolls on a small terminal (80x24) instead of losing its end
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.notes, classes="dialog-body", markup=False)
             presets = [(f"{port}  {name}", port) for port, name in PORT_PRESETS.items()]

@@ -198,6 +198,7 @@ class ConnectFlow:
         self.app.notify(message, title=title, severity="error", markup=False, timeout=12)
 
     async def run(self) -> None:
+        self.app.clear_notifications()  # the last connection's outcome would cover this one's dialogs
         try:
             plan = await gather_plan(self.app, self.instance, gateway=self.gateway)
         except Ec2TuiError as exc:
@@ -288,9 +289,8 @@ class ConnectFlow:
                 remote_port=remote,
                 local_port=local,
                 remote_host=choice.remote_host,
-                notes="Session Manager carries the traffic: no open port or public IP needed. The forward runs in "
-                "this terminal in the foreground (ec2tui steps aside); it shows the local port, and Ctrl+C ends it "
-                "and brings you back here.",
+                notes="Session Manager carries it: no open port or public IP needed. It runs here in the "
+                "foreground (ec2tui steps aside) until Ctrl+C brings you back.",
                 check=check,
             )
         )
