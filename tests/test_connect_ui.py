@@ -203,6 +203,7 @@ async def test_missing_tools_are_explained_and_nothing_runs(app, fleet, fakes):
         assert options.get_option("ssm").disabled
         notes = str(app.screen.query_one(".dialog-body").render())  # x asked for it: why not comes first
         assert notes.startswith("✗ Session Manager shell (no SSH key needed): the AWS CLI is not on PATH")
+        assert ".." not in notes  # the reason's own full stop is not doubled
         await pilot.press("escape")
         await back_on(pilot, screen)
         assert runner.ran == []

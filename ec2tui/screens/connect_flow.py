@@ -214,7 +214,7 @@ class ConnectFlow:
             notes.insert(0, f"✗ {why[:1].upper()}{why[1:]}.")
         elif not any(offer is not None and offer.available for offer in own) and own and own[0] is not None:
             # what the key asked for can't be had: say why first (its line in the list may be out of sight)
-            notes.insert(0, f"✗ {own[0].label}: {own[0].reason}.")
+            notes.insert(0, f"✗ {own[0].label}: {own[0].reason.rstrip('.')}.")
         if self.entry == "forward" and method == Method.PORT_FORWARD:
             await self._forward(plan, plan.choice)
             return
