@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from ec2tui.aws.connect_commands import Command
 
@@ -85,13 +85,29 @@ class SuspendRunner:
 
         try:
             with app.suspend():
-                return run_in_foreground(command)
+                result = run_in_foreground(command)
+                if result.status != 0 and not result.error:
+                    wait_for_enter(result)
+                return result
         except SuspendNotSupported:
             return RunResult(
                 -1,
                 command.display,
                 "this terminal can't be handed over (no suspend support here): run the command yourself",
             )
+
+
+def wait_for_enter(result: RunResult, stdin: IO[str] | None = None) -> None:
+    """After a failure, keep the program's last words (ssh's "Permission denied", "Connection timed out") on the
+    screen until the user presses Enter: the app's redraw would cover them at once."""
+    stdin = stdin if stdin is not None else sys.stdin
+    try:
+        if not stdin.isatty():
+            return
+        print(f"\n[ec2tui] Exit status {result.status}. Press Enter to return to ec2tui.", end="", flush=True)
+        stdin.readline()
+    except (OSError, ValueError, KeyboardInterrupt):  # no terminal after all, or Ctrl+C: return now
+        pass
 
 
 def runner_of(app: Any) -> CommandRunner:

@@ -22,10 +22,12 @@ from ec2tui.aws.connect_readiness import (
     ConnectFacts,
     Exposure,
     KeySource,
+    Offer,
     SsmPing,
     SsmStatus,
     assess,
     find_tools,
+    first_available,
     missing_tools_message,
     port_exposure,
     resolve_key,
@@ -181,10 +183,9 @@ def test_agent_not_registered_names_the_missing_role():
     available, why = offers[Method.SSM_SHELL]
     assert not available and "no IAM instance profile" in why and "AmazonSSMManagedInstanceCore" in why
     offers = offers_of(ssm=SsmStatus(SsmPing.CONNECTION_LOST))
-    assert offers[Method.PORT_FORWARD] == (
-        False,
-        "Session Manager reports the agent ConnectionLost: it is not answering now",
-    )
+    available, why = offers[Method.PORT_FORWARD]
+    assert not available and why.startswith("Session Manager reports the agent ConnectionLost: it is not answering")
+    assert "is amazon-ssm-agent running on the instance" in why
     offers = offers_of(ssm=SsmStatus(SsmPing.UNKNOWN, "AccessDeniedException"))
     assert offers[Method.SSM_SHELL][0] and "couldn't check" in offers[Method.SSM_SHELL][1]
 
@@ -195,6 +196,8 @@ def test_windows_gets_rdp_forward_and_password_not_ssh():
     assert offers[Method.INSTANCE_CONNECT] == (False, "EC2 Instance Connect supports Linux instances only")
     assert offers[Method.SSM_SHELL] == (True, "opens PowerShell")
     assert offers[Method.PORT_FORWARD][0] and offers[Method.WINDOWS_PASSWORD][0]
+    assert list(offers)[:3] == [Method.WINDOWS_PASSWORD, Method.SSM_SHELL, Method.PORT_FORWARD]
+    assert Method.SSH_OVER_SSM not in offers
 
 
 def test_port_22_only_from_private_ranges_warns_on_the_public_offer():
@@ -288,6 +291,13 @@ def test_windows_password_is_decrypted_with_the_key_file():
         decrypt_password("", pem)
     with pytest.raises(ValidationError, match="not an unencrypted PEM"):
         decrypt_password(encrypted, b"junk")
+    # OpenSSL 3.2+ "decrypts" with a wrong key to random bytes (implicit rejection) instead of failing
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    with pytest.raises(ValidationError, match="This key does not decrypt the password"):
+        decrypt_password(encrypted, other_pem)
 
 
 def test_one_time_key_lives_in_a_private_folder_and_is_deleted():
@@ -298,3 +308,28 @@ def test_one_time_key_lives_in_a_private_folder_and_is_deleted():
         assert key.private_key_path.read_bytes().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
         assert key.public_key.startswith("ssh-ed25519 ")
     assert not Path(folder).exists()
+
+
+def test_instance_connect_goes_over_session_manager_when_port_22_is_not_open_to_the_internet():
+    private_only = (group(22, "10.40.0.0/16"),)
+    available, why = offers_of(security_groups=private_only)[Method.INSTANCE_CONNECT]
+    assert available and "then SSH over Session Manager (port 22 isn't open to the internet)" in why
+    # no Session Manager here: the public address it is (and its offer warns about port 22)
+    no_cli = {"ssh": True, "aws": False, "session-manager-plugin": False}
+    available, why = offers_of(security_groups=private_only, tools=no_cli)[Method.INSTANCE_CONNECT]
+    assert available and "then SSH over the public address" in why
+    assert "then SSH over the public address" in offers_of()[Method.INSTANCE_CONNECT][1]  # port 22 open to all
+
+
+def test_the_dialog_opens_on_a_route_that_works_before_a_warned_one_unless_remembered():
+    offers = [
+        Offer(Method.SSH_PUBLIC, True, "⚠ its security groups allow port 22 only from private ranges"),
+        Offer(Method.SSH_OVER_SSM, True, ""),
+        Offer(Method.SSM_SHELL, False, "not managed"),
+    ]
+    preferred = (Method.SSH_PUBLIC, Method.SSH_OVER_SSM)
+    assert first_available(offers, preferred) == Method.SSH_OVER_SSM
+    assert first_available(offers, preferred, remembered=Method.SSH_PUBLIC) == Method.SSH_PUBLIC
+    assert first_available(offers, preferred, remembered=Method.SSM_SHELL) == Method.SSH_OVER_SSM  # unavailable
+    assert first_available(offers[:1], preferred) == Method.SSH_PUBLIC  # warned, but the only one
+    assert first_available(offers[2:], preferred) is None

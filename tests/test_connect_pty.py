@@ -94,6 +94,10 @@ def test_ssh_in_the_same_terminal_then_back_on_the_same_row_and_filter(pane):
     pane.keys("Enter")
     pane.wait_for("remote$")  # the app stepped aside: the fake ssh has the terminal and waits for a line
     pane.keys("hello", "Enter")
+    # a failure keeps the program's last words on the screen until Enter (the redraw would cover them)
+    screen = pane.wait_for("[ec2tui] Exit status 3. Press Enter to return to ec2tui.")
+    assert "remote got: hello" in screen
+    pane.keys("Enter")
     screen = pane.wait_for("exit status 3")
     assert "filter 'web-prod': 3 of" in screen  # redrawn: same screen, same filter
     argv = record.read_text().split()

@@ -47,10 +47,12 @@ class DirectRunner:
 
     def __init__(self) -> None:
         self.ran: list[RunResult] = []
+        self.commands: list[Command] = []
 
     def run(self, app, command: Command) -> RunResult:
         result = run_in_foreground(command)
         self.ran.append(result)
+        self.commands.append(command)
         return result
 
 
@@ -152,6 +154,11 @@ async def test_ssh_runs_in_place_reports_a_failure_and_returns_to_the_row(app, f
         (result,) = runner.ran
         assert result.status == 255
         assert any(f"exit status 255:\n$ ssh -i '~/.ssh/ops.pem' ubuntu@{public_ip}" in n for n in notifications(app))
+        await pilot.press("h")  # the next connection: the last one's outcome no longer covers its dialog
+        await dialog(pilot, ConnectDialog)
+        assert notifications(app) == []
+        await pilot.press("escape")
+        await back_on(pilot, screen)
     assert load_choice(fleet["web-1"]).method == "ssh-public"
 
 
@@ -165,6 +172,12 @@ async def test_ssm_shell_passes_the_region_and_comes_back_clean(app, fleet, fake
         await dialog(pilot, ConnectDialog)
         assert highlighted(app) == "ssm"
         assert "couldn't check Session Manager registration" in offer_texts(app)["ssm"]
+        fields = {f: app.screen.query_one(f"#{f}", Input) for f in ("user", "key", "bastion")}
+        assert all(field.disabled for field in fields.values())  # a Session Manager shell needs none of them
+        await pilot.press("up")  # EC2 Instance Connect: a user, but its own one-time key
+        assert highlighted(app) == "instance-connect"
+        assert [fields[f].disabled for f in ("user", "key", "bastion")] == [False, True, True]
+        await pilot.press("down")
         await pilot.press("enter")
         await back_on(pilot, screen)
         (call,) = fakes.calls("aws")
@@ -188,19 +201,26 @@ async def test_missing_tools_are_explained_and_nothing_runs(app, fleet, fakes):
             assert "install session-manager-plugin" in offers[method]
         options = app.screen.query_one("#offers", OptionList)
         assert options.get_option("ssm").disabled
+        notes = str(app.screen.query_one(".dialog-body").render())  # x asked for it: why not comes first
+        assert notes.startswith("✗ Session Manager shell (no SSH key needed): the AWS CLI is not on PATH")
+        assert ".." not in notes  # the reason's own full stop is not doubled
         await pilot.press("escape")
         await back_on(pilot, screen)
         assert runner.ran == []
         await select(pilot, fleet["db"])  # stopped
         await pilot.press("h")
         await dialog(pilot, ConnectDialog)
-        assert all("the instance is stopped: start it first" in text for text in offer_texts(app).values())
+        offers = offer_texts(app)
+        assert all("the instance is stopped: start it first" in text for text in offers.values())
+        assert "windows-password" not in offers  # a Linux instance, stopped or not
+        notes = str(app.screen.query_one(".dialog-body").render())
+        assert notes.startswith("✗ The instance is stopped: start it first (s).")
         assert "Nothing here can connect" in str(app.screen.query_one("#connect-error").render())
 
 
 async def test_port_forward_to_a_private_database_shows_the_local_port(app, fleet, fakes):
     fakes.add("ssh", "aws", "session-manager-plugin")
-    app.command_runner = DirectRunner()
+    runner = app.command_runner = DirectRunner()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_instances(pilot)
         await select(pilot, fleet["web-2"])
@@ -232,7 +252,12 @@ async def test_port_forward_to_a_private_database_shows_the_local_port(app, flee
             "portNumber": ["5432"],
             "localPortNumber": ["15432"],
         }
-        assert any("Forwarding localhost:15432 → db.internal:5432" in n for n in notifications(app))
+        (command,) = runner.commands  # the banner is printed in the terminal the forward runs in, before it starts
+        assert command.banner.startswith(f"Forwarding localhost:15432 → db.internal:5432 through {fleet['web-2']}.")
+        assert "press Ctrl+C to end it" in command.banner
+        # said when it has ended (a notice before would only be seen once the app is back, i.e. after it ended)
+        ended = f"Port forward localhost:15432 → db.internal:5432 through {fleet['web-2']}: ended."
+        assert notifications(app) == [ended]
     remembered = load_choice(fleet["web-2"])
     assert (remembered.remote_host, remembered.local_port) == ("db.internal", "15432")
 
@@ -330,11 +355,23 @@ def test_ctrl_c_ends_a_port_forward_normally_but_fails_anything_else(tmp_path, m
 async def test_the_last_choice_for_the_instance_is_offered_again(app, fleet, fakes):
     from ec2tui.connect_choices import ConnectChoice, save_choice
 
-    fakes.add("ssh")
+    fakes.add("ssh", "aws", "session-manager-plugin")
     save_choice(fleet["web-1"], ConnectChoice("ssh-bastion", "admin", "~/keys/web.pem", "ops@203.0.113.9"))
+    save_choice(fleet["web-2"], ConnectChoice("ssh-ssm", "ec2-user"))
     app.command_runner = DirectRunner()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_instances(pilot)
+        await select(pilot, fleet["web-2"])
+        await pilot.press("x")  # x is the Session Manager shell even after SSH over Session Manager…
+        await dialog(pilot, ConnectDialog)
+        assert highlighted(app) == "ssm"
+        await pilot.press("escape")
+        await back_on(pilot, screen)
+        await pilot.press("h")  # …which h offers again
+        await dialog(pilot, ConnectDialog)
+        assert highlighted(app) == "ssh-ssm"
+        await pilot.press("escape")
+        await back_on(pilot, screen)
         await select(pilot, fleet["web-1"])
         await pilot.press("h")
         await dialog(pilot, ConnectDialog)

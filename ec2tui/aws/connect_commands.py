@@ -238,4 +238,4 @@ def port_forward_command(
         f"Forwarding localhost:{local} → {target}. Connect your client to localhost:{local}. "
         "This runs in the foreground: press Ctrl+C to end it and return to ec2tui."
     )
-    return Command(argv, aws.env(), f"Port forward localhost:{local}", banner, ended_by_ctrl_c=True)
+    return Command(argv, aws.env(), f"Port forward localhost:{local} → {target}", banner, ended_by_ctrl_c=True)

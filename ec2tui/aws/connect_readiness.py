@@ -83,7 +83,10 @@ def ssm_problem(instance: Instance, status: SsmStatus) -> str | None:
             "not managed by Session Manager: the SSM agent has not registered (is it installed and running, and can "
             "it reach the ssm endpoints?)"
         )
-    return f"Session Manager reports the agent {status.ping.value}: it is not answering now"
+    return (
+        f"Session Manager reports the agent {status.ping.value}: it is not answering now (is amazon-ssm-agent "
+        "running on the instance, and can it reach the ssm endpoints?)"
+    )
 
 
 # -- key files -------------------------------------------------------------------------------------------------------
@@ -224,10 +227,10 @@ def _join(*parts: str | None) -> str:
 def assess(facts: ConnectFacts) -> list[Offer]:
     """One offer per method, in the order the dialog lists them: what fits first is up to the dialog."""
     instance = facts.instance
+    windows = facts.ssh_user is None or instance.is_windows
     if instance.state != InstanceState.RUNNING:
         why = f"the instance is {instance.state}" + (": start it first (s)" if instance.state == "stopped" else "")
-        return [Offer(method, False, why) for method in METHOD_LABELS]
-    windows = facts.ssh_user is None or instance.is_windows
+        return [Offer(method, False, why) for method in METHOD_LABELS if windows or method != Method.WINDOWS_PASSWORD]
     tools = facts.tools
     ssm_missing = _join(
         missing_tools_message(["aws", "session-manager-plugin"], tools), ssm_problem(instance, facts.ssm)
@@ -244,56 +247,69 @@ def assess(facts: ConnectFacts) -> list[Offer]:
     def add(method: Method, problem: str | None, warning: str = "") -> None:
         offers.append(Offer(method, not problem, problem or warning))
 
-    if windows:
-        no_shell = "Windows runs no SSH server by default: use the Session Manager shell (PowerShell) or RDP"
-        add(Method.SSH_PUBLIC, no_shell)
-        add(Method.SSH_PRIVATE, no_shell)
-        add(Method.SSH_BASTION, no_shell)
-        add(Method.SSH_OVER_SSM, no_shell)
-        add(Method.INSTANCE_CONNECT, "EC2 Instance Connect supports Linux instances only")
-    else:
-        exposure, sources = port_exposure(facts.security_groups)
-        public_problem = None if instance.public_ip else "no public IP address: use SSH over SSM or the private address"
-        public_warning = ""
-        if exposure == Exposure.PRIVATE_ONLY:
-            public_warning = (
-                f"⚠ its security groups allow port 22 only from private ranges ({', '.join(sources)}): from the "
-                "internet this will time out; use SSH over SSM or the private address"
-            )
-        elif exposure == Exposure.CLOSED:
-            public_warning = "⚠ no security group rule allows port 22: use SSH over SSM"
-        elif exposure == Exposure.SOME_PUBLIC:
-            public_warning = f"port 22 is open only to {', '.join(sources)}: you must connect from there"
-        add(Method.SSH_PUBLIC, _join(no_ssh, public_problem), _join(public_warning, key_warning))
-        private_problem = None if instance.private_ip else "no private IP address"
-        add(Method.SSH_PRIVATE, _join(no_ssh, private_problem), _join("works only from inside the VPC", key_warning))
-        add(Method.SSH_BASTION, _join(no_ssh, private_problem), _join("enter the bastion as [user@]host", key_warning))
-        add(
-            Method.SSH_OVER_SSM,
-            _join(no_ssh, ssm_missing),
-            _join(ssm_unknown, key_warning),
-        )
-        route = "the public address" if instance.public_ip else "Session Manager"
-        eic_problem = _join(no_ssh, None if instance.public_ip else ssm_missing)
-        add(
-            Method.INSTANCE_CONNECT,
-            eic_problem,
-            f"pushes a one-time key (a change in AWS), then SSH over {route}; the AMI must run the "
-            "Instance Connect agent (Amazon Linux, Ubuntu)",
-        )
-    add(Method.SSM_SHELL, ssm_missing, _join(ssm_unknown, "opens PowerShell" if windows else ""))
-    add(Method.PORT_FORWARD, ssm_missing, ssm_unknown)
-    if windows:
+    if windows:  # what works on Windows first; SSH in one line (its four routes would say the same four times)
         password_problem = None if instance.key_name else "launched without a key pair: no password to decrypt"
         add(Method.WINDOWS_PASSWORD, password_problem, "then forward port 3389 and connect an RDP client to it")
+        add(Method.SSM_SHELL, ssm_missing, _join(ssm_unknown, "opens PowerShell"))
+        add(Method.PORT_FORWARD, ssm_missing, _join(ssm_unknown, "RDP: port 3389"))
+        add(Method.SSH_PUBLIC, "Windows runs no SSH server by default: use RDP (password, then a port forward)")
+        add(Method.INSTANCE_CONNECT, "EC2 Instance Connect supports Linux instances only")
+        return offers
+    exposure, sources = port_exposure(facts.security_groups)
+    public_problem = None if instance.public_ip else "no public IP address: use SSH over SSM or the private address"
+    public_warning = ""
+    if exposure == Exposure.PRIVATE_ONLY:
+        public_warning = (
+            f"⚠ its security groups allow port 22 only from private ranges ({', '.join(sources)}): from the "
+            "internet this will time out; use SSH over SSM or the private address"
+        )
+    elif exposure == Exposure.CLOSED:
+        public_warning = "⚠ no security group rule allows port 22: use SSH over SSM"
+    elif exposure == Exposure.SOME_PUBLIC:
+        public_warning = f"port 22 is open only to {', '.join(sources)}: you must connect from there"
+    add(Method.SSH_PUBLIC, _join(no_ssh, public_problem), _join(public_warning, key_warning))
+    private_problem = None if instance.private_ip else "no private IP address"
+    add(Method.SSH_PRIVATE, _join(no_ssh, private_problem), _join("works only from inside the VPC", key_warning))
+    add(Method.SSH_BASTION, _join(no_ssh, private_problem), _join("enter the bastion as [user@]host", key_warning))
+    add(
+        Method.SSH_OVER_SSM,
+        _join(no_ssh, ssm_missing),
+        _join(ssm_unknown, key_warning),
+    )
+    over_ssm = instance_connect_over_ssm(instance, exposure, ssm_ready=not ssm_missing)
+    route = "Session Manager" if over_ssm else "the public address"
+    if over_ssm and instance.public_ip:
+        route += " (port 22 isn't open to the internet)"
+    eic_problem = _join(no_ssh, ssm_missing if over_ssm else None)
+    add(
+        Method.INSTANCE_CONNECT,
+        eic_problem,
+        f"pushes a one-time key (a change in AWS), then SSH over {route}; the AMI must run the "
+        "Instance Connect agent (Amazon Linux, Ubuntu)",
+    )
+    add(Method.SSM_SHELL, ssm_missing, ssm_unknown)
+    add(Method.PORT_FORWARD, ssm_missing, ssm_unknown)
     return offers
 
 
-def first_available(offers: Iterable[Offer], preferred: Iterable[Method]) -> Method | None:
-    """The first of ``preferred`` that is available (the method the dialog selects when it opens)."""
+def instance_connect_over_ssm(instance: Instance, exposure: Exposure, *, ssm_ready: bool) -> bool:
+    """Whether EC2 Instance Connect's SSH goes over Session Manager: with no public address, or when the groups
+    don't open port 22 to the internet and Session Manager can carry it (else the public address, warned)."""
+    if not instance.public_ip:
+        return True
+    return ssm_ready and exposure in (Exposure.PRIVATE_ONLY, Exposure.CLOSED)
+
+
+def first_available(
+    offers: Iterable[Offer], preferred: Iterable[Method], remembered: Method | None = None
+) -> Method | None:
+    """The method the dialog selects when it opens: the ``remembered`` one if available, else the first of
+    ``preferred`` that is available without a ⚠ warning (SSH to a public address port 22 isn't open to), else the
+    first available."""
     by_method = {offer.method: offer for offer in offers}
-    for method in preferred:
-        offer = by_method.get(method)
-        if offer is not None and offer.available:
-            return method
-    return None
+    if remembered is not None and remembered in by_method and by_method[remembered].available:
+        return remembered
+    candidates = [by_method[m] for m in preferred if m in by_method and by_method[m].available]
+    clean = [offer for offer in candidates if not offer.reason.startswith("⚠")]
+    chosen = clean or candidates
+    return chosen[0].method if chosen else None

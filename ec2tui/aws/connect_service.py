@@ -74,6 +74,10 @@ def password_data(ec2: Any, instance_id: str) -> str:
     return str(ec2.get_password_data(InstanceId=instance_id).get("PasswordData") or "").strip()
 
 
+MIN_PASSWORD_LENGTH = 8
+"""Windows' shortest allowed password; EC2Launch generates 32 characters."""
+
+
 def decrypt_password(encrypted: str, key_pem: bytes) -> str:
     """Decrypt ``GetPasswordData`` with the key pair's private key (RSA, PKCS#1 v1.5, as EC2 encrypts it)."""
     from cryptography.hazmat.primitives import serialization
@@ -87,10 +91,21 @@ def decrypt_password(encrypted: str, key_pem: bytes) -> str:
         raise ValidationError(f"The key file is not an unencrypted PEM private key: {exc}", "key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValidationError("Windows passwords are encrypted for RSA key pairs; this key is not RSA.", "key")
+    wrong_key = ValidationError(
+        "This key does not decrypt the password: choose the private key of the key pair the instance was "
+        "launched with.",
+        "key",
+    )
     try:
-        return key.decrypt(base64.b64decode(encrypted), padding.PKCS1v15()).decode("utf-8")
-    except (ValueError, binascii.Error) as exc:
-        raise ValidationError(f"This key does not decrypt the password (wrong key pair?): {exc}", "key") from None
+        plain = key.decrypt(base64.b64decode(encrypted), padding.PKCS1v15())
+    except (ValueError, binascii.Error):
+        raise wrong_key from None
+    # OpenSSL 3.2+ rejects a wrong key implicitly: it "decrypts" to random bytes instead of failing. A Windows
+    # password is printable ASCII of 8 characters or more; anything else came from the wrong key.
+    password = plain.decode("ascii", "replace")
+    if len(password) < MIN_PASSWORD_LENGTH or not (password.isascii() and password.isprintable()):
+        raise wrong_key
+    return password
 
 
 # -- EC2 Instance Connect ------------------------------------------------------------------------------------------

@@ -141,8 +141,9 @@ AL2023_PARAM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{
 
 
 SSM_PROFILE = "ec2-ssm-managed"
-"""The demo's instance profile (a role allowing Session Manager), given to the web/app/db tiers."""
-SSM_TIERS = frozenset({"web", "app", "db"})
+"""The demo's instance profile (a role allowing Session Manager), given to the web/app/db tiers and the Windows box
+(Session Manager is how its RDP is forwarded); :mod:`ec2tui.demo.ssm_api` shows these instances' agents Online."""
+SSM_TIERS = frozenset({"web", "app", "db", "rdp"})
 
 
 def seed_demo(endpoint_url: str) -> None:

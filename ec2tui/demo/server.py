@@ -176,6 +176,10 @@ def start_demo(seed: bool = True, *, wait: bool = True) -> DemoServer:
         text=True,
         env=env,
         close_fds=True,
+        # Its own session: the terminal's Ctrl+C (which ends a port forward the app runs in this terminal) and
+        # Ctrl+Z go to the foreground process group, and must not stop the server. It still exits with the UI
+        # (end-of-file on its stdin).
+        start_new_session=True,
     )
     demo = DemoServer(process, errors)
     if wait:
@@ -210,8 +214,10 @@ def _serve(seed: bool) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     from ec2tui.demo.pricing_api import install_pricing_api
+    from ec2tui.demo.ssm_api import install_ssm_api
 
     install_pricing_api(server)  # moto has no Price List API: the demo answers it from a bundled sample
+    install_ssm_api(server)  # nor ssm:DescribeInstanceInformation: the demo answers it from moto's EC2 state
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     print(f"serving {endpoint}", flush=True)

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from ec2tui.aws.connect_commands import PORT_PRESETS, Method
 from ec2tui.aws.connect_readiness import Offer
+from ec2tui.clipboard import copy_text
 from ec2tui.errors import ValidationError
 from ec2tui.screens.confirm import FreshKeysOnly
 from ec2tui.widgets.theme_colours import ERROR
@@ -39,6 +40,18 @@ class ForwardRequest:
     remote_host: str
 
 
+FIELDS_USED: dict[Method, frozenset[str]] = {
+    Method.SSH_PUBLIC: frozenset({"user", "key"}),
+    Method.SSH_PRIVATE: frozenset({"user", "key"}),
+    Method.SSH_BASTION: frozenset({"user", "key", "bastion"}),
+    Method.SSH_OVER_SSM: frozenset({"user", "key"}),
+    Method.INSTANCE_CONNECT: frozenset({"user"}),  # its key is the one-time key
+    Method.WINDOWS_PASSWORD: frozenset({"key"}),
+}
+"""The fields each method uses; the others are disabled while it is highlighted (a Session Manager shell needs no
+user or key: fields that look required but are ignored confuse)."""
+
+
 def offer_prompt(offer: Offer) -> Text:
     """One line per offer, its reason or warning below it (dim for a warning, error-coloured for why not)."""
     text = Text(("✓ " if offer.available else "✗ ") + offer.label, style="" if offer.available else "dim")
@@ -52,7 +65,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
 
     DEFAULT_CSS = """
     ConnectDialog .dialog { width: 100; max-height: 95%; }
-    ConnectDialog #offers { height: auto; max-height: 16; margin-bottom: 1; }
+    ConnectDialog #offers { height: auto; max-height: 40vh; margin-bottom: 1; }
     ConnectDialog .connect-field { height: auto; }
     ConnectDialog .connect-field Label { width: 12; }
     ConnectDialog .connect-field Input { width: 1fr; }
@@ -74,6 +87,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
         bastion: str,
         notes: str,
         check: Callable[[ConnectRequest], str],
+        error: str = "",
     ) -> None:
         super().__init__(classes="confirm")
         self.title_text = title
@@ -82,6 +96,9 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
         self.user, self.key_file, self.bastion, self.notes = user, key_file, bastion, notes
         self.check = check
         """Returns the command line the request would run; raises ValidationError for a bad field."""
+        self.initial_error = error
+        """Why the last try failed: the dialog is shown again with what the user typed, and says why until a field
+        or the choice changes."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -104,7 +121,7 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             yield Static("", id="connect-command", classes="dialog-hint", markup=False)
             yield Label("", id="connect-error", classes="field-error")
             yield Label(
-                "enter connects (this terminal; back here when it ends) · ctrl+y copies the command · esc cancels",
+                "enter: connect in this terminal (back here after) · ctrl+y: copy the command · esc: cancel",
                 classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):
@@ -119,7 +136,9 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             if offer.available and (wanted is None or offer.method.value == wanted):
                 options.highlighted = index
                 break
-        self._preview()
+        self._highlighted()
+        if self.initial_error:
+            self.query_one("#key", Input).focus()  # the failures shown again are the key file's
         self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)  # the title and notes first
 
     def _request(self) -> ConnectRequest | None:
@@ -150,13 +169,25 @@ class ConnectDialog(FreshKeysOnly, ModalScreen[ConnectRequest | None]):
             error.update(str(exc))
             return None
         command.update(f"$ {line}")
-        error.update("")
+        unchanged = self.method == request.method and (request.user, request.key_file, request.bastion) == (
+            self.user,
+            self.key_file,
+            self.bastion,
+        )
+        error.update(self.initial_error if unchanged else "")
         return line
 
     def _any(self) -> bool:
         return any(offer.available for offer in self.offers)
 
     @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        index = self.query_one("#offers", OptionList).highlighted
+        used = FIELDS_USED.get(self.offers[index].method, frozenset()) if index is not None else frozenset()
+        for field in ("user", "key", "bastion"):
+            self.query_one(f"#{field}", Input).disabled = field not in used
+        self._preview()
+
     @on(Input.Changed)
     def _changed(self) -> None:
         self._preview()
@@ -202,7 +233,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
     PortForwardDialog .connect-field Input, PortForwardDialog .connect-field Select { width: 1fr; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="forward.cancel")]
-    AUTO_FOCUS = "#preset"
+    AUTO_FOCUS = "#remote-port"  # enter starts the forward from here (on the preset it would open the list)
 
     def __init__(
         self,
@@ -219,7 +250,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
         self.initial = ForwardRequest(remote_port, local_port, remote_host)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):  # scrolls on a small terminal (80x24) instead of losing its end
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.notes, classes="dialog-body", markup=False)
             presets = [(f"{port}  {name}", port) for port, name in PORT_PRESETS.items()]
@@ -245,6 +276,7 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
                     yield Input(value, placeholder=placeholder, id=field_id, compact=True)
             yield Static("", id="forward-command", classes="dialog-hint", markup=False)
             yield Label("", id="forward-error", classes="field-error")
+            yield Label("enter: start the forward · shift+tab: the presets · esc: cancel", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Forward", id="forward", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -297,3 +329,47 @@ class PortForwardDialog(FreshKeysOnly, ModalScreen[ForwardRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class WindowsPasswordDialog(ModalScreen[bool]):
+    """The decrypted Administrator password, shown here only: `c` copies it (the notice never repeats it), `f`
+    forwards RDP's port 3389 over Session Manager next (dismisses with True), esc closes."""
+
+    BINDINGS = [
+        Binding("c", "copy", "Copy password", id="password.copy"),
+        Binding("f", "forward", "Forward RDP", id="password.forward"),
+        Binding("escape,enter,q", "close", "Close", id="password.close"),
+    ]
+
+    def __init__(self, instance_label: str, password: str, *, can_forward: bool, forward_note: str) -> None:
+        super().__init__(classes="confirm info-dialog")
+        self.instance_label, self.password = instance_label, password
+        self.can_forward, self.forward_note = can_forward, forward_note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Windows Administrator password", classes="dialog-title")
+            yield Static(
+                f"User Administrator on {self.instance_label}. RDP reaches it through a port forward: press f to "
+                "forward port 3389 now, then point your RDP client at localhost:3389."
+                if self.can_forward
+                else f"User Administrator on {self.instance_label}. No RDP forward from here: {self.forward_note}.",
+                classes="dialog-body",
+                markup=False,
+            )
+            yield Static(self.password, id="password-value", markup=False)
+            hint = "c copies the password · f forwards RDP (3389) · esc closes"
+            yield Label(hint if self.can_forward else "c copies the password · esc closes", classes="dialog-hint")
+
+    def action_copy(self) -> None:
+        how = copy_text(self.password, self.app.copy_to_clipboard)
+        self.app.notify(f"Copied the password ({how}).", markup=False)  # never the password itself
+
+    def action_forward(self) -> None:
+        if self.can_forward:
+            self.dismiss(True)
+        else:
+            self.app.notify(f"No RDP forward: {self.forward_note}.", severity="warning", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

@@ -32,6 +32,8 @@ from ec2tui.aws.connect_readiness import (
     assess,
     find_tools,
     first_available,
+    instance_connect_over_ssm,
+    port_exposure,
     resolve_key,
 )
 from ec2tui.aws.connect_service import decrypt_password, one_time_key
@@ -45,9 +47,9 @@ from ec2tui.screens.connect import (
     ConnectRequest,
     ForwardRequest,
     PortForwardDialog,
+    WindowsPasswordDialog,
     default_local_port,
 )
-from ec2tui.screens.instance_dialogs import InfoDialog
 from ec2tui.settings import load_ssh_keys
 from ec2tui.state_files import KIB, UnsafeFileError, read_regular_file
 from ec2tui.terminal_session import RunResult, runner_of
@@ -61,14 +63,23 @@ PREFERENCES: dict[str, tuple[Method, ...]] = {
         Method.INSTANCE_CONNECT,
         Method.SSH_PRIVATE,
         Method.SSH_BASTION,
+        Method.WINDOWS_PASSWORD,  # only Windows has it, and there RDP (password, then forward) is what SSH means
         Method.SSM_SHELL,
-        Method.WINDOWS_PASSWORD,
     ),
     "ssm": (Method.SSM_SHELL, Method.SSH_OVER_SSM, Method.PORT_FORWARD),
     "instance-connect": (Method.INSTANCE_CONNECT,),
     "forward": (Method.PORT_FORWARD,),
 }
 """The method each entry point selects first, in order of preference (a remembered choice of the same kind wins)."""
+
+REMEMBERED_KINDS: dict[str, tuple[Method, ...]] = {
+    "ssh": PREFERENCES["ssh"][:-1],
+    "ssm": (Method.SSM_SHELL,),
+    "instance-connect": (Method.INSTANCE_CONNECT,),
+    "forward": (Method.PORT_FORWARD,),
+}
+"""The remembered methods that come first for each entry point: the last SSH route for `h` (the bastion you used),
+but `x` is always the Session Manager shell, never last time's SSH over Session Manager."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,13 @@ class ConnectPlan:
     choice: ConnectChoice
     aws: AwsContext
     notes: list[str]
+    windows: bool = False
+    """No SSH login user (a Windows AMI) or a Windows platform: RDP and the password instead of a shell."""
+    instance_connect_over_ssm: bool = False
+    """EC2 Instance Connect's SSH goes through Session Manager (see connect_readiness.instance_connect_over_ssm)."""
+
+    def offer(self, method: Method) -> Offer | None:
+        return next((offer for offer in self.offers if offer.method == method), None)
 
 
 async def gather_plan(
@@ -109,13 +127,19 @@ async def gather_plan(
     )
     offers = assess(facts)
     if detail.ssh_user is not None:
-        notes.append(f"Login user guessed from the AMI ({detail.ami.label}): {detail.ssh_user}. {key.note}.")
+        key_note = key.note[:1].upper() + key.note[1:]
+        notes.append(f"Login user guessed from the AMI ({detail.ami.label}): {detail.ssh_user}. {key_note}.")
     elif instance.state == InstanceState.RUNNING:
         notes.append("Windows: PowerShell over Session Manager, or RDP through a port forward (3389).")
     if ssm.ping == SsmPing.UNKNOWN and ssm.detail != "not checked" and not instance.iam_profile_arn:
         notes.append("⚠ No IAM instance profile: Session Manager works only with Default Host Management on.")
     aws = AwsContext(instance.region, gateway.chosen_profile, gateway.endpoint_url)
-    return ConnectPlan(instance, offers, detail.ssh_user or DEFAULT_LINUX_USER, key, choice, aws, notes)
+    windows = detail.ssh_user is None or instance.is_windows
+    user = detail.ssh_user or ("Administrator" if windows else DEFAULT_LINUX_USER)
+    ssm_ready = any(offer.method == Method.SSM_SHELL and offer.available for offer in offers)
+    exposure = port_exposure(detail.security_groups)[0]
+    over_ssm = instance_connect_over_ssm(instance, exposure, ssm_ready=ssm_ready)
+    return ConnectPlan(instance, offers, user, key, choice, aws, notes, windows, over_ssm)
 
 
 def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | None = None) -> Command:
@@ -138,7 +162,7 @@ def build_command(plan: ConnectPlan, request: ConnectRequest, key_file: str | No
             return ssm_shell_command(instance.id, plan.aws)
         case Method.INSTANCE_CONNECT:
             key = key_file or ONE_TIME_KEY_SHOWN
-            if instance.public_ip:
+            if instance.public_ip and not plan.instance_connect_over_ssm:
                 return ssh_command(request.user, instance.public_ip, key_file=key, one_time_key=True, title=title)
             return ssh_command(
                 request.user, instance.id, key_file=key, over_ssm=plan.aws, one_time_key=True, title=title
@@ -174,35 +198,66 @@ class ConnectFlow:
         self.app.notify(message, title=title, severity="error", markup=False, timeout=12)
 
     async def run(self) -> None:
+        self.app.clear_notifications()  # the last connection's outcome would cover this one's dialogs
         try:
             plan = await gather_plan(self.app, self.instance, gateway=self.gateway)
         except Ec2TuiError as exc:
             self._error(str(exc), "AWS error")
             return
-        preferred = list(PREFERENCES[self.entry])
         saved = plan.choice.method
-        if saved and any(saved == m.value for m in preferred):
-            preferred.insert(0, Method(saved))
-        method = first_available(plan.offers, preferred)
+        remembered = Method(saved) if any(saved == m.value for m in REMEMBERED_KINDS[self.entry]) else None
+        method = first_available(plan.offers, PREFERENCES[self.entry], remembered)
+        notes = list(plan.notes)
+        own = [plan.offer(m) for m in REMEMBERED_KINDS[self.entry]]
+        if plan.instance.state != InstanceState.RUNNING and plan.offers:
+            why = plan.offers[0].reason
+            notes.insert(0, f"✗ {why[:1].upper()}{why[1:]}.")
+        elif not any(offer is not None and offer.available for offer in own) and own and own[0] is not None:
+            # what the key asked for can't be had: say why first (its line in the list may be out of sight)
+            notes.insert(0, f"✗ {own[0].label}: {own[0].reason.rstrip('.')}.")
         if self.entry == "forward" and method == Method.PORT_FORWARD:
             await self._forward(plan, plan.choice)
             return
         name = plan.instance.name or plan.instance.id
-        request = await self.app.push_screen_wait(
-            ConnectDialog(
-                f"Connect to {name} ({plan.instance.id}, {plan.instance.state})",
-                plan.offers,
-                method=method,
-                user=plan.choice.user or plan.user,
-                key_file=plan.choice.key_file or (plan.key.path or ""),
-                bastion=plan.choice.bastion,
-                notes="\n".join(plan.notes),
-                check=lambda r: preview(plan, r),
+        user = plan.choice.user or plan.user
+        key_file = plan.choice.key_file or (plan.key.path or "")
+        bastion = plan.choice.bastion
+        error = ""
+        while True:  # shown again (with what was typed and why) when the password can't be decrypted
+            request = await self.app.push_screen_wait(
+                ConnectDialog(
+                    f"Connect to {name} ({plan.instance.id}, {plan.instance.state})",
+                    plan.offers,
+                    method=method,
+                    user=user,
+                    key_file=key_file,
+                    bastion=bastion,
+                    notes="\n".join(notes),
+                    check=lambda r: preview(plan, r),
+                    error=error,
+                )
             )
-        )
-        if request is None:
-            return
-        choice = ConnectChoice(
+            if request is None:
+                return
+            if request.method != Method.WINDOWS_PASSWORD:
+                break
+            self._remember(self._choice(plan, request))
+            error = await self._windows_password(plan, request)
+            if not error:
+                return
+            method, user, key_file, bastion = request.method, request.user, request.key_file, request.bastion
+        choice = self._choice(plan, request)
+        self._remember(choice)
+        if request.method == Method.PORT_FORWARD:
+            await self._forward(plan, choice)
+        elif request.method == Method.INSTANCE_CONNECT:
+            await self._instance_connect(plan, request)
+        else:
+            self._run(build_command(plan, request))
+
+    @staticmethod
+    def _choice(plan: ConnectPlan, request: ConnectRequest) -> ConnectChoice:
+        return ConnectChoice(
             request.method.value,
             request.user.strip(),
             request.key_file.strip(),
@@ -211,15 +266,6 @@ class ConnectFlow:
             plan.choice.local_port,
             plan.choice.remote_host,
         )
-        self._remember(choice)
-        if request.method == Method.PORT_FORWARD:
-            await self._forward(plan, choice)
-        elif request.method == Method.WINDOWS_PASSWORD:
-            await self._windows_password(plan, request)
-        elif request.method == Method.INSTANCE_CONNECT:
-            await self._instance_connect(plan, request)
-        else:
-            self._run(build_command(plan, request))
 
     def _remember(self, choice: ConnectChoice) -> None:
         try:
@@ -228,7 +274,7 @@ class ConnectFlow:
             self.app.notify(f"Your choices were not remembered: {exc}", severity="warning", markup=False)
 
     async def _forward(self, plan: ConnectPlan, choice: ConnectChoice) -> None:
-        remote = choice.remote_port or ("3389" if plan.instance.is_windows else "22")
+        remote = choice.remote_port or ("3389" if plan.windows else "22")
         local = choice.local_port or str(default_local_port(int(remote)) if remote.isdigit() else "")
         name = plan.instance.name or plan.instance.id
 
@@ -243,9 +289,8 @@ class ConnectFlow:
                 remote_port=remote,
                 local_port=local,
                 remote_host=choice.remote_host,
-                notes="Session Manager carries the traffic: no open port or public IP needed. The forward runs in "
-                "this terminal in the foreground (ec2tui steps aside); it shows the local port, and Ctrl+C ends it "
-                "and brings you back here.",
+                notes="Session Manager carries it: no open port or public IP needed. It runs here in the "
+                "foreground (ec2tui steps aside) until Ctrl+C brings you back.",
                 check=check,
             )
         )
@@ -265,8 +310,7 @@ class ConnectFlow:
         command = port_forward_command(
             plan.instance.id, plan.aws, request.remote_port, request.local_port, request.remote_host
         )
-        self.app.notify(command.banner, title="Port forward", markup=False)
-        self._run(command)
+        self._run(command)  # its banner (the local port, how to end it) is printed in the terminal it runs in
 
     async def _instance_connect(self, plan: ConnectPlan, request: ConnectRequest) -> None:
         gateway = self.gateway
@@ -300,39 +344,59 @@ class ConnectFlow:
             self._run(command)
         # the folder and the key are gone here; the public key expires in AWS by itself after 60 s
 
-    async def _windows_password(self, plan: ConnectPlan, request: ConnectRequest) -> None:
-        path = Path(request.key_file.strip()).expanduser()
+    async def _windows_password(self, plan: ConnectPlan, request: ConnectRequest) -> str:
+        """Decrypt and show the password (in its dialog only: never notified, logged or stored); offer the RDP
+        forward from there. Returns why it couldn't ("" when shown), for the connect dialog to say."""
+        typed = request.key_file.strip()
+        path = Path(typed).expanduser()
         try:
             pem = read_regular_file(path, limit=64 * KIB)
         except UnsafeFileError as exc:
-            self._error(str(exc))
-            return
+            return f"Key file: {exc}"
         if pem is None:
-            self._error(f"{path} does not exist: enter the key pair's private key file.")
-            return
+            return f"{typed} does not exist: enter the path of the key pair's private key file."
         try:
             encrypted = await self.gateway.connect.password_data(plan.instance.id, plan.instance.region)
-            password = decrypt_password(encrypted, pem)
         except Ec2TuiError as exc:
-            self._error(str(exc))
-            return
-        self.app.push_screen(
-            InfoDialog(
-                "Windows Administrator password",
-                f"User Administrator on {plan.instance.id}. Forward port 3389 (palette: Forward a port) and point "
-                "your RDP client at the local port.",
+            self._error(str(exc), "AWS error")
+            return ""
+        try:
+            password = decrypt_password(encrypted, pem)
+        except ValidationError as exc:
+            return str(exc)
+        forward = plan.offer(Method.PORT_FORWARD)
+        rdp = await self.app.push_screen_wait(
+            WindowsPasswordDialog(
+                f"{plan.instance.name or plan.instance.id} ({plan.instance.id})",
                 password,
-                "password",
+                can_forward=forward is not None and forward.available,
+                forward_note=forward.reason if forward is not None else "",
             )
         )
+        if rdp:
+            saved = load_choice(plan.instance.id)
+            rdp_forward = saved.remote_port == "3389" and not saved.remote_host
+            await self._forward(
+                plan,
+                ConnectChoice(
+                    Method.WINDOWS_PASSWORD.value,
+                    request.user,
+                    typed,
+                    request.bastion,
+                    "3389",
+                    saved.local_port if rdp_forward else "",
+                    "",
+                ),
+            )
+        return ""
 
     def _run(self, command: Command) -> RunResult:
         result = runner_of(self.app).run(self.app, command)
-        report(self.app, result)
+        report(self.app, result, command)
         return result
 
 
-def report(app: Any, result: RunResult) -> None:
+def report(app: Any, result: RunResult, command: Command | None = None) -> None:
     """Say how it ended: nothing for a clean exit but a short note; the command and status otherwise."""
     if result.error:
         app.notify(f"{result.error}.\n$ {result.command}", title="Not connected", severity="error", markup=False)
@@ -344,5 +408,7 @@ def report(app: Any, result: RunResult) -> None:
             markup=False,
             timeout=15,
         )
+    elif command is not None and command.ended_by_ctrl_c:
+        app.notify(f"{command.title}: ended.", title="Back in ec2tui", markup=False, timeout=5)
     else:
         app.notify("Connection closed.", title="Back in ec2tui", timeout=3)
