@@ -4,6 +4,11 @@
   Price List API, which moto lacks (ThreadedMotoServer builds the app itself, so there is no other way in).
 - ``SimpleSystemManagerBackend._parameters``: the SSM parameter store, seeded directly with the public
   ``/aws/service/...`` parameters moto refuses to ``put_parameter``.
+
+Not underscored but internal all the same, read by the demo's answer to ``ssm:DescribeInstanceInformation``
+(:mod:`ec2tui.demo.ssm_api`, which moto lacks): ``moto.ec2.models.ec2_backends``, ``EC2Backend.all_instances``,
+``EC2Backend.iam_instance_profile_associations`` and ``moto.iam.models.get_account_id_from``; :func:`missing` checks
+them too.
 """
 
 from __future__ import annotations
@@ -28,12 +33,19 @@ def missing() -> list[str]:
     import inspect
 
     import moto
+    import moto.ec2.models
+    import moto.iam.models
     from moto.server import ThreadedMotoServer
     from moto.ssm.models import SimpleSystemManagerBackend
 
     checks = {
         "ThreadedMotoServer._server": "self._server" in inspect.getsource(ThreadedMotoServer),
         "SimpleSystemManagerBackend._parameters": "self._parameters" in inspect.getsource(SimpleSystemManagerBackend),
+        "moto.ec2.models.ec2_backends": hasattr(moto.ec2.models, "ec2_backends"),
+        "EC2Backend.all_instances": hasattr(moto.ec2.models.EC2Backend, "all_instances"),
+        "EC2Backend.iam_instance_profile_associations": "self.iam_instance_profile_associations"
+        in inspect.getsource(moto.ec2.models.iam_instance_profile),
+        "moto.iam.models.get_account_id_from": hasattr(moto.iam.models, "get_account_id_from"),
     }
     return [
         f"{name} (checked with moto {CHECKED_WITH}, installed {moto.__version__})"

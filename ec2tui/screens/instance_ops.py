@@ -655,7 +655,8 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
                     InfoDialog(
                         "Windows instance: use RDP",
                         f"{describe(instance)} runs Windows: connect with an RDP client to {address}:3389 "
-                        "(user Administrator; decrypt the password with the key pair in the EC2 console).",
+                        "(user Administrator). h shows its password, decrypted with the key pair's file, and "
+                        "forwards RDP over Session Manager.",
                         address,
                         "RDP address",
                     )
