@@ -383,6 +383,27 @@ class Ec2App(ThemedApp[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's Screenshot. Textual saves into ~/Downloads and, when there is none (a server, a container),
+        fails with a bare "Failed to save screenshot": use the state folder then, and say why when even that fails."""
+        import os
+        from pathlib import Path
+
+        from ec2tui.paths import screenshots_dir
+
+        folder = Path(path).expanduser() if path else screenshots_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise PermissionError(f"{folder} is not writable")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.notify(
+                f"Cannot save a screenshot in {folder}: {reason}.", title="Screenshot", severity="error", markup=False
+            )
+            return
+        self.deliver_screenshot(filename, str(folder))
+
     # -- command palette --------------------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

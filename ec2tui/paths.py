@@ -52,6 +52,13 @@ def state_dir() -> Path:
     return _override("EC2TUI_STATE_DIR") or _platform(platformdirs.user_state_dir, "XDG_STATE_HOME")
 
 
+def screenshots_dir() -> Path:
+    """Where the palette's Screenshot saves: the user's Downloads folder when it exists (Textual's choice), else
+    ``screenshots`` in the state folder (servers and containers often have no Downloads)."""
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if downloads.is_dir() else state_dir() / "screenshots"
+
+
 def settings_path() -> Path:
     """``$EC2TUI_SETTINGS`` (one file, e.g. for a test or a second set-up), else ``settings.toml`` in the config
     folder."""

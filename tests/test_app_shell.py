@@ -14,7 +14,7 @@ from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.gateway import Gateway
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.help import HelpScreen
-from tests.ui_helpers import notifications, settle, static_text, table_rows
+from tests.ui_helpers import notifications, settle, static_text, table_rows, until
 
 
 @pytest.fixture
@@ -230,3 +230,23 @@ async def test_at_80_columns_the_footer_palette_key_reaches_the_right_edge(app):
         await settle(pilot)
         palette_key = app.screen.query_one("FooterKey.-command-palette")
         assert palette_key.region.right == 80 and palette_key.styles.margin.right == 0
+
+
+async def test_the_palette_screenshot_saves_without_a_downloads_folder(app, tmp_path, monkeypatch):
+    """Textual saves into ~/Downloads and failed with a bare message where there is none (a server, a container)."""
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_downloads_dir", lambda: str(tmp_path / "no-such-downloads"))
+    monkeypatch.setenv("EC2TUI_STATE_DIR", str(tmp_path / "state"))
+    saved = tmp_path / "state" / "screenshots"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        await until(pilot, lambda: any(saved.glob("*.svg")), "a screenshot in the state folder")
+        assert any("Saved screenshot" in text for text in notifications(app))
+        assert not (tmp_path / "no-such-downloads").exists()
+
+        (tmp_path / "blocked").write_text("a file where the folder should be")
+        app.action_screenshot(path=str(tmp_path / "blocked" / "shots"))
+        await settle(pilot)
+        assert any("Cannot save a screenshot in" in text and "blocked" in text for text in notifications(app))
