@@ -250,3 +250,16 @@ async def test_the_palette_screenshot_saves_without_a_downloads_folder(app, tmp_
         app.action_screenshot(path=str(tmp_path / "blocked" / "shots"))
         await settle(pilot)
         assert any("Cannot save a screenshot in" in text and "blocked" in text for text in notifications(app))
+
+
+@pytest.mark.parametrize(("keymap", "shown"), [({}, "? help"), ({"app.help": "f1"}, "f1 help")])
+async def test_the_header_names_the_help_key_in_effect(app, keymap, shown):
+    """After remapping help to f1 the header still said "? help"."""
+    app.set_keymap(keymap)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        header = str(app.screen.query_one("AppHeader").render())
+        assert shown in header and ": command" in header
+        await pilot.press("f1" if keymap else "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

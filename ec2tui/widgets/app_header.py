@@ -15,8 +15,9 @@ class AppHeader(Static):
     AppHeader { dock: top; height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
-    KEYS_HINT = (("?", "help"), (":", "command"))
-    """App-wide keys, shown here rather than in the footer, which screens fill with their own."""
+    KEYS_HINT = (("help", "?", "help"), ("prompt", ":", "command"))
+    """App-wide keys (action, default key, what it does), shown here rather than in the footer, which screens fill
+    with their own. The keys shown are the ones in effect: a keymap may have moved them."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,9 +38,19 @@ class AppHeader(Static):
 
     def _hint_parts(self) -> list[tuple[str, str]]:
         parts: list[tuple[str, str]] = []
-        for key, what in self.KEYS_HINT:
-            parts += [(f"  {key} ", "bold"), (what, MUTED)]
+        for action, default, what in self.KEYS_HINT:
+            parts += [(f"  {self._keys_for(action) or default} ", "bold"), (what, MUTED)]
         return parts
+
+    def _keys_for(self, action: str) -> str:
+        """The keys that run the app's ``action`` on the current screen, as the footer would show them."""
+        shown: list[str] = []
+        for node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            if node is self.app and binding.action == action:
+                display = self.app.get_key_display(binding)
+                if display not in shown:
+                    shown.append(display)
+        return "/".join(shown[:2])
 
     def _refresh_text(self, _value: object = None) -> None:
         app = self.app
