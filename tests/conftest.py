@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import functools
+import gc
 import os
 import shutil
+import sys
 import tempfile
 
 # Dummy credentials for moto, set before boto3 is imported anywhere; real ones must never be used by tests.
@@ -94,3 +97,37 @@ def clipboard(monkeypatch) -> list[str]:
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("SSH_TTY", raising=False)
     return copied
+
+
+def moto_method_caches() -> list[functools._lru_cache_wrapper]:
+    """Every ``functools.lru_cache`` put on a method of a moto class (of the moto modules imported so far).
+
+    Such a cache keeps ``self``: moto 5.2.5 has them on ``AccountSpecificBackend._generate_regions`` and
+    ``Subnet._base_avail_ip_iterator`` among others, and through them every backend a reset replaced stays alive,
+    each region with ~1,300 default AMIs and their snapshots. A test worker grew by ~100 MB a test, to 5-8 GB over a
+    full run. Class methods (``get_session``) are left alone: they keep no instance, and rebuilding them is slow."""
+    caches = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("moto.") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value.__module__ == name:
+                caches += [v for v in vars(value).values() if isinstance(v, functools._lru_cache_wrapper)]
+    return caches
+
+
+def release_old_moto_backends() -> None:
+    """Empty moto's method caches (see :func:`moto_method_caches`); tests/test_compat.py checks they are found."""
+    for cache in moto_method_caches():
+        cache.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _release_memory_between_tests():
+    """Each test leaves the worker as lean as it found it: moto's replaced backends released (see
+    :func:`release_old_moto_backends`), and the heap unfrozen when a big list froze it (``ec2tui/collector.py``:
+    frozen objects are never collected, so the test's app and rows would stay for good)."""
+    yield
+    release_old_moto_backends()
+    if gc.get_freeze_count():
+        gc.unfreeze()

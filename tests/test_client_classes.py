@@ -45,3 +45,18 @@ def test_read_only_still_refuses_on_every_region(aws):
     for region in ("us-east-1", "ap-southeast-2"):
         with pytest.raises(ReadOnlyError):
             factory.ec2(region).create_key_pair(KeyName="k")
+
+
+def test_a_session_and_its_cached_classes_go_when_it_is_dropped(aws):
+    """The class cache used to live in a module-level WeakKeyDictionary whose values referred back to its keys: every
+    session ever made (each profile switch, each credentials refresh) stayed alive with its service models."""
+    import gc
+    import weakref
+
+    factory = ClientFactory(AwsTarget(region="us-east-1"), new_session(region_name="us-east-1"))
+    client = factory.ec2("us-east-1")
+    client_class = weakref.ref(type(client))
+    emitter = weakref.ref(client.meta.events)
+    del client, factory
+    gc.collect()
+    assert client_class() is None and emitter() is None

@@ -108,3 +108,18 @@ def test_the_install_command_follows_pipx():
     assert (
         extra.install_command("/opt/my env/python", "/opt/venv") == "'/opt/my env/python' -m pip install 'ec2tui[demo]'"
     )
+
+
+def test_the_suite_can_still_release_motos_replaced_backends(ec2):
+    """tests/conftest.py empties the caches moto put on methods after each test; without it every test's backends
+    stay in the worker (GBs over a full run). A moto whose caches move elsewhere must fail here, loudly."""
+    from moto.core.base_backend import AccountSpecificBackend
+    from moto.ec2.models.subnets import Subnet
+
+    from tests.conftest import moto_method_caches, release_old_moto_backends
+
+    ec2.describe_subnets()
+    caches = moto_method_caches()
+    assert AccountSpecificBackend._generate_regions in caches and Subnet._base_avail_ip_iterator in caches
+    release_old_moto_backends()
+    assert all(cache.cache_info().currsize == 0 for cache in caches)

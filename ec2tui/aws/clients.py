@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,14 +74,17 @@ def new_session(profile: str | None = None, *, mfa_prompt: MfaPrompt | None = No
 # session of ours builds it once per service; an all-regions fan-out then makes its 24 clients in a quarter of the
 # time (and of the GIL it takes from the UI). This is botocore's one private method we wrap; the test suite checks
 # that it still exists and that the wrapped one still runs for sessions that are not ours.
-_CLASS_CACHES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], type]] = weakref.WeakKeyDictionary()
+# The cache hangs on the session's event emitter itself, so it lives and dies with the session. (A module-level
+# WeakKeyDictionary keyed by the emitter never let one go: each cached class refers back to the emitter, so every
+# session ever made stayed alive with its service models, ~30 MB each.)
+_CLASS_CACHE = "ec2tui_client_classes"
 _CLASS_CACHE_LOCK = threading.Lock()
 
 
 def reuse_client_classes(core: botocore.session.Session) -> None:
     """Make ``core``'s client classes once per (service, API version)."""
     _wrap_create_client_class()
-    _CLASS_CACHES[core.get_component("event_emitter")] = {}
+    setattr(core.get_component("event_emitter"), _CLASS_CACHE, {})
 
 
 def _wrap_create_client_class() -> None:
@@ -91,7 +93,9 @@ def _wrap_create_client_class() -> None:
         return
 
     def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
-        cache = _CLASS_CACHES.get(botocore_private.event_emitter(self))
+        cache: dict[tuple[str, str | None], type] | None = getattr(
+            botocore_private.event_emitter(self), _CLASS_CACHE, None
+        )
         if cache is None:  # not a session of ours: botocore as usual
             return original(self, service_name, service_model)
         key = (service_name, service_model.api_version)
