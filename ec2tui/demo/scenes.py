@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, TextArea
@@ -66,7 +67,7 @@ WAITING_FOR_AN_ANSWER = frozenset({"instance-connect"})
 """Worker groups that run while their dialog waits for the user (the connect flow): not a sign of loading."""
 
 
-def busy(app: Ec2App) -> str | None:
+def busy(app: App[Any]) -> str | None:
     """Why the screen may still change by itself (a worker running, a loading indicator shown), or None."""
     running = [w for w in app.workers if not w.is_finished and w.group not in WAITING_FOR_AN_ANSWER]
     if running:
@@ -85,7 +86,7 @@ def _displayed(widget: Widget) -> bool:
 async def settle(pilot: Pilot[None]) -> None:
     """Until no worker runs and nothing is loading (every region's count, every price, the account in)."""
     await pilot.pause()
-    await wait_until(pilot, lambda: busy(pilot.app) is None, f"still ({busy(pilot.app)})")  # type: ignore[arg-type]
+    await wait_until(pilot, lambda: busy(pilot.app) is None, f"still ({busy(pilot.app)})")
     await pilot.pause()
 
 
@@ -117,7 +118,7 @@ async def on_screen(pilot: Pilot[None], name: str) -> None:
     await settle(pilot)
 
 
-async def still_svg(app: Ec2App, pilot: Pilot[None]) -> str:
+async def still_svg(app: App[Any], pilot: Pilot[None]) -> str:
     """The screen as SVG once it draws the same twice in a row: cursors shown steadily (not blinking), toasts (which
     time out) gone, the footer's keys those of the final state.
 
