@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from ec2tui import clock as wall_clock
 from ec2tui.compat import moto_private
 from ec2tui.demo import spot_history
 
@@ -127,7 +128,7 @@ class PricingMiddleware:
         self.app = app
         self.api = api or PriceListApi(load_sample())
         self.spot_prices = spot_history.on_demand_index(self.api.products)
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or wall_clock.now
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from fnmatch import fnmatchcase
 from typing import Any
 
 import boto3
 
+from ec2tui import clock
 from ec2tui.aws.clients import new_session
 from ec2tui.demo.seed_templates import seed_templates
 from ec2tui.demo.server import DEMO_ACCOUNT, DEMO_REGIONS
@@ -146,8 +149,21 @@ SSM_PROFILE = "ec2-ssm-managed"
 SSM_TIERS = frozenset({"web", "app", "db", "rdp"})
 
 
+RANDOM_SEEDS = {DEMO_ACCOUNT: 14, "staging": 15}
+"""moto's generator is seeded before each account's seeding: the demo's IDs and public IPs are the same in every run
+(as long as nothing else asks the server meanwhile), so screenshots and snapshots show the same data."""
+
+
+def seed_random(endpoint_url: str, seed: int) -> None:
+    """Seed moto's random generator (every ID, IP and request ID it makes) through its documented endpoint."""
+    request = urllib.request.Request(f"{endpoint_url}/moto-api/seed?a={seed}", method="POST")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
 def seed_demo(endpoint_url: str) -> None:
     """Seed every demo region (sequentially: the work is CPU-bound in moto, threads only add GIL contention)."""
+    seed_random(endpoint_url, RANDOM_SEEDS[DEMO_ACCOUNT])
     _seed_account(demo_session(), endpoint_url, DEMO_ACCOUNT, lambda region: FLEET)
 
 
@@ -188,6 +204,7 @@ def seed_staging(endpoint_url: str) -> None:
     """The second demo account (profile ``demo-staging``): its own catalog in every region, a small fleet in two."""
     from ec2tui.demo.profiles import STAGING_ACCOUNT, STAGING_REGIONS
 
+    seed_random(endpoint_url, RANDOM_SEEDS["staging"])
     _seed_account(
         staging_session(endpoint_url),
         endpoint_url,
@@ -232,6 +249,23 @@ def seed_region(
         ec2.create_key_pair(KeyName=key, KeyType="ed25519")
     _seed_instances(ec2, region, images, subnets, groups, FLEET if fleet is None else fleet)
     seed_templates(ec2, images, subnets, groups)
+    _backdate(account, region)
+
+
+def _backdate(account: str, region: str) -> None:
+    """Launch and creation times spread over the last weeks, as a real account's (moto stamps each with the second
+    it was seeded), counted back from :func:`ec2tui.clock.now`, which the snapshot tests pin."""
+    from moto.ec2.models import ec2_backends
+
+    now = clock.now().replace(microsecond=0, tzinfo=None)  # moto keeps naive UTC
+    backend = ec2_backends[account][region]
+    for n, instance in enumerate(backend.all_instances(), start=1):
+        instance.launch_time = now - timedelta(days=(17 * n) % 60, hours=(5 * n) % 24, minutes=(23 * n) % 60)
+    for n, template in enumerate(backend.launch_templates.values(), start=1):
+        created = now - timedelta(days=90 + 20 * n, hours=3 * n, minutes=11 * n)
+        template.create_time = created
+        for version in template.versions:  # a week between versions
+            version.create_time = created + timedelta(days=7 * (version.number - 1))
 
 
 def _pick_images(ec2: Any, ssm: Any, seeded: dict[str, str]) -> dict[str, str]:

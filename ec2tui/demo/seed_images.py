@@ -8,7 +8,7 @@ real publishers' patterns and dates are relative to today, so the demo never loo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from moto.ec2.models import ec2_backends
@@ -16,6 +16,7 @@ from moto.ec2.models.amis import Ami
 from moto.ec2.utils import random_ami_id
 from moto.ssm.models import Parameter, ssm_backends
 
+from ec2tui import clock
 from ec2tui.compat import moto_private
 
 AMAZON = "137112412989"
@@ -411,7 +412,7 @@ def seed_images(account_id: str, region: str, ec2: Any, ssm: Any) -> dict[str, s
     created: dict[str, str] = {}
     backend = ec2_backends[account_id][region]
     parameters = moto_private.ssm_parameters(ssm_backends[account_id][region])
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     zone = f"{region}a"
     for index, spec in enumerate(_catalog(account_id, region, now)):
         if spec.parameter and _resolves(parameters, spec.parameter, backend):

@@ -23,8 +23,10 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from typing import IO
 
+from ec2tui import clock
 from ec2tui.errors import Ec2TuiError
 
 DEMO_ACCOUNT = "123456789012"
@@ -39,6 +41,9 @@ _MOTO_ENV = {
     # catalog; the demo seeds its own realistic catalog instead (see seed_images).
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
+
+NOW_VARIABLE = "EC2TUI_DEMO_NOW"
+"""An ISO time the server's clock is pinned to (``start_demo(now=...)``): its seeded dates and launch times."""
 
 START_TIMEOUT = 60.0
 """Seconds to wait for the server to listen (it imports moto first: ~0.3 s idle, more on a loaded machine)."""
@@ -156,16 +161,20 @@ class DemoServer:
         self._errors.close()
 
 
-def start_demo(seed: bool = True, *, wait: bool = True) -> DemoServer:
+def start_demo(seed: bool = True, *, wait: bool = True, now: datetime | None = None) -> DemoServer:
     """Start the demo's moto server in its own process on a free loopback port.
 
     ``seed`` fills it with the demo's data (in the server's process); ``wait`` returns only once that is done
     (``ec2tui --demo`` doesn't wait: its gateway holds AWS calls on :meth:`DemoServer.wait_seeded` instead).
+    ``now`` pins the server's clock (an aware datetime): the data is then the same in every run (snapshot tests).
     """
     from ec2tui.demo.extra import check_demo_extra
 
     check_demo_extra()  # a lean install (no 'demo' extra): say which command adds it, before starting anything
     env = {**os.environ, **_MOTO_ENV, "PYTHONUNBUFFERED": "1"}
+    env.pop(NOW_VARIABLE, None)
+    if now is not None:
+        env[NOW_VARIABLE] = now.isoformat()
     errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed by DemoServer.stop)
     command = [sys.executable, "-m", "ec2tui.demo.server"] + ([] if seed else ["--no-seed"])
     process = subprocess.Popen(
@@ -208,6 +217,8 @@ def _serve(seed: bool) -> None:
     """The server process: listen, say where, then serve until stdin closes; seed when asked."""
     for name, value in _MOTO_ENV.items():
         os.environ.setdefault(name, value)
+    if os.environ.get(NOW_VARIABLE):
+        clock.pin(datetime.fromisoformat(os.environ[NOW_VARIABLE]))
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     from moto.server import ThreadedMotoServer
 

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -81,7 +81,7 @@ def _launch_text(instance: Instance) -> Text:
     if instance.launch_time is None:
         return _dim("unknown")
     stamp = instance.launch_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Text.assemble(stamp, (f"  ({instance.age_at(datetime.now(UTC))} ago)", "dim"))
+    return Text.assemble(stamp, (f"  ({instance.age} ago)", "dim"))
 
 
 def summary_section(instance: Instance, detail: InstanceDetail | None) -> RenderableType:

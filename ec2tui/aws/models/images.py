@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from ec2tui import clock
 from ec2tui.errors import ValidationError
 
 
@@ -134,8 +135,8 @@ class Image:
     def deprecated(self) -> bool:
         if self.deprecation_time is None:
             return False
-        now = datetime.now(self.deprecation_time.tzinfo)
-        return self.deprecation_time <= now
+        now = clock.now()
+        return self.deprecation_time <= (now if self.deprecation_time.tzinfo else now.replace(tzinfo=None))
 
     def tag(self, key: str, default: str | None = None) -> str | None:
         for tag_key, value in self.tags:

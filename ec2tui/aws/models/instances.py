@@ -6,8 +6,10 @@ Pure Python: the UI imports this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
+
+from ec2tui import clock
 
 
 class InstanceState(StrEnum):
@@ -137,7 +139,7 @@ class Instance:
     @property
     def age(self) -> str:
         """Time since launch (``"3d 4h"``); empty when the launch time is unknown."""
-        return self.age_at(datetime.now(UTC))
+        return self.age_at(clock.now())
 
 
 @dataclass(frozen=True, slots=True)
