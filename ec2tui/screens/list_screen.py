@@ -435,7 +435,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
             position = old_index.get(key)
             if position is not None and old.items[position] == item:
                 cells = old.cells[position]
-                fields = {name: old.fields[name][position] for name in store.field_names}
+                fields = old.row_fields(position)
                 store.add(key, item, cells, fields, cell_widths(cells))
             else:
                 store.add(key, item, *self._row_data(item))
