@@ -99,3 +99,29 @@ def test_a_large_listing_gives_the_models_a_plain_parse_gives(aws, monkeypatch):
     assert streams, "the own images' answer was read as a stream"
     assert sorted(converted) == sorted(image.id for image in plain), "each image converted once"
     assert gc.isenabled()
+
+
+def test_counts_and_instance_pages_read_as_a_stream_give_the_same_answers(aws, small_large, monkeypatch):
+    from datetime import UTC
+
+    from ec2tui.aws import instances as instances_service
+    from ec2tui.aws import regions as regions_service
+    from ec2tui.gateway.regions import count_instances_streamed
+
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    made = ec2.run_instances(ImageId="ami-12c6146b", MinCount=30, MaxCount=30)["Instances"]
+    ec2.stop_instances(InstanceIds=[made[0]["InstanceId"], made[1]["InstanceId"]])
+    client = new_session(region_name="us-east-1").client("ec2")
+    streams: list[object] = []
+    builder = xml_parsing._MemberBuilder
+    monkeypatch.setattr(xml_parsing, "_MemberBuilder", lambda *a, **k: streams.append(a) or builder(*a, **k))
+    counts = count_instances_streamed(client)
+    assert streams, "the page was read as a stream"
+    assert counts == regions_service.count_instances(boto3.client("ec2", region_name="us-east-1"))
+    assert (counts.total, counts.running) == (30, 28)
+    streams.clear()
+    plain = instances_service.list_instances(boto3.client("ec2", region_name="us-east-1"), "us-east-1")
+    with members_converted(lambda reservation: reservation):
+        streamed = instances_service.list_instances(client, "us-east-1")
+    assert streams and streamed == plain and len(plain) == 30
+    assert all(i.launch_time is None or i.launch_time.tzinfo is UTC for i in streamed), "one shared UTC tzinfo"
