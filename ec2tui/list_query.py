@@ -237,22 +237,41 @@ def lowered(text: str) -> str:
     return text if lower == text else lower
 
 
-def filter_rows(rows: RowsSnapshot[Any], query: ListFilter) -> list[int]:
-    """Positions (in arrival order) of the rows that match every term of ``query``."""
-    positions: Iterable[int] = range(rows.count)
+BLOCK = 4_096
+"""Rows filtered between two looks at ``stop`` (about a millisecond of work)."""
+
+
+class StaleView(Exception):
+    """A filter or sort was given up: a newer one was asked for (see ``stop`` in :func:`filter_rows`)."""
+
+
+def filter_rows(rows: RowsSnapshot[Any], query: ListFilter, stop: Callable[[], bool] | None = None) -> list[int]:
+    """Positions (in arrival order) of the rows that match every term of ``query``.
+
+    ``stop`` is asked every :data:`BLOCK` rows; when it says so, :class:`StaleView` is raised. A filter running in a
+    thread for a keystroke that a newer one replaced then ends at once instead of competing with the UI (and the
+    newer filter) for the interpreter until it is done.
+    """
+    positions: Sequence[int] = range(rows.count)
     if not query:
         return list(positions)
+    texts = rows.texts
     for term in query.terms:
         needle = term.value
-        if term.field is None:
-            texts = rows.texts
-            positions = [i for i in positions if needle in texts[i]]
-            continue
-        if term.field not in rows.field_names:
+        if term.field is not None and term.field not in rows.field_names:
             return []
-        column, texts = rows.field_names.index(term.field), rows.texts
+        column = rows.field_names.index(term.field) if term.field is not None else -1
         split = FIELD_SEPARATOR
-        positions = [i for i in positions if needle in texts[i] and needle in texts[i].split(split)[column]]
+        kept: list[int] = []
+        for start in range(0, len(positions), BLOCK):
+            if stop is not None and stop():
+                raise StaleView
+            block = positions[start : start + BLOCK]
+            if column < 0:
+                kept += [i for i in block if needle in texts[i]]
+            else:
+                kept += [i for i in block if needle in texts[i] and needle in texts[i].split(split)[column]]
+        positions = kept
     return list(positions)
 
 

@@ -150,3 +150,23 @@ def test_a_value_holding_the_separator_does_not_shift_the_fields():
     assert snapshot.row_fields(0)["state"] == "running"
     assert filter_rows(snapshot, parse_filter("state:run", ["name", "state"])) == [0]
     assert filter_rows(snapshot, parse_filter("name:run", ["name", "state"])) == []
+
+
+def test_a_filter_told_to_stop_gives_up_and_one_never_told_gives_the_same_rows():
+    from ec2tui import list_query
+    from ec2tui.list_query import BLOCK, StaleView
+
+    rows = random_rows(random.Random(9), BLOCK * 2 + 5)
+    snapshot = store_of(rows).snapshot()
+    query = parse_filter("e state:run", FIELDS)
+    assert filter_rows(snapshot, query, lambda: False) == filter_rows(snapshot, query)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(StaleView):
+        filter_rows(snapshot, query, stop)
+    assert len(asked) == 2, "it stopped at the second block, not at the end"
+    assert list_query.filter_rows(snapshot, parse_filter(""), lambda: True) == list(range(len(rows))), "no work"
