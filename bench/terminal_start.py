@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SESSION = f"wt-bench-start-{os.getpid()}"
+SESSION = f"{os.environ.get('EC2TUI_TMUX_PREFIX', 'wt-bench')}-start-{os.getpid()}"
+"""The tmux session (EC2TUI_TMUX_PREFIX names it after your worktree when sessions must say whose they are)."""
 
 
 def pane() -> str:

@@ -71,7 +71,8 @@ class RowStore(Generic[T]):
         self.items: list[T] = []
         self.cells: list[tuple[Any, ...]] = []
         self.texts: list[str] = []
-        self.fields: dict[str, list[str]] = {name: [] for name in self.field_names}
+        """Each row's search text: its named fields' lower-case values in ``field_names`` order (then any other
+        field's), joined by :data:`FIELD_SEPARATOR`. One string a row: ``field:value`` terms split it when asked."""
         self.index: dict[str, int] = {}
         self.widths: list[int] = []
         self.version = 0
@@ -91,7 +92,6 @@ class RowStore(Generic[T]):
             self.field_names = tuple(field_names)
         # New lists rather than .clear(): a filter thread still holding the old ones finishes on its snapshot.
         self.keys, self.items, self.cells, self.texts = [], [], [], []
-        self.fields = {name: [] for name in self.field_names}
         self.index, self.widths, self._sort_keys = {}, [], {}
         self.version += 1
 
@@ -103,9 +103,7 @@ class RowStore(Generic[T]):
         self.keys.append(key)
         self.items.append(item)
         self.cells.append(cells)
-        self.texts.append(_text_key(fields))
-        for name in self.field_names:
-            self.fields[name].append(fields.get(name, ""))
+        self.texts.append(text_key(fields, self.field_names))
         self._widen(widths)
         self._sort_keys = {}
         self.version += 1
@@ -114,7 +112,7 @@ class RowStore(Generic[T]):
     def add_many(self, rows: Iterable[tuple[str, T, tuple[Any, ...], Mapping[str, str], Sequence[int]]]) -> list[str]:
         """Append rows (key, item, cells, fields, widths) as :meth:`add` would; the keys of those appended."""
         index, keys, items, cells_list, texts = self.index, self.keys, self.items, self.cells, self.texts
-        columns = [(self.fields[name], name) for name in self.field_names]
+        names = self.field_names
         widest: list[int] = []
         added: list[str] = []
         for key, item, cells, fields, widths in rows:
@@ -124,9 +122,7 @@ class RowStore(Generic[T]):
             keys.append(key)
             items.append(item)
             cells_list.append(cells)
-            texts.append(_text_key(fields))
-            for values, name in columns:
-                values.append(fields.get(name, ""))
+            texts.append(text_key(fields, names))
             if len(widest) < len(widths):
                 widest += [0] * (len(widths) - len(widest))
             for column, width in enumerate(widths):
@@ -146,9 +142,7 @@ class RowStore(Generic[T]):
         self.replaced += 1
         self.items[position] = item
         self.cells[position] = cells
-        self.texts[position] = _text_key(fields)
-        for name in self.field_names:
-            self.fields[name][position] = fields.get(name, "")
+        self.texts[position] = text_key(fields, self.field_names)
         self._widen(widths)
         self._sort_keys = {}
         self.version += 1
@@ -167,14 +161,20 @@ class RowStore(Generic[T]):
         self.items = [self.items[p] for p in order]
         self.cells = [self.cells[p] for p in order]
         self.texts = [self.texts[p] for p in order]
-        self.fields = {name: [values[p] for p in order] for name, values in self.fields.items()}
         self.index = {key: position for position, key in enumerate(self.keys)}
         self._sort_keys = {}
         self.version += 1
 
     def snapshot(self) -> RowsSnapshot[T]:
         """The rows as they are now, safe to filter and sort in another thread while more rows arrive."""
-        return RowsSnapshot(len(self.keys), self.version, self.keys, self.items, self.cells, self.texts, self.fields)
+        return RowsSnapshot(
+            len(self.keys), self.version, self.keys, self.items, self.cells, self.texts, self.field_names
+        )
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        """Each named field's values, row by row (computed: the store keeps only :attr:`texts`)."""
+        return self.snapshot().field_columns()
 
     def sort_keys(self, snapshot: RowsSnapshot[T], column: str, value: Callable[[int], Any]) -> list[Any]:
         """Each row's :func:`sortable` key for ``column``, ``value(position)`` computed once per data version."""
@@ -197,7 +197,21 @@ class RowsSnapshot(Generic[T]):
     items: list[T]
     cells: list[tuple[Any, ...]]
     texts: list[str]
-    fields: dict[str, list[str]]
+    field_names: tuple[str, ...]
+
+    def field_values(self, name: str) -> list[str] | None:
+        """The named field's value for each of the first ``count`` rows; None when there is no such field."""
+        if name not in self.field_names:
+            return None
+        column = self.field_names.index(name)
+        return [text.split(FIELD_SEPARATOR)[column] for text in self.texts[: self.count]]
+
+    def field_columns(self) -> dict[str, list[str]]:
+        return {name: self.field_values(name) or [] for name in self.field_names}
+
+    def row_fields(self, position: int) -> dict[str, str]:
+        """One row's fields as :meth:`RowStore.add` took them (the named ones)."""
+        return dict(zip(self.field_names, self.texts[position].split(FIELD_SEPARATOR), strict=False))
 
     def __repr__(self) -> str:
         # Short: Textual names a worker by repr() of its work, on the event loop; a dataclass's own repr would spell
@@ -205,8 +219,15 @@ class RowsSnapshot(Generic[T]):
         return f"RowsSnapshot(count={self.count}, version={self.version})"
 
 
-def _text_key(fields: Mapping[str, str]) -> str:
-    return FIELD_SEPARATOR.join(fields.values())
+def text_key(fields: Mapping[str, str], names: Sequence[str]) -> str:
+    """The search text of a row: the named fields in ``names`` order ("" when absent), then any other field."""
+    values = [fields.get(name, "") for name in names]
+    if len(fields) > len(names) or any(name not in fields for name in names):
+        values += [value for name, value in fields.items() if name not in names]
+    text = FIELD_SEPARATOR.join(values)
+    if text.count(FIELD_SEPARATOR) != len(values) - 1:  # a value holding the separator would shift the fields
+        text = FIELD_SEPARATOR.join(value.replace(FIELD_SEPARATOR, " ") for value in values)
+    return text
 
 
 def lowered(text: str) -> str:
@@ -216,17 +237,41 @@ def lowered(text: str) -> str:
     return text if lower == text else lower
 
 
-def filter_rows(rows: RowsSnapshot[Any], query: ListFilter) -> list[int]:
-    """Positions (in arrival order) of the rows that match every term of ``query``."""
-    positions: Iterable[int] = range(rows.count)
+BLOCK = 4_096
+"""Rows filtered between two looks at ``stop`` (about a millisecond of work)."""
+
+
+class StaleView(Exception):
+    """A filter or sort was given up: a newer one was asked for (see ``stop`` in :func:`filter_rows`)."""
+
+
+def filter_rows(rows: RowsSnapshot[Any], query: ListFilter, stop: Callable[[], bool] | None = None) -> list[int]:
+    """Positions (in arrival order) of the rows that match every term of ``query``.
+
+    ``stop`` is asked every :data:`BLOCK` rows; when it says so, :class:`StaleView` is raised. A filter running in a
+    thread for a keystroke that a newer one replaced then ends at once instead of competing with the UI (and the
+    newer filter) for the interpreter until it is done.
+    """
+    positions: Sequence[int] = range(rows.count)
     if not query:
         return list(positions)
+    texts = rows.texts
     for term in query.terms:
         needle = term.value
-        column = rows.texts if term.field is None else rows.fields.get(term.field)
-        if column is None:
+        if term.field is not None and term.field not in rows.field_names:
             return []
-        positions = [i for i in positions if needle in column[i]]
+        column = rows.field_names.index(term.field) if term.field is not None else -1
+        split = FIELD_SEPARATOR
+        kept: list[int] = []
+        for start in range(0, len(positions), BLOCK):
+            if stop is not None and stop():
+                raise StaleView
+            block = positions[start : start + BLOCK]
+            if column < 0:
+                kept += [i for i in block if needle in texts[i]]
+            else:
+                kept += [i for i in block if needle in texts[i] and needle in texts[i].split(split)[column]]
+        positions = kept
     return list(positions)
 
 

@@ -129,3 +129,44 @@ def test_reorder_moves_rows_without_rebuilding_them():
     assert store.keys == order and all(store.cells[i] is cells[key] for i, key in enumerate(order))
     assert [store.index[key] for key in order] == list(range(6))
     assert store.fields["name"] == [rows[int(key[1:])]["name"].lower() for key in order]
+
+
+def test_one_search_text_a_row_answers_field_terms_as_separate_fields_would():
+    rows = random_rows(random.Random(7), 300)
+    store = store_of(rows)
+    snapshot = store.snapshot()
+    for position, row in enumerate(rows):
+        assert snapshot.row_fields(position) == {name: row[name].lower() for name in store.field_names}
+    for name in store.field_names:
+        for needle in ("a", "e", "1", "ru"):
+            naive = [i for i, row in enumerate(rows) if needle in row[name].lower()]
+            assert filter_rows(snapshot, parse_filter(f"{name}:{needle}", store.field_names)) == naive
+
+
+def test_a_value_holding_the_separator_does_not_shift_the_fields():
+    store = RowStore(["name", "state"])
+    store.add("k", {}, (), {"name": f"a{FIELD_SEPARATOR}b", "state": "running"}, [])
+    snapshot = store.snapshot()
+    assert snapshot.row_fields(0)["state"] == "running"
+    assert filter_rows(snapshot, parse_filter("state:run", ["name", "state"])) == [0]
+    assert filter_rows(snapshot, parse_filter("name:run", ["name", "state"])) == []
+
+
+def test_a_filter_told_to_stop_gives_up_and_one_never_told_gives_the_same_rows():
+    from ec2tui import list_query
+    from ec2tui.list_query import BLOCK, StaleView
+
+    rows = random_rows(random.Random(9), BLOCK * 2 + 5)
+    snapshot = store_of(rows).snapshot()
+    query = parse_filter("e state:run", FIELDS)
+    assert filter_rows(snapshot, query, lambda: False) == filter_rows(snapshot, query)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(StaleView):
+        filter_rows(snapshot, query, stop)
+    assert len(asked) == 2, "it stopped at the second block, not at the end"
+    assert list_query.filter_rows(snapshot, parse_filter(""), lambda: True) == list(range(len(rows))), "no work"

@@ -21,7 +21,7 @@ from ec2tui.aws.image_parsing import (
 from ec2tui.aws.image_search import community_page, marketplace_page
 from ec2tui.aws.models.images import Image, ImageCategory, ImageDetail, LaunchPermissions
 from ec2tui.aws.quickstart import list_quickstart
-from ec2tui.aws.xml_parsing import freeze_when_resumed, gc_paused
+from ec2tui.aws.xml_parsing import freeze_when_resumed, members_converted, pause_held_after_parse
 from ec2tui.errors import AwsError
 
 DESCRIBE_PAGE_SIZE = 1000
@@ -34,19 +34,26 @@ _NOT_OWNER_CODES = {"AuthFailure", "UnauthorizedOperation", "InvalidAMIID.Unavai
 
 
 def _parse_all(ec2: Any, *, shared_with_me: bool = False, **kwargs: Any) -> list[Image]:
-    """Every image the request lists, parsed page by page; each raw image is dropped as soon as it is parsed, so a
-    whole answer's raw dictionaries and its models are never both held (a server that ignores paging, like moto,
-    sends 50,000 images in one answer)."""
+    """Every image the request lists, parsed page by page. A large answer (a server that ignores paging, like moto,
+    sends 50,000 images in one) is turned into models image by image as its XML is read (``members_converted``);
+    otherwise each raw image is dropped as soon as it is parsed. The whole answer's raw dictionaries and its models
+    are never both held."""
     region = ec2.meta.region_name
     paginator = ec2.get_paginator("describe_images")
     images: list[Image] = []
-    for page in paginator.paginate(**kwargs, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}):
-        raws: list[dict[str, Any]] = page.get("Images", [])
-        parsed: list[Image] = []
-        while raws:
-            parsed.append(parse_image(raws.pop(), region, shared_with_me=shared_with_me))
-        parsed.reverse()
-        images += parsed
+
+    def convert(raw: dict[str, Any]) -> Image:
+        return parse_image(raw, region, shared_with_me=shared_with_me)
+
+    with members_converted(convert):
+        for page in paginator.paginate(**kwargs, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}):
+            raws: list[Any] = page.get("Images", [])
+            parsed: list[Image] = []
+            while raws:
+                raw = raws.pop()
+                parsed.append(raw if isinstance(raw, Image) else convert(raw))
+            parsed.reverse()
+            images += parsed
     return images
 
 
@@ -61,9 +68,10 @@ def list_mine(ec2: Any) -> list[Image]:
     account owns is dropped: what is left was shared explicitly. (moto answers ``ExecutableUsers`` with every public
     image too; the ``is-public=false`` filter keeps this right there as well.)
     """
-    # Thousands of images parsed into models are hundreds of thousands of new objects: no collection walks them
-    # meanwhile, and they are put out of the collector's reach once parsed (see freeze_when_resumed).
-    with gc_paused():
+    # Thousands of images parsed into models are hundreds of thousands of new objects: once a large answer is in, no
+    # collection walks them while they are parsed, and they are put out of the collector's reach once parsed (see
+    # freeze_when_resumed). The wait for the answer runs with the collector on (see pause_held_after_parse).
+    with pause_held_after_parse():
         own = _parse_all(ec2, Owners=["self"])
         own_ids = {image.id for image in own}
         own_owners = {image.owner_id for image in own}

@@ -16,10 +16,9 @@ to rename it, ``tests/test_compat.py`` would say so, and ``tests/test_xml_parsin
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from xml.etree import ElementTree as ETree
@@ -40,9 +39,7 @@ _gc_was_enabled = True
 _gc_freeze = False
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector; nests, and is shared safely by threads (the last one out resumes it)."""
+def _pause() -> None:
     global _gc_pauses, _gc_was_enabled, _gc_freeze
     with _gc_lock:
         if _gc_pauses == 0:
@@ -50,16 +47,55 @@ def gc_paused() -> Iterator[None]:
             _gc_freeze = False
             gc.disable()
         _gc_pauses += 1
+
+
+def _resume() -> None:
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses -= 1
+        if _gc_pauses == 0:
+            if _gc_freeze:
+                gc.freeze()
+            if _gc_was_enabled:
+                gc.enable()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector; nests, and is shared safely by threads (the last one out resumes it)."""
+    _pause()
     try:
         yield
     finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0:
-                if _gc_freeze:
-                    gc.freeze()
-                if _gc_was_enabled:
-                    gc.enable()
+        _resume()
+
+
+@contextmanager
+def pause_held_after_parse() -> Iterator[None]:
+    """In this thread, a large answer's parse leaves the collector paused until this block ends: the caller turns
+    the answer's dictionaries into models meanwhile (re-enabled in between, the collector's first young pass would
+    walk every dictionary at once).
+
+    The wait for the answer itself runs with the collector on: paused across a long wait (moto renders 50,000 images
+    for half a minute), the cyclic garbage the UI makes meanwhile (a loading indicator's frames) would pile up
+    uncollected and be frozen for good with the models (see :func:`freeze_when_resumed`).
+    """
+    _trees.hold = True
+    try:
+        yield
+    finally:
+        _trees.hold = False
+        if getattr(_trees, "held", False):
+            _trees.held = False
+            _resume()
+
+
+def _hold_or_resume() -> None:
+    """End a large parse's pause, unless :func:`pause_held_after_parse` holds it (once per block)."""
+    if getattr(_trees, "hold", False) and not getattr(_trees, "held", False):
+        _trees.held = True
+        return
+    _resume()
 
 
 def freeze_when_resumed() -> None:
@@ -73,6 +109,8 @@ def freeze_when_resumed() -> None:
     with _gc_lock:
         if _gc_pauses:
             _gc_freeze = True
+        else:  # no pause (the answers were small pages): the models are new, freeze them now
+            gc.freeze()
 
 
 FREE_SLICE = 200
@@ -90,19 +128,115 @@ def free_in_slices(root: ETree.Element) -> None:
             del node[-FREE_SLICE:]
 
 
+@contextmanager
+def members_converted(convert: Callable[[dict[str, Any]], Any]) -> Iterator[None]:
+    """In this thread, each member of a large answer's list (an image of DescribeImages) is handed to ``convert`` as
+    soon as its XML has been read, and the answer's list holds what ``convert`` returned.
+
+    The whole answer is then never held three times over (its XML tree, then a dictionary per member, then the
+    caller's models): for 50,000 images that peak was some 300 MB of small objects, and the interpreter keeps the
+    memory of a peak like that for good. Answers the streaming reader cannot take (bad XML, another shape) are parsed
+    as botocore does: the list then holds dictionaries.
+    """
+    previous = getattr(_trees, "convert", None)
+    _trees.convert = convert
+    try:
+        yield
+    finally:
+        _trees.convert = previous
+
+
+def _streamed_list(shape: Any) -> tuple[str, str, Any] | None:
+    """(member name, its XML name, the list's member shape) of an output shape's one list member, if it has one."""
+    members = getattr(shape, "members", None) or {}
+    lists = [(name, member) for name, member in members.items() if member.type_name == "list"]
+    if len(lists) != 1:
+        return None
+    name, member = lists[0]
+    return name, member.serialization.get("name", name), member.member
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _MemberBuilder(ETree.TreeBuilder):
+    """Builds an answer's tree, except that each member of its list (``<imagesSet><item>``) is handed to
+    ``convert`` once complete and left out of the tree."""
+
+    def __init__(self, list_tag: str, convert: Callable[[ETree.Element], Any]) -> None:
+        super().__init__()
+        self.list_tag, self.convert = list_tag, convert
+        self.converted: list[Any] = []
+        self._depth = 0
+        self._holder: ETree.Element | None = None
+
+    def start(self, tag: Any, attrs: dict[Any, Any]) -> ETree.Element:
+        element = super().start(tag, attrs)
+        self._depth += 1
+        if self._holder is None and self._depth == 2 and _local_name(element.tag) == self.list_tag:
+            self._holder = element
+        return element
+
+    def end(self, tag: Any) -> ETree.Element:
+        element = super().end(tag)
+        self._depth -= 1
+        holder = self._holder
+        if holder is not None and self._depth == 2 and len(holder) and holder[-1] is element:
+            self.converted.append(self.convert(element))
+            del holder[-1]
+        return element
+
+
 class SlicedEC2QueryParser(EC2QueryParser):
     def parse(self, response: Mapping[str, Any], shape: Any) -> Any:
-        large = len(response.get("body") or b"") >= LARGE_BYTES
-        with gc_paused() if large else contextlib.nullcontext():
-            try:
-                return super().parse(response, shape)
-            finally:
-                tree = getattr(_trees, "root", None)
-                _trees.root = None
-                if tree is not None:
-                    free_in_slices(tree)
+        body = response.get("body") or b""
+        large = len(body) >= LARGE_BYTES
+        if large:
+            _pause()
+        try:
+            convert = getattr(_trees, "convert", None)
+            streamed = _streamed_list(shape) if large and convert is not None else None
+            if convert is not None and streamed is not None and response.get("status_code", 200) < 300:
+                converted = self._read_members(body, streamed, convert)
+                if converted is not None:  # the tree left (_trees.root) has an empty list: botocore reads the rest
+                    parsed = super().parse(response, shape)
+                    parsed[streamed[0]] = converted
+                    return parsed
+            return super().parse(response, shape)
+        finally:
+            tree = getattr(_trees, "root", None)
+            _trees.root = None
+            if tree is not None:
+                free_in_slices(tree)
+            if large:
+                _hold_or_resume()
+
+    def _read_members(
+        self, body: bytes, streamed: tuple[str, str, Any], convert: Callable[[dict[str, Any]], Any]
+    ) -> list[Any] | None:
+        """Read ``body`` in slices, converting each member of the list as soon as its element is complete (and
+        dropping the element); the tree left, its list empty, is kept for :meth:`parse_xml_in_slices`. None when the
+        XML is bad (botocore's own parse then raises its usual error)."""
+        _, list_tag, member_shape = streamed
+        parse_shape = self._parse_shape  # type: ignore[attr-defined]  # botocore's own reader, one member at a time
+        builder = _MemberBuilder(list_tag, lambda element: convert(parse_shape(member_shape, element)))
+        view = memoryview(body)
+        try:
+            parser = ETree.XMLParser(target=builder, encoding=self.DEFAULT_ENCODING)
+            for start in range(0, len(view), SLICE_BYTES):
+                parser.feed(view[start : start + SLICE_BYTES])
+            root = parser.close()
+        except ETree.ParseError:
+            return None
+        _trees.prebuilt = root
+        return builder.converted
 
     def parse_xml_in_slices(self, xml_string: bytes) -> Any:
+        prebuilt = getattr(_trees, "prebuilt", None)
+        if prebuilt is not None:
+            _trees.prebuilt = None
+            return prebuilt
         if len(xml_string) <= SLICE_BYTES:
             return botocore_private.botocore_xml_to_dom(self, xml_string)
         view = memoryview(xml_string)

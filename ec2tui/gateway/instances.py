@@ -6,14 +6,20 @@ import asyncio
 import builtins
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any
 
 from ec2tui.aws import instance_actions as actions
 from ec2tui.aws import instances as svc
 from ec2tui.aws.models.instances import Instance, InstanceDetail, StateChange
+from ec2tui.aws.xml_parsing import members_converted
 from ec2tui.gateway.core import GatewayCore, RegionResult
 
 INSTANCES_TTL = 15.0
 """Seconds a region's instance list stays cached: short, as instance states change on their own."""
+
+
+def _as_is(reservation: dict[str, Any]) -> dict[str, Any]:
+    return reservation
 
 
 class InstancesApi:
@@ -38,16 +44,21 @@ class InstancesApi:
         """
         region = self._region(region)
         factory = self.core.factory
-        if on_page is None:
-            loader: Callable[[], list[Instance]] = lambda: svc.list_instances(factory.ec2(region), region)  # noqa: E731
-        else:
+        page_arrived: Callable[[list[Instance]], object] | None = None
+        if on_page is not None:
             loop = asyncio.get_running_loop()
 
             def page_arrived(page: list[Instance]) -> None:
                 with contextlib.suppress(RuntimeError):  # the loop closed (the app quit mid-load): nobody to tell
                     loop.call_soon_threadsafe(on_page, page)
 
-            loader = lambda: svc.list_instances(factory.ec2(region), region, on_page=page_arrived)  # noqa: E731
+        def loader() -> list[Instance]:
+            # A page's XML is read a reservation at a time (its whole tree is never held beside its dictionaries).
+            with members_converted(_as_is):
+                if page_arrived is None:
+                    return svc.list_instances(factory.ec2(region), region)
+                return svc.list_instances(factory.ec2(region), region, on_page=page_arrived)
+
         return await self.core.cached("instances", None, loader, region=region, refresh=refresh, ttl=INSTANCES_TTL)
 
     def list_all_regions(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator
+from typing import Any
 
 from ec2tui.aws import regions as svc
 from ec2tui.aws.models.regions import Identity, InstanceCounts, Region
+from ec2tui.aws.xml_parsing import members_converted
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
 
 
@@ -31,7 +33,7 @@ class RegionsApi:
         return await self.core.cached(
             "instance-counts",
             None,
-            lambda: svc.count_instances(factory.ec2(region)),
+            lambda: count_instances_streamed(factory.ec2(region)),
             region=region,
             refresh=refresh,
         )
@@ -66,3 +68,17 @@ class RegionsApi:
             refresh=refresh,
             ttl=3600,
         )
+
+
+def _states_only(reservation: dict[str, Any]) -> dict[str, Any]:
+    """A reservation with nothing but its instances' states: all a count reads."""
+    instances = reservation.get("Instances", [])
+    return {"Instances": [{"State": {"Name": i.get("State", {}).get("Name")}} for i in instances]}
+
+
+def count_instances_streamed(ec2: Any) -> InstanceCounts:
+    """:func:`~ec2tui.aws.regions.count_instances`, with a large page read a reservation at a time and only the
+    states kept (a page of 1,000 instances parsed whole is some 30 MB of objects, and the interpreter keeps the
+    memory of such a peak for good)."""
+    with members_converted(_states_only):
+        return svc.count_instances(ec2)

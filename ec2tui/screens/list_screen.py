@@ -33,7 +33,16 @@ from textual.worker import get_current_worker
 from ec2tui import settings
 from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
-from ec2tui.list_query import ListFilter, RowsSnapshot, RowStore, filter_rows, lowered, parse_filter, sort_rows
+from ec2tui.list_query import (
+    ListFilter,
+    RowsSnapshot,
+    RowStore,
+    StaleView,
+    filter_rows,
+    lowered,
+    parse_filter,
+    sort_rows,
+)
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
 from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
@@ -55,6 +64,9 @@ ROWS_PER_TICK = 400
 
 ROWS_PER_CHUNK = 1_000
 """Rows built in the thread and then appended on the event loop at a time (one title and layout update each)."""
+
+_view_thread = threading.local()
+"""``stop``: when the view being computed in this thread is stale (see :meth:`ListScreen._view_in_thread`)."""
 
 FILTER_IN_THREAD = 5_000
 """Lists longer than this filter and sort in a thread worker, so typing never waits on it."""
@@ -436,7 +448,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
             position = old_index.get(key)
             if position is not None and old.items[position] == item:
                 cells = old.cells[position]
-                fields = {name: old.fields[name][position] for name in store.field_names}
+                fields = old.row_fields(position)
                 store.add(key, item, cells, fields, cell_widths(cells))
             else:
                 store.add(key, item, *self._row_data(item))
@@ -494,6 +506,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         snapshot = self.store.snapshot()
         query, column, reverse = self.list_filter, self.sort_column, self.sort_reverse
         if snapshot.count > FILTER_IN_THREAD and (query or column is not None):
+            self.update_title()  # first: the thread started next competes with the event loop for the GIL
             self.run_worker(
                 partial(self._view_in_thread, request, snapshot, query, column, reverse),
                 thread=True,
@@ -501,15 +514,17 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
                 exclusive=True,
                 exit_on_error=False,
             )
-            self.update_title()
             return
         self._show_view(request, snapshot, self.compute_view(snapshot, query, column, reverse))
 
     def compute_view(
         self, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
     ) -> list[int]:
-        positions = filter_rows(snapshot, query)
+        stop: Callable[[], bool] | None = getattr(_view_thread, "stop", None)
+        positions = filter_rows(snapshot, query, stop)
         if column is not None:
+            if stop is not None and stop():
+                raise StaleView
             items, cells = snapshot.items, snapshot.cells
             keys = self.store.sort_keys(snapshot, column, lambda p: self.sort_value(items[p], column, cells[p]))
             positions = sort_rows(positions, keys, reverse=reverse)
@@ -518,9 +533,17 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
     def _view_in_thread(
         self, request: int, snapshot: RowsSnapshot[T], query: ListFilter, column: str | None, reverse: bool
     ) -> None:
-        positions = self.compute_view(snapshot, query, column, reverse)
+        worker = get_current_worker()
+        # A newer keystroke stops this one at once (it would compete with the UI for the GIL until done).
+        _view_thread.stop = lambda: worker.is_cancelled or request != self._view_request
+        try:
+            positions = self.compute_view(snapshot, query, column, reverse)
+        except StaleView:
+            return
+        finally:
+            _view_thread.stop = None
         shown = gather(snapshot, positions)  # here, not on the event loop
-        if not get_current_worker().is_cancelled and request == self._view_request:
+        if not worker.is_cancelled and request == self._view_request:
             self.app.call_from_thread(self._show_view, request, snapshot, positions, shown)
 
     def _show_view(

@@ -111,6 +111,13 @@ class Instance:
     lifecycle: str = "on-demand"
     """How it is paid for: ``on-demand``, ``spot`` or ``scheduled`` (AWS's InstanceLifecycle)."""
 
+    def __post_init__(self) -> None:
+        # A launch time at UTC shares the one UTC tzinfo: botocore's parser gives some answers' times a tzinfo object
+        # of their own (dateutil's tzlocal, some 400 bytes each: 4 MB over 10,000 instances). Same instant.
+        launch = self.launch_time
+        if launch is not None and launch.tzinfo is not UTC and launch.tzinfo is not None and not launch.utcoffset():
+            object.__setattr__(self, "launch_time", launch.replace(tzinfo=UTC))
+
     def tag(self, key: str) -> str | None:
         return next((value for k, value in self.tags if k == key), None)
 
