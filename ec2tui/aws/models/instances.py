@@ -6,7 +6,7 @@ Pure Python: the UI imports this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from ec2tui import clock
