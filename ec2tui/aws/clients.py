@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import botocore.client
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
@@ -61,11 +62,37 @@ def new_session(profile: str | None = None, *, mfa_prompt: MfaPrompt | None = No
     ``mfa_prompt`` replaces botocore's terminal prompt for an assume-role profile's MFA code."""
     core = botocore.session.Session()
     core.register_component("response_parser_factory", SlicedParserFactory())
+    core.lazy_register_component("data_loader", lambda: shared_loader(core.get_config_variable("data_path")))
     reuse_client_classes(core)
     session = boto3.Session(botocore_session=core, profile_name=profile, **kwargs)
+    _drop_repeated_search_paths(core.get_component("data_loader"))
     if mfa_prompt is not None:
         use_mfa_prompt(core, mfa_prompt)  # after the profile is set: the provider reads it when made
     return session
+
+
+# -- one botocore data loader for every session ------------------------------------------------------------------------
+# Each botocore session makes its own Loader, which lists the ~400 service folders of botocore's data (thousands of
+# isdir/isfile calls) and parses the same JSON models again: ~0.3 s a session, paid again for every profile, credentials
+# reset and gateway. The loader holds only data read from disk, so sessions with the same data path share one.
+_LOADERS: dict[str | None, botocore.loaders.Loader] = {}
+_LOADERS_LOCK = threading.Lock()
+
+
+def shared_loader(data_path: str | None) -> botocore.loaders.Loader:
+    """The loader for ``data_path`` (``$AWS_DATA_PATH`` / a profile's ``data_path``; None: botocore's own data)."""
+    with _LOADERS_LOCK:
+        loader = _LOADERS.get(data_path)
+        if loader is None:
+            loader = _LOADERS[data_path] = botocore.loaders.create_loader(data_path)
+        return loader
+
+
+def _drop_repeated_search_paths(loader: botocore.loaders.Loader) -> None:
+    """boto3 appends its own data folder to the loader of every session it wraps: once is enough for a shared one."""
+    with _LOADERS_LOCK:
+        paths = loader.search_paths
+        paths[:] = list(dict.fromkeys(paths))
 
 
 # -- client classes made once per session and service ------------------------------------------------------------------
