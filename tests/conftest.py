@@ -51,18 +51,6 @@ def aws():
     """moto's in-process mock, active for the test (and for worker threads it starts)."""
     with mock_aws():
         yield
-        # On leaving, moto re-initialises every backend the test touched and then throws them all away
-        # (BackendDict.reset: each reset(), then clear()); the next test gets fresh ones, made on demand. With the
-        # default AMIs on, that wasted rebuild loaded ~1,300 images a region: ~2.7 s of every test's teardown.
-        before = os.environ.get(_DEFAULT_AMIS)
-        os.environ[_DEFAULT_AMIS] = "false"
-    if before is None:
-        del os.environ[_DEFAULT_AMIS]
-    else:
-        os.environ[_DEFAULT_AMIS] = before
-
-
-_DEFAULT_AMIS = "MOTO_EC2_LOAD_DEFAULT_AMIS"
 
 
 @pytest.fixture
@@ -95,7 +83,8 @@ def read_only_gateway(aws):
 def no_default_amis(aws, monkeypatch):
     """Skip moto's ~1,300 preloaded images per region: UI tests that fan out over every region stay fast.
 
-    It depends on ``aws`` so that the switch is undone before ``aws`` ends (which handles moto's reset itself).
+    It depends on ``aws`` so that the switch is undone *before* moto resets its backends at the end of the test:
+    moto rebuilds them on reset, and a rebuild with the switch still on leaks image-less regions into later tests.
     """
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
