@@ -243,7 +243,7 @@ async def test_the_palette_screenshot_saves_without_a_downloads_folder(app, tmp_
         await settle(pilot)
         app.action_screenshot()
         await until(pilot, lambda: any(saved.glob("*.svg")), "a screenshot in the state folder")
-        assert any("Saved screenshot" in text for text in notifications(app))
+        await until(pilot, lambda: any("Saved screenshot" in t for t in notifications(app)), "the saved notice")
         assert not (tmp_path / "no-such-downloads").exists()
 
         (tmp_path / "blocked").write_text("a file where the folder should be")
