@@ -321,11 +321,18 @@ async def filter_latencies(app: Any, needle: str, names: list[str], total: int) 
 
 
 async def sort_latency(app: Any, pilot: Any, key: str) -> float | None:
-    """Time until the title changes after the sort key (the sort shows in it); None when nothing changed (no sort on
-    that key in this build)."""
+    """Time until the table holds the rows in their new order after the sort key (the title shows the sort at once;
+    a big list is sorted in a thread, and the rows follow); None when nothing changed (no sort on that key in this
+    build)."""
     before = title_text(app)
+    table = getattr(app.screen, "table", None)
+    rows_before = getattr(table, "row_keys", None)
+
+    def sorted_rows_shown() -> bool:  # a new list of rows: the table was handed the sorted ones
+        return title_text(app) != before and (rows_before is None or table.row_keys is not rows_before)
+
     press(app, key)
-    elapsed = await until(lambda: title_text(app) != before, timeout=10)
+    elapsed = await until(sorted_rows_shown, timeout=10)
     return None if elapsed != elapsed else elapsed
 
 
@@ -382,6 +389,7 @@ async def drive_list(
     needle: str,
     noun: str,
     sort_key: str,
+    rss_target: int,
 ) -> float:
     """Open a list with a ``:`` command and measure it; returns the time until every row was listed."""
     meter = StallMeter()
@@ -416,8 +424,9 @@ async def drive_list(
     show(f"{noun}: filter keystroke narrowing to {narrow_count} rows ('{needle}')", narrow, "ms", "target < 30 ms")
     show(f"{noun}: backspace to an empty filter", latencies["backspace to empty"], "ms", "target < 50 ms")
     show(f"{noun}: escape clears the filter", latencies["escape"], "ms", "target < 50 ms")
-    show(f"{noun}: sort ('{sort_key}')", await sort_latency(app, pilot, sort_key), "ms", "target < 50 ms")
-    show(f"{noun}: RSS after listing (this process: the app)", rss_mb(), "MB", "")
+    sort = await sort_latency(app, pilot, sort_key)
+    show(f"{noun}: sort ('{sort_key}') until the sorted rows are shown", sort, "ms", "target < 50 ms")
+    show(f"{noun}: RSS after listing (this process: the app)", rss_mb(), "MB", f"target < {rss_target} MB")
     return every
 
 
@@ -454,6 +463,7 @@ async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> 
             f"{NAME_PREFIX}0424",
             "instances",
             sort_key,
+            150,
         )
         amis = await drive_list(
             app,
@@ -466,6 +476,7 @@ async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> 
             f"{IMAGE_PREFIX}0424",
             "AMIs (mine)",
             sort_key,
+            300,
         )
     gateway.close()
     return listed, amis

@@ -300,3 +300,20 @@ async def test_each_tab_keeps_its_own_filter_and_the_cursor_follows_the_image(ap
         await settle(pilot)
         assert len(table_rows(app)) == total
         assert screen.selected_item() == image, "clearing the filter keeps the cursor on the same image"
+
+
+async def test_each_column_sorts_like_a_naive_sort(app):
+    """Names on the whole name, dates on the date, the rest on the cell's text; empty values last."""
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_amis(pilot, app, "mine")
+        naive = {"name": lambda image: image.name.lower(), "created": lambda image: image.creation_date}
+        for key in screen.sortable_columns():
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert screen.sort_column == key
+            shown = screen.visible_items()
+            values = [naive[key](i) for i in shown] if key in naive else [v.lower() for v in column(app, key)]
+            filled = [v for v in values if v]
+            assert filled == sorted(filled), key
+            assert not any(values[len(filled) :]), f"{key}: empty values last"
+        assert len({i.creation_date for i in shown}) > 1 and len({i.name for i in shown}) > 1

@@ -41,6 +41,22 @@ async def test_regions_appear_with_opt_in_status_and_counts(app):
         assert "38 regions" in static_text(app, "#title")
 
 
+async def test_counts_sort_as_numbers_with_regions_not_counted_last(app):
+    import boto3
+
+    boto3.client("ec2", region_name="eu-west-1").run_instances(
+        ImageId="ami-12c6146b", MinCount=12, MaxCount=12, InstanceType="t3.micro"
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.action_sort_by("instances")
+        await settle(pilot)
+        counts = [row[4].strip() for row in table_rows(app)]
+        numbers = [int(count) for count in counts if count.isdigit()]
+        assert numbers == sorted(numbers) and numbers[-2:] == [3, 12], "3 before 12: numbers, not text"
+        assert not any(count.isdigit() for count in counts[len(numbers) :]), "regions not counted (not enabled) last"
+
+
 async def test_a_slow_load_counts_its_seconds_in_the_title(app, monkeypatch):
     answer = asyncio.Event()
     real = app.gateway.regions.list

@@ -69,7 +69,12 @@ async def test_sort_by_each_column_matches_a_naive_sort(app, fleet):
             if column == "age":
                 times = [screen._by_key[key].launch_time for key in screen.table.row_keys]
                 assert times == sorted(times, reverse=True), "youngest first"
-            elif column not in ("private_ip", "public_ip"):
+            elif column in ("private_ip", "public_ip"):
+                shown = [getattr(screen._by_key[key], column) for key in screen.table.row_keys]
+                numbers = [tuple(int(part) for part in address.split(".")) for address in shown if address]
+                assert numbers == sorted(numbers), "addresses sort as numbers"
+                assert not any(shown[len(numbers) :]), "no address: last"
+            else:
                 filled = [v for v in values if v]
                 assert filled == sorted(filled, key=str.lower) and values == filled + [""] * (len(values) - len(filled))
             assert f"sorted by {screen.COLUMNS[index].label}" in static_text(app, "#title")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from ec2tui.list_query import FIELD_SEPARATOR, FilterTerm, RowStore, filter_rows, parse_filter, sort_rows, sortable
+from ec2tui.list_query import FIELD_SEPARATOR, FilterTerm, RowStore, SortKeys, filter_rows, parse_filter, sort_rows
 
 FIELDS = ("name", "state", "type", "tag")
 WORDS = ("web", "db", "api", "Web-1", "t3.micro", "t3.large", "m5.xlarge", "running", "stopped", "env=prod", "")
@@ -66,7 +66,7 @@ def test_sort_equals_the_naive_implementation_and_is_stable(seed):
     store = store_of(rows)
     snapshot = store.snapshot()
     for field in FIELDS:
-        keys = store.sort_keys(snapshot, field, lambda p, f=field: rows[p][f])
+        keys = store.sort_keys(snapshot, field, lambda f=field: [row[f] for row in rows])
         positions = filter_rows(snapshot, parse_filter(rng.choice(FILTERS), FIELDS))
         filled = [p for p in positions if rows[p][field]]
         empty = [p for p in positions if not rows[p][field]]
@@ -78,9 +78,23 @@ def test_sort_equals_the_naive_implementation_and_is_stable(seed):
 
 def test_numbers_sort_as_numbers_and_empty_values_last():
     values = [10, None, 9, "", 100]
-    keys = [sortable(v) for v in values]
+    keys = SortKeys.of(values)
     assert sort_rows(list(range(5)), keys) == [2, 0, 4, 1, 3]
     assert sort_rows(list(range(5)), keys, reverse=True) == [4, 0, 2, 1, 3]
+
+
+def test_a_column_mixing_numbers_and_text_sorts_numbers_first():
+    values = ["b", 3, None, "A", 1.5, True, "a"]
+    assert sort_rows(list(range(7)), SortKeys.of(values)) == [5, 4, 1, 3, 6, 0, 2]
+    assert sort_rows(list(range(7)), SortKeys.of(values), reverse=True) == [0, 3, 6, 1, 4, 5, 2]
+
+
+def test_text_keys_share_lower_case_values():
+    values = ["ami-0abc", "Web", "", "10.0.0.1"]
+    keys = SortKeys.of(values)
+    assert keys.values == ["ami-0abc", "web", None, "10.0.0.1"]
+    assert keys.values[0] is values[0]  # not a copy: 50,000 cached keys of an ID column cost no second set of strings
+    assert keys.empties == 1
 
 
 def test_parse_filter_terms_and_aliases():

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static, Tab, Tabs
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.image_search_text import format_search, parse_search
+from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.ami_detail import AmiDetailScreen
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
@@ -386,12 +387,13 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         names = super().search_field_names()
         return (*names, *(name for name in ("name", "owner", "description", "platform") if name not in names))
 
-    def sort_value(self, item: Image, column: str, cells: tuple[Any, ...]) -> Any:
+    def sort_values(self, rows: RowsSnapshot[Image], column: str) -> list[Any]:
+        images = rows.items[: rows.count]
         if column == "created":
-            return item.creation_date.timestamp() if item.creation_date else None
+            return [image.creation_date.timestamp() if image.creation_date else None for image in images]
         if column == "name":
-            return item.name
-        return super().sort_value(item, column, cells)
+            return [image.name for image in images]
+        return super().sort_values(rows, column)
 
     def key_of(self, item: Image) -> str:
         return item.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.binding import Binding
@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
+from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
 from ec2tui.screens.instance_prices import PRICE_BINDINGS, InstancePrices
@@ -146,13 +147,14 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         fields["platform"] = item.platform.lower()
         return fields
 
-    def sort_value(self, item: Instance, column: str, cells: tuple[object, ...]) -> object:
+    def sort_values(self, rows: RowsSnapshot[Instance], column: str) -> list[Any]:
+        instances = rows.items[: rows.count]
         if column == "age":  # newest first reads as "youngest first": sort on the launch time, oldest last
-            return -item.launch_time.timestamp() if item.launch_time else None
+            return [-i.launch_time.timestamp() if i.launch_time else None for i in instances]
         if column in ("private_ip", "public_ip"):
-            address = item.private_ip if column == "private_ip" else item.public_ip
-            return tuple(int(part) for part in address.split(".")) if address else None
-        return super().sort_value(item, column, cells)
+            addresses = [i.private_ip if column == "private_ip" else i.public_ip for i in instances]
+            return [tuple(int(part) for part in address.split(".")) if address else None for address in addresses]
+        return super().sort_values(rows, column)
 
     def copy_value(self, item: Instance) -> tuple[str, str]:
         return item.id, "instance ID"

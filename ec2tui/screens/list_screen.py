@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.markup import escape
@@ -134,8 +135,7 @@ def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str]
     count = snapshot.count
     if len(positions) == count and (not count or positions[-1] == count - 1) and positions == list(range(count)):
         return snapshot.keys[:count], snapshot.cells[:count]
-    keys, cells = snapshot.keys, snapshot.cells
-    return [keys[p] for p in positions], [cells[p] for p in positions]
+    return list(map(snapshot.keys.__getitem__, positions)), list(map(snapshot.cells.__getitem__, positions))
 
 
 class ListScreen(UsesEc2App, Screen[None], Generic[T]):
@@ -220,12 +220,16 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         """
         return {column.key: lowered(plain(cell)) for column, cell in zip(self.COLUMNS, cells, strict=False)}
 
-    def sort_value(self, item: T, column: str, cells: tuple[Any, ...]) -> Any:
-        """What the rows sort on for ``column`` (numbers sort as numbers); defaults to the cell's text."""
-        for spec, cell in zip(self.COLUMNS, cells, strict=False):
-            if spec.key == column:
-                return plain(cell)
-        return ""
+    def sort_values(self, rows: RowsSnapshot[T], column: str) -> list[Any]:
+        """What each of the snapshot's rows sorts on for ``column`` (numbers sort as numbers); defaults to the
+        cells' text. A whole column at once: 50,000 calls of a per-row hook cost more than the sort itself."""
+        position = next((i for i, spec in enumerate(self.COLUMNS) if spec.key == column), None)
+        if position is None:
+            return [""] * rows.count
+        column_cells = list(map(itemgetter(position), rows.cells[: rows.count]))
+        if set(map(type, column_cells)) == {str}:
+            return column_cells
+        return [cell if type(cell) is str else plain(cell) for cell in column_cells]
 
     def copy_value(self, item: T) -> tuple[str, str] | None:
         """(text, what it is) for `c`; defaults to the row key."""
@@ -525,8 +529,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         if column is not None:
             if stop is not None and stop():
                 raise StaleView
-            items, cells = snapshot.items, snapshot.cells
-            keys = self.store.sort_keys(snapshot, column, lambda p: self.sort_value(items[p], column, cells[p]))
+            keys = self.store.sort_keys(snapshot, column, partial(self.sort_values, snapshot, column))
             positions = sort_rows(positions, keys, reverse=reverse)
         return positions
 

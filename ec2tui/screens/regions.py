@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
 
 from ec2tui import settings
 from ec2tui.aws.models.regions import InstanceCounts, Region
+from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 from ec2tui.widgets.theme_colours import ERROR, INFO, MUTED, SUCCESS, bold
 
@@ -99,13 +101,17 @@ class RegionsScreen(ListScreen[Region]):
             running,
         )
 
-    def sort_value(self, item: Region, column: str, cells: tuple[object, ...]) -> object:
-        counts = self.counts.get(item.name)
-        if column in ("instances", "running"):
+    def sort_values(self, rows: RowsSnapshot[Region], column: str) -> list[Any]:
+        if column not in ("instances", "running"):
+            return super().sort_values(rows, column)
+        values: list[Any] = []
+        for region in rows.items[: rows.count]:
+            counts = self.counts.get(region.name)
             if isinstance(counts, InstanceCounts):
-                return counts.total if column == "instances" else counts.running
-            return None
-        return super().sort_value(item, column, cells)
+                values.append(counts.total if column == "instances" else counts.running)
+            else:
+                values.append(None)
+        return values
 
     def copy_value(self, item: Region) -> tuple[str, str]:
         return item.name, "region name"
