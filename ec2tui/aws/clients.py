@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -80,12 +82,64 @@ _LOADERS_LOCK = threading.Lock()
 
 
 def shared_loader(data_path: str | None) -> botocore.loaders.Loader:
-    """The loader for ``data_path`` (``$AWS_DATA_PATH`` / a profile's ``data_path``; None: botocore's own data)."""
+    """The loader for ``data_path`` (``$AWS_DATA_PATH`` / a profile's ``data_path``; None: botocore's own data), as
+    :func:`botocore.loaders.create_loader` makes it, reading with :class:`LeanJsonFileLoader`."""
     with _LOADERS_LOCK:
         loader = _LOADERS.get(data_path)
         if loader is None:
-            loader = _LOADERS[data_path] = botocore.loaders.create_loader(data_path)
+            paths = None
+            if data_path is not None:
+                paths = [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+            loader = botocore.loaders.Loader(extra_search_paths=paths, file_loader=LeanJsonFileLoader())
+            _LOADERS[data_path] = loader
         return loader
+
+
+class LeanJsonFileLoader(botocore.loaders.JSONFileLoader):
+    """Reads botocore's data as botocore does, in two thirds of the memory: plain dicts (botocore's reader makes
+    OrderedDicts, half as big again; a dict keeps its order as well), and service models without their documentation,
+    which botocore only turns into docstrings, never shown by a TUI. The loaded models stay for the whole run: EC2's
+    took 13.9 MB, endpoints.json 6.7 MB, IAM's 2.3 MB (the account alias)."""
+
+    EXTENSIONS = (".json", ".json.gz")
+    """The forms botocore keeps its data in, in the order its own reader tries them."""
+
+    def load_file(self, file_path: str) -> Any:
+        for extension in self.EXTENSIONS:
+            if os.path.isfile(file_path + extension):
+                with open(file_path + extension, "rb") as data:
+                    payload = data.read()
+                loaded = json.loads(gzip.decompress(payload) if extension.endswith(".gz") else payload)
+                if os.path.basename(file_path) == "service-2":
+                    without_documentation(loaded)
+                return loaded
+        return None
+
+
+DOCUMENTATION = ("documentation", "documentationUrl")
+
+
+def without_documentation(model: dict[str, Any]) -> dict[str, Any]:
+    """Drop, in place, the documentation of a service model's operations, shapes and shape members (and of the
+    service). Only where the model's format puts it: a member may be named "documentation" itself."""
+
+    def drop(part: Any) -> None:
+        if isinstance(part, dict):
+            for key in DOCUMENTATION:
+                part.pop(key, None)
+
+    drop(model)
+    for operation in model.get("operations", {}).values():
+        drop(operation)
+        for ref in (operation.get("input"), operation.get("output"), *operation.get("errors", ())):
+            drop(ref)
+    for shape in model.get("shapes", {}).values():
+        drop(shape)
+        for member in shape.get("members", {}).values():
+            drop(member)
+        for ref in (shape.get("member"), shape.get("key"), shape.get("value")):
+            drop(ref)
+    return model
 
 
 def _drop_repeated_search_paths(loader: botocore.loaders.Loader) -> None:
