@@ -6,6 +6,7 @@ import builtins
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from ec2tui.aws import heap
 from ec2tui.aws import image_actions as actions
 from ec2tui.aws import image_search as search
 from ec2tui.aws import images as svc
@@ -36,10 +37,16 @@ class ImagesApi:
         category = category if isinstance(category, ImageCategory) else ImageCategory.parse(category)
         region = self._region(region)
         factory = self.core.factory
+
+        def loader() -> tuple[Image, ...]:
+            images = tuple(svc.list_images(category, factory.ec2(region), factory.client("ssm", region)))
+            heap.after_big_answer(len(images))  # the pages' buffers are garbage now
+            return images
+
         return await self.core.cached(
             "images",
             category.value,
-            lambda: tuple(svc.list_images(category, factory.ec2(region), factory.client("ssm", region))),
+            loader,
             region=region,
             refresh=refresh,
             ttl=IMAGES_TTL,

@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
+from ec2tui.aws import heap
 from ec2tui.aws import instance_actions as actions
 from ec2tui.aws import instances as svc
 from ec2tui.aws.models.instances import Instance, InstanceDetail, StateChange
@@ -56,8 +57,11 @@ class InstancesApi:
             # A page's XML is read a reservation at a time (its whole tree is never held beside its dictionaries).
             with members_converted(_as_is):
                 if page_arrived is None:
-                    return svc.list_instances(factory.ec2(region), region)
-                return svc.list_instances(factory.ec2(region), region, on_page=page_arrived)
+                    instances = svc.list_instances(factory.ec2(region), region)
+                else:
+                    instances = svc.list_instances(factory.ec2(region), region, on_page=page_arrived)
+            heap.after_big_answer(len(instances))  # the pages' buffers are garbage now
+            return instances
 
         return await self.core.cached("instances", None, loader, region=region, refresh=refresh, ttl=INSTANCES_TTL)
 
