@@ -329,20 +329,23 @@ async def filter_latencies(app: Any, needle: str, names: list[str], total: int) 
     return out
 
 
-async def sort_latency(app: Any, pilot: Any, key: str) -> float | None:
-    """Time until the table holds the rows in their new order after the sort key (the title shows the sort at once;
-    a big list is sorted in a thread, and the rows follow); None when nothing changed (no sort on that key in this
-    build)."""
+async def sort_latency(app: Any, pilot: Any, key: str) -> tuple[float, float] | None:
+    """After the sort key: the time until the title shows the sort, and until the table holds the rows in their new
+    order (a big list is sorted in a thread, and the rows follow); None when nothing changed (no sort on that key in
+    this build)."""
     before = title_text(app)
     table = getattr(app.screen, "table", None)
     rows_before = getattr(table, "row_keys", None)
 
     def sorted_rows_shown() -> bool:  # a new list of rows: the table was handed the sorted ones
-        return title_text(app) != before and (rows_before is None or table.row_keys is not rows_before)
+        return rows_before is None or table.row_keys is not rows_before
 
+    start = time.perf_counter()
     press(app, key)
-    elapsed = await until(sorted_rows_shown, timeout=10)
-    return None if elapsed != elapsed else elapsed
+    title = await until(lambda: title_text(app) != before, timeout=10)
+    await until(sorted_rows_shown, timeout=10)
+    rows = time.perf_counter() - start
+    return None if title != title else (title, rows)
 
 
 RESULTS: list[tuple[str, str, str]] = []
@@ -434,7 +437,8 @@ async def drive_list(
     show(f"{noun}: backspace to an empty filter", latencies["backspace to empty"], "ms", "target < 50 ms")
     show(f"{noun}: escape clears the filter", latencies["escape"], "ms", "target < 50 ms")
     sort = await sort_latency(app, pilot, sort_key)
-    show(f"{noun}: sort ('{sort_key}') until the sorted rows are shown", sort, "ms", "target < 50 ms")
+    show(f"{noun}: sort ('{sort_key}'): the title shows it", sort and sort[0], "ms", "target < 50 ms")
+    show(f"{noun}: sort ('{sort_key}'): the sorted rows are in the table", sort and sort[1], "ms", "target < 50 ms")
     show(f"{noun}: RSS after listing (this process: the app)", rss_mb(), "MB", f"target < {rss_target} MB")
     return every
 
