@@ -39,7 +39,7 @@ from typing import Any
 from tests.key_bursts import key_event  # the Key event a terminal read makes, one helper for every burst test
 
 DEFAULT_SEED = 20261201
-DEFAULT_KEYS = 2000
+DEFAULT_KEYS = 1200
 SIZE = (120, 40)
 
 # -- the keys ---------------------------------------------------------------------------------------------------------

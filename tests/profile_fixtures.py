@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from ec2tui.gateway.accounts import Accounts
-from tests.profile_helpers import TwoAccounts, launch, make_gateway, write_config
+from tests.profile_helpers import TwoAccounts, later_regions_without_default_amis, launch, make_gateway, write_config
 
 
 @pytest.fixture
@@ -17,6 +17,7 @@ def two_accounts(aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     write_config(tmp_path, monkeypatch)
     prod = launch(boto3.Session(profile_name="prod").client("ec2", region_name="us-east-1"), ["prod-web", "prod-db"])
     staging = launch(boto3.Session(profile_name="staging").client("ec2", region_name="us-east-1"), ["staging-web"])
+    later_regions_without_default_amis(monkeypatch)
     accounts = Accounts(make_gateway("prod"), make_gateway)
     yield TwoAccounts(accounts, prod, staging, tmp_path)
     accounts.close()

@@ -69,6 +69,13 @@ def launch(ec2, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
     return ids
 
 
+def later_regions_without_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions moto makes from now on skip its ~1,300 default AMIs; those made already (us-east-1, which the accounts
+    launched from) keep them. Every profile switch counts instances in all 24 regions: building their images was most
+    of these tests' time."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
 def write_config(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     aws_dir = home / ".aws"
     aws_dir.mkdir(parents=True, exist_ok=True)

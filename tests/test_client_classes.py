@@ -9,16 +9,18 @@ import pytest
 from ec2tui.aws.clients import AwsTarget, ClientFactory, new_session
 
 
-def test_the_wrapped_botocore_method_still_exists():
+def test_the_wrapped_botocore_methods_still_exist():
     new_session()
-    wrapped = botocore.client.ClientCreator._create_client_class
-    assert getattr(wrapped, "ec2tui_reuses_classes", False), "botocore renamed ClientCreator._create_client_class"
+    for name in ("_create_client_class", "_load_service_model"):
+        wrapped = getattr(botocore.client.ClientCreator, name)
+        assert getattr(wrapped, "ec2tui_reuses", False), f"botocore renamed ClientCreator.{name}"
 
 
 def test_clients_of_our_session_share_a_class_but_not_their_region_or_hooks(aws):
     factory = ClientFactory(AwsTarget(region="us-east-1"), new_session(region_name="us-east-1"))
     east, west = factory.ec2("us-east-1"), factory.ec2("eu-west-1")
     assert type(east) is type(west)
+    assert east.meta.service_model is west.meta.service_model  # made once: not each operation's model per client
     assert (east.meta.region_name, west.meta.region_name) == ("us-east-1", "eu-west-1")
     assert east.meta.events is not west.meta.events
 
@@ -36,6 +38,7 @@ def test_other_sessions_build_their_classes_as_botocore_does(aws):
     session = boto3.Session(region_name="us-east-1")
     first, second = session.client("ec2", region_name="us-east-1"), session.client("ec2", region_name="us-west-2")
     assert type(first) is not type(second)
+    assert first.meta.service_model is not second.meta.service_model
 
 
 def test_read_only_still_refuses_on_every_region(aws):

@@ -33,6 +33,7 @@ def test_every_private_name_still_exists(module):
 
 PRIVATE_NAMES = [
     r"\._create_client_class\b",
+    r"\._load_service_model\b",
     r"\._event_emitter\b",
     r"\._defaults\b",
     r"\._parse_xml_string_to_dom\b",
@@ -123,3 +124,19 @@ def test_the_suite_can_still_release_motos_replaced_backends(ec2):
     assert AccountSpecificBackend._generate_regions in caches and Subnet._base_avail_ip_iterator in caches
     release_old_moto_backends()
     assert all(cache.cache_info().currsize == 0 for cache in caches)
+
+
+def test_the_suite_can_still_drop_motos_backends_before_its_reset(ec2):
+    """tests/conftest.py drops moto's backends itself so that moto's reset has none to rebuild (seconds a test); a
+    moto that keeps them elsewhere must fail here. The next use makes a region afresh, default AMIs included."""
+    from moto.core.base_backend import BackendDict
+    from moto.ec2.models import ec2_backends
+
+    from tests.conftest import forget_moto_backends
+
+    ec2.create_vpc(CidrBlock="10.9.0.0/16")
+    assert ec2_backends in BackendDict._instances and ec2_backends["123456789012"]["us-east-1"].vpcs
+    forget_moto_backends()
+    assert not BackendDict._instances and not dict.items(ec2_backends)
+    assert "10.9.0.0/16" not in {v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"]}
+    assert ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"]

@@ -34,7 +34,7 @@ region = us-east-1
 
 
 @pytest.fixture
-def mfa_config(aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+def mfa_config(aws, no_default_amis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
     write_config(tmp_path, monkeypatch)
     config = tmp_path / ".aws" / "config"
     config.write_text(config.read_text() + MFA_PROFILE)

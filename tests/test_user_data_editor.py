@@ -16,6 +16,7 @@ from ec2tui.widgets.user_data_editor import (
     UserDataFileError,
     read_user_data_file,
 )
+from tests.ui_helpers import paste
 
 APT = "Install updates (Ubuntu / Debian, apt)"
 NGINX = "Web server: nginx (Ubuntu / Debian)"
@@ -237,7 +238,7 @@ async def test_load_problems_keep_the_text(tmp_path, problem):
         editor = await focus_editor(app, pilot)
         await pilot.press("ctrl+o")
         if problem != "empty":
-            await pilot.press(*str(target))
+            await paste(pilot, str(target))
         await pilot.press("enter")
         await pilot.pause()
         assert expected in shown(app, "#ud-message")
@@ -352,7 +353,8 @@ async def test_a_file_with_one_crlf_line_loads_byte_for_byte(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         editor = await focus_editor(app, pilot)
         await pilot.press("ctrl+o")
-        await pilot.press(*str(path), "enter")
+        await paste(pilot, str(path))
+        await pilot.press("enter")
         await pilot.pause()
         assert editor.text.encode() == path.read_bytes()
         assert "1 line ends in CRLF" in shown(app, "#ud-line-endings")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -18,6 +19,14 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await wait_for_workers(pilot.app)
         await pilot.pause()
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Give ``text`` to the focused widget as a terminal paste (as the driver does). Pilot's ``press`` waits for the
+    app to go idle after each key (40 ms at least): a 60-character path typed key by key spent seconds doing nothing."""
+    assert pilot.app.focused is not None, "nothing has the focus to paste into"
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 async def wait_for_workers(app: App) -> None:

@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,45 +150,59 @@ def _drop_repeated_search_paths(loader: botocore.loaders.Loader) -> None:
         paths[:] = list(dict.fromkeys(paths))
 
 
-# -- client classes made once per session and service ------------------------------------------------------------------
+# -- client classes and service models made once per session and service ----------------------------------------------
 # botocore builds a new client class for every client: ~830 method objects for EC2, ~40 ms, three quarters of a
 # client's cost. The class depends on the service's model and the session's handlers, never on the region, so a
 # session of ours builds it once per service; an all-regions fan-out then makes its 24 clients in a quarter of the
-# time (and of the GIL it takes from the UI). This is botocore's one private method we wrap; the test suite checks
-# that it still exists and that the wrapped one still runs for sessions that are not ours.
-# The cache hangs on the session's event emitter itself, so it lives and dies with the session. (A module-level
+# time (and of the GIL it takes from the UI). The same holds for the ``ServiceModel`` botocore makes for every client:
+# made afresh, a client without an endpoint URL (a real account's) builds the model of each of EC2's ~750 operations
+# to check for endpoint discovery, ~10 ms a client; shared, once per session. These are botocore's two private
+# methods we wrap (ec2tui/compat/botocore_private.py); the test suite checks that they still exist and that the
+# wrapped ones still run for sessions that are not ours.
+# The caches hang on the session's event emitter itself, so they live and die with the session. (A module-level
 # WeakKeyDictionary keyed by the emitter never let one go: each cached class refers back to the emitter, so every
 # session ever made stayed alive with its service models, ~30 MB each.)
 _CLASS_CACHE = "ec2tui_client_classes"
-_CLASS_CACHE_LOCK = threading.Lock()
+_MODEL_CACHE = "ec2tui_service_models"
+_CACHE_LOCK = threading.Lock()
 
 
 def reuse_client_classes(core: botocore.session.Session) -> None:
-    """Make ``core``'s client classes once per (service, API version)."""
-    _wrap_create_client_class()
-    setattr(core.get_component("event_emitter"), _CLASS_CACHE, {})
+    """Make ``core``'s client classes and service models once per (service, API version)."""
+    _wrap_creator_methods()
+    emitter = core.get_component("event_emitter")
+    setattr(emitter, _CLASS_CACHE, {})
+    setattr(emitter, _MODEL_CACHE, {})
 
 
-def _wrap_create_client_class() -> None:
-    original = botocore_private.create_client_class()
-    if getattr(original, "ec2tui_reuses_classes", False):
-        return
+def _once_per_session(cache_name: str, original: Callable[..., Any], key: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` (a ClientCreator method), its result kept in the session's cache ``cache_name`` by ``key``."""
 
-    def create_client_class(self: Any, service_name: str, service_model: Any) -> type:
-        cache: dict[tuple[str, str | None], type] | None = getattr(
-            botocore_private.event_emitter(self), _CLASS_CACHE, None
-        )
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        cache: dict[Any, Any] | None = getattr(botocore_private.event_emitter(self), cache_name, None)
         if cache is None:  # not a session of ours: botocore as usual
-            return original(self, service_name, service_model)
-        key = (service_name, service_model.api_version)
-        with _CLASS_CACHE_LOCK:
-            made = cache.get(key)
+            return original(self, *args, **kwargs)
+        with _CACHE_LOCK:
+            made = cache.get(key(*args, **kwargs))
             if made is None:
-                made = cache[key] = original(self, service_name, service_model)
+                made = cache[key(*args, **kwargs)] = original(self, *args, **kwargs)
         return made
 
-    create_client_class.ec2tui_reuses_classes = True  # type: ignore[attr-defined]
-    botocore_private.replace_create_client_class(create_client_class)
+    wrapper.ec2tui_reuses = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _wrap_creator_methods() -> None:
+    classes = botocore_private.create_client_class()
+    if not getattr(classes, "ec2tui_reuses", False):
+        botocore_private.replace_create_client_class(
+            _once_per_session(_CLASS_CACHE, classes, lambda name, model: (name, model.api_version))
+        )
+    models = botocore_private.load_service_model()
+    if not getattr(models, "ec2tui_reuses", False):
+        botocore_private.replace_load_service_model(
+            _once_per_session(_MODEL_CACHE, models, lambda name, api_version=None: (name, api_version))
+        )
 
 
 class ClientFactory:
