@@ -53,6 +53,16 @@ from ec2tui.aws.clients import (  # noqa: E402
 from ec2tui.gateway import Gateway  # noqa: E402
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: half as many workers again as the machine has cores (3 on 2). A test spends about a quarter of its
+    time waiting (Pilot's idle checks after each key, demo servers and terminals in processes of their own); the
+    extra worker runs meanwhile. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set (xdist's own rule)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(2, cores + cores // 2)
+
+
 @pytest.fixture
 def aws():
     """moto's in-process mock, active for the test (and for worker threads it starts)."""
@@ -122,8 +132,8 @@ def read_only_gateway(aws):
 def no_default_amis(aws, monkeypatch):
     """Skip moto's ~1,300 preloaded images per region: UI tests that fan out over every region stay fast.
 
-    It depends on ``aws`` so that the switch is undone *before* moto resets its backends at the end of the test:
-    moto rebuilds them on reset, and a rebuild with the switch still on leaks image-less regions into later tests.
+    It depends on ``aws``, whose end drops the image-less regions with every other backend (see
+    :func:`forget_moto_backends`): none reaches a later test.
     """
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
