@@ -38,18 +38,11 @@ os.environ["EC2TUI_CONFIG_DIR"] = _CONFIG_DIR
 atexit.register(shutil.rmtree, _CONFIG_DIR, ignore_errors=True)
 
 import boto3  # noqa: E402
-import botocore.session  # noqa: E402
 import pyperclip  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from ec2tui.aws.clients import (  # noqa: E402
-    AwsTarget,
-    ClientFactory,
-    _drop_repeated_search_paths,
-    reuse_client_classes,
-    shared_loader,
-)
+from ec2tui.aws.clients import AwsTarget, ClientFactory, new_session  # noqa: E402
 from ec2tui.gateway import Gateway  # noqa: E402
 
 
@@ -68,21 +61,12 @@ def aws():
     """moto's in-process mock, active for the test (and for worker threads it starts)."""
     forget_moto_backends()
     with mock_aws():
-        boto3.DEFAULT_SESSION = quick_boto3_session()  # moto's mock set it aside, and puts it back on leaving
+        # moto's mock set the default session aside (and puts it back on leaving). A fresh boto3 default session
+        # parsed EC2's 14 MB model again for every test's first ``boto3.client("ec2")``, ~0.3 s of CPU a test; ours
+        # reads botocore's data once per process and keeps botocore's own parsers.
+        boto3.DEFAULT_SESSION = new_session(sliced_ec2_parser=False)
         yield
         forget_moto_backends()
-
-
-def quick_boto3_session() -> boto3.Session:
-    """A plain boto3 session (botocore's own parsers and handlers, unlike the app's) that reads botocore's data
-    files once per test process and builds each client class once: a fresh default session parsed EC2's 14 MB model
-    again for every test's first ``boto3.client("ec2")``, ~0.3 s of CPU a test."""
-    core = botocore.session.Session()
-    core.lazy_register_component("data_loader", lambda: shared_loader(core.get_config_variable("data_path")))
-    reuse_client_classes(core)
-    session = boto3.Session(botocore_session=core)
-    _drop_repeated_search_paths(core.get_component("data_loader"))
-    return session
 
 
 def forget_moto_backends() -> None:
