@@ -9,6 +9,10 @@ previous one is still settling and replays them in order, so each key goes where
 "Settled" means: every node of the current screen (and the app) has processed what was queued when we looked, for
 as many rounds as the key needs to bubble up to the app (one hop a round), and then one more round saw the same
 screen and the same focused widget. Counting rounds of queue flushes, not time, keeps it exact on a loaded machine.
+A round waits only on the nodes with work (a message queued or being handled, or not mounted yet: an idle node's loop
+waits for its next message) and on the screen and the app (they refresh and run after-refresh callbacks when idle).
+On the launch form, whose ~300 nodes are mostly idle, waiting on each of them cost ~2,400 callbacks and ~100 ms of
+CPU per key.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.widget import Widget
+
+from ec2tui.compat.textual_private import message_pump_idle
 
 MAX_ROUNDS = 60
 """A key's effects settle in a handful of rounds; past this something keeps changing focus: let the next key go."""
@@ -122,7 +128,7 @@ class KeyGate:
             screen = self._app.screen
         except Exception:  # no screen yet (starting) or any more (closing)
             return
-        nodes: list[DOMNode] = [self._app, *screen.walk_children(with_self=True)]
+        nodes: list[DOMNode] = [self._app, screen, *_with_work(screen.walk_children())]
         pending = 0
         done = asyncio.Event()
 
@@ -144,6 +150,11 @@ class KeyGate:
         if self._settling is not None:
             self._settling.cancel()
         self._idle.set()
+
+
+def _with_work(nodes: list[DOMNode]) -> list[DOMNode]:
+    """The nodes a round must wait for: an idle, mounted node has handled everything it was sent."""
+    return [node for node in nodes if not (isinstance(node, Widget) and node.is_mounted and message_pump_idle(node))]
 
 
 def _depth(widget: Widget | None) -> int:

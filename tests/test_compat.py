@@ -42,6 +42,8 @@ PRIVATE_NAMES = [
     r"(?<!os)\._exit\b",
     r"\._options\b",
     r"\._suggestion\b",
+    r"\._message_queue\b",
+    r"\._waiters\b",
     r"\._recompute_cursor_offset\b",
     r"\._cursor_offset\b",
     r"\._server\b",

@@ -5,6 +5,9 @@
 - ``App._exception`` and ``App._exit``: ``ec2tui.unexpected`` records an unexpected error for Pilot to re-raise,
   and knows when the app is quitting.
 - ``Select._options``: the options a Select offers (no public accessor), read by the launch form.
+- ``MessagePump._message_queue`` (Textual's own queue, its ``ready_event``) and ``asyncio.Event._waiters``: whether a
+  node's message loop sits waiting for its next message with none queued, i.e. it has handled everything it was sent
+  (idle handlers and ``call_next`` callbacks included), for the key gate (``ec2tui.key_gate``).
 - ``Input._suggestion``: the suggester's current completion, taken by tab in the command prompt.
 - ``TextArea._recompute_cursor_offset`` and ``TextArea._cursor_offset``: replaced by
   ``ec2tui.widgets.user_data_editor.UndoSafeTextArea`` so that undoing a long paste can't crash (Textual #6686).
@@ -12,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +50,13 @@ def app_exiting(app: App[Any]) -> bool:
     return bool(app._exit)
 
 
+def message_pump_idle(node: MessagePump) -> bool:
+    """Whether ``node``'s message loop is waiting for a message with none queued (not handling one, nor running its
+    idle handlers or ``call_next`` callbacks after one)."""
+    queue: Any = node._message_queue
+    return queue.qsize() == 0 and bool(queue.ready_event._waiters)
+
+
 def select_options(select: Select[Any]) -> list[tuple[Any, Any]]:
     """(label, value) of every option of ``select``, the blank one included when it has one."""
     return list(select._options)
@@ -63,6 +74,11 @@ def set_cursor_offset(area: TextArea, offset: Any) -> None:
     area._cursor_offset = offset
 
 
+def _has_event_waiters(pump: MessagePump) -> bool:
+    event = getattr(getattr(pump, "_message_queue", None), "ready_event", None)
+    return isinstance(event, asyncio.Event) and hasattr(event, "_waiters")
+
+
 def missing() -> list[str]:
     """The private names above that this Textual no longer has (empty when all is well)."""
     import textual
@@ -74,7 +90,7 @@ def missing() -> list[str]:
         "App._exit": hasattr(app, "_exit"),
         "Select._options": isinstance(getattr(Select([("a", 1)]), "_options", None), list),
         "Input._suggestion": hasattr(Input, "_suggestion"),
-        f"TextArea.{RECOMPUTE_CURSOR_OFFSET}": callable(getattr(TextArea, RECOMPUTE_CURSOR_OFFSET, None)),
+        "MessagePump._message_queue.ready_event (an asyncio.Event with _waiters)": _has_event_waiters(app),
         "TextArea._cursor_offset": hasattr(TextArea(), "_cursor_offset"),
     }
     return [

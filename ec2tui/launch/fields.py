@@ -153,6 +153,21 @@ class FormSection(Vertical):
     def request(self) -> LaunchRequest:
         return self.state.request
 
+    def on_descendant_focus(self) -> None:
+        self._show_focus_within()
+
+    def on_descendant_blur(self) -> None:
+        self._show_focus_within()
+
+    def _show_focus_within(self) -> None:
+        """Mark the section holding the cursor (its border). A class restyles the section alone, and only when the
+        cursor enters or leaves it: a ``:focus-within`` rule restyles all of the section's widgets on every move of
+        the cursor inside it (~20 ms a key on the bigger sections)."""
+        within = self.has_focus_within
+        if self.has_class("-focus-within") != within:
+            self.set_class(within, "-focus-within", update=False)
+            self.app.stylesheet.update_nodes([self], animate=True)
+
     @on(Input.Changed)
     def _received(self, event: Input.Changed) -> None:
         if isinstance(event.input, FormInput):
