@@ -16,6 +16,7 @@ from ec2tui.app import Ec2App
 from ec2tui.aws import instance_types as instance_types_service
 from ec2tui.demo.seed_images import seed_images
 from ec2tui.launch.screen import LaunchScreen
+from tests.instances_ui_helpers import InstancesFirstApp
 
 _real_list_instance_types = instance_types_service.list_instance_types
 
@@ -36,6 +37,12 @@ def launch_env(no_default_amis, ec2, tmp_path, monkeypatch):
     return tmp_path
 
 
+class LaunchFirstApp(InstancesFirstApp):
+    """Starts on the launch form: the regions screen's count over every region is not what these tests are about."""
+
+    DEFAULT_MODE = "launch"
+
+
 @pytest.fixture
 def launch_app(launch_env, gateway) -> Ec2App:
-    return Ec2App(gateway)
+    return LaunchFirstApp(gateway)
