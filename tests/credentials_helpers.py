@@ -22,7 +22,7 @@ from ec2tui.aws.connect_commands import Command
 from ec2tui.gateway import Gateway
 from ec2tui.gateway.accounts import Accounts
 from ec2tui.terminal_session import RunResult, run_in_foreground
-from tests.profile_helpers import later_regions_without_default_amis, launch, make_gateway, write_config
+from tests.profile_helpers import launch, make_gateway, without_default_amis, write_config
 
 START_URL = "https://example.awsapps.com/start"
 """sso-dev's start URL (tests/profile_helpers.py's CONFIG)."""
@@ -119,9 +119,9 @@ source_profile = sso-dev
 
 def sso_setup(home: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:
     write_config(home, monkeypatch)
+    without_default_amis(monkeypatch)
     config = home / ".aws" / "config"
     config.write_text(config.read_text() + SSO_ROLE)
     log = install_fake_aws(home, monkeypatch)
     ids = launch(boto3.Session(profile_name="prod").client("ec2", region_name="us-east-1"), ["web-1", "web-2"])
-    later_regions_without_default_amis(monkeypatch)
     return SsoSetup(home, log, ids)

@@ -54,12 +54,17 @@ class TwoAccounts:
         return boto3.Session(profile_name=profile).client("ec2", region_name=region)
 
 
+IMAGE = "ami-0a1b2c3d4e5f60718"
+"""What the accounts' instances run: moto launches from an image it doesn't hold, and without its ~1,300 default
+images in every region the accounts touch (each profile switch counts instances in all 24) the tests take a fraction
+of the time."""
+
+
 def launch(ec2, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ids = []
     for name in names:
         reservation = ec2.run_instances(
-            ImageId=image,
+            ImageId=IMAGE,
             InstanceType="t3.micro",
             MinCount=1,
             MaxCount=1,
@@ -69,10 +74,8 @@ def launch(ec2, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def later_regions_without_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Regions moto makes from now on skip its ~1,300 default AMIs; those made already (us-east-1, which the accounts
-    launched from) keep them. Every profile switch counts instances in all 24 regions: building their images was most
-    of these tests' time."""
+def without_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions moto makes from now on skip its ~1,300 default AMIs (call it before the first client call)."""
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
