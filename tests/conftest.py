@@ -44,6 +44,9 @@ from moto import mock_aws  # noqa: E402
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory, new_session  # noqa: E402
 from ec2tui.gateway import Gateway  # noqa: E402
+from tests import pilot_waits  # noqa: E402
+
+pilot_waits.install()  # Pilot waits on the widgets with work only, as the app's key gate does
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:

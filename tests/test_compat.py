@@ -142,3 +142,16 @@ def test_the_suite_can_still_drop_motos_backends_before_its_reset(ec2):
     assert not BackendDict._instances and not dict.items(ec2_backends)
     assert "10.9.0.0/16" not in {v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"]}
     assert ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"]
+
+
+def test_the_suite_can_still_narrow_pilots_wait_for_the_screen():
+    """tests/pilot_waits.py hands Pilot's wait the screen's nodes minus the idle ones; a Textual that renames the
+    wait or stops asking ``screen.walk_children`` must fail here, not slow the suite down unnoticed."""
+    import inspect
+
+    from textual.pilot import Pilot
+
+    from tests import pilot_waits
+
+    assert getattr(Pilot, pilot_waits.WAIT_FOR_SCREEN) is pilot_waits._wait_for_screen_at_work
+    assert "screen.walk_children(with_self=True)" in inspect.getsource(pilot_waits._original)
