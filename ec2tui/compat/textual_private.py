@@ -91,6 +91,7 @@ def missing() -> list[str]:
         "Select._options": isinstance(getattr(Select([("a", 1)]), "_options", None), list),
         "Input._suggestion": hasattr(Input, "_suggestion"),
         "MessagePump._message_queue.ready_event (an asyncio.Event with _waiters)": _has_event_waiters(app),
+        f"TextArea.{RECOMPUTE_CURSOR_OFFSET}": callable(getattr(TextArea, RECOMPUTE_CURSOR_OFFSET, None)),
         "TextArea._cursor_offset": hasattr(TextArea(), "_cursor_offset"),
     }
     return [
