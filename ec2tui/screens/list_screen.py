@@ -530,7 +530,10 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
             if stop is not None and stop():
                 raise StaleView
             keys = self.store.sort_keys(snapshot, column, partial(self.sort_values, snapshot, column))
-            positions = sort_rows(positions, keys, reverse=reverse)
+            if query:
+                positions = sort_rows(positions, keys, reverse=reverse)
+            else:  # every row: the column's order is kept for this version of the rows (a flip or a repeat is free)
+                positions = self.store.sorted_order(snapshot, column, keys, reverse)
         return positions
 
     def _view_in_thread(
