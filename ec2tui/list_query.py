@@ -8,9 +8,9 @@ over 10,000 rows costs milliseconds and can run in a thread.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -238,6 +238,38 @@ class RowsSnapshot(Generic[T]):
         # Short: Textual names a worker by repr() of its work, on the event loop; a dataclass's own repr would spell
         # out every row (a quarter of a second per keystroke over 10,000 rows).
         return f"RowsSnapshot(count={self.count}, version={self.version})"
+
+
+class Picked(Sequence[T]):
+    """``base[p]`` for each ``p`` of ``positions``, looked up when asked: a sorted or filtered view of 50,000 rows
+    hands the table its cells without copying them (a copy touches every row's tuple: ~5-10 ms). ``base`` is a store's
+    list: only appended to until a clear (which makes new lists), so the view keeps its rows; a row replaced in place
+    shows its new cells."""
+
+    __slots__ = ("_base", "_positions")
+
+    def __init__(self, base: Sequence[T], positions: Sequence[int]) -> None:
+        self._base, self._positions = base, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(map(self._base.__getitem__, self._positions[index]))
+        return self._base[self._positions[index]]
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._base.__getitem__, self._positions)
+
+    def __repr__(self) -> str:
+        return f"Picked({len(self)} of {len(self._base)})"
 
 
 def text_key(fields: Mapping[str, str], names: Sequence[str]) -> str:

@@ -118,7 +118,15 @@ def test_a_cleared_filter_shows_every_row_as_a_copy_and_others_in_their_order():
     snapshot = store.snapshot()
     keys, cells = gather(snapshot, list(range(6)))
     assert keys == store.keys and keys is not store.keys and cells == store.cells
-    assert gather(snapshot, [4, 1]) == (["k4", "k1"], [("cell 4",), ("cell 1",)])
+    keys, cells = gather(snapshot, [4, 1])
+    assert (keys, list(cells), cells[1], cells[:1]) == (
+        ["k4", "k1"],
+        [("cell 4",), ("cell 1",)],
+        ("cell 1",),
+        [("cell 4",)],
+    )
+    store.add("k6", 6, ("cell 6",), {"name": "6"}, [6])
+    assert len(cells) == 2 and list(cells) == [("cell 4",), ("cell 1",)], "rows arriving later leave a view as it was"
     assert gather(snapshot, [0, 1, 2, 3, 5, 4])[0] == ["k0", "k1", "k2", "k3", "k5", "k4"]
 
 

@@ -6,6 +6,7 @@ from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
+from ec2tui.list_query import Picked
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, fit_cell, fit_plain, layout_columns
 
 COLUMNS = (
@@ -240,3 +241,19 @@ async def test_lines_redrawn_alone_leave_the_screen_as_a_full_redraw_draws_it():
         table.set_rows(keys[:1] + keys[1:][::-1], cells[:1] + cells[1:][::-1])  # the cursor's row stays, no scroll
         await check("new rows in the window")
         assert keys[-1] in table.render_line(2).text.replace("name-", "")
+
+
+async def test_rows_given_as_a_view_are_drawn_and_changed_without_touching_what_they_view():
+    """A sorted list hands its cells as a view of its store's rows (Picked): drawn as any rows, and a row updated or
+    appended later changes the table's own copy, never the store's list."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        base = [(f"name-{n}", ID, IP, "") for n in range(5)]
+        table.set_rows(["k4", "k2", "k0"], Picked(base, [4, 2, 0]))
+        await pilot.pause()
+        assert [table.render_line(y).text.split()[0] for y in (1, 2, 3)] == ["name-4", "name-2", "name-0"]
+        table.update_row("k2", ("renamed", ID, IP, ""))
+        table.append_rows(["k9"], [("name-9", ID, IP, "")])
+        assert [table.row_text(key)[0] for key in ("k4", "k2", "k0", "k9")] == ["name-4", "renamed", "name-0", "name-9"]
+        assert base[2][0] == "name-2" and len(base) == 5

@@ -13,7 +13,7 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -36,6 +36,7 @@ from ec2tui.collector import load_quietly
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import (
     ListFilter,
+    Picked,
     RowsSnapshot,
     RowStore,
     StaleView,
@@ -130,12 +131,13 @@ class ItemsByKey(Mapping[str, T]):
         return len(self._store)
 
 
-def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The keys and cells at ``positions``; every row in arrival order is a plain copy (a cleared filter)."""
+def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str], Sequence[tuple[Any, ...]]]:
+    """The keys and cells at ``positions``: the keys copied (the table looks them up), the cells picked when drawn
+    (:class:`Picked`); every row in arrival order is a plain copy of both (a cleared filter: rows are appended)."""
     count = snapshot.count
     if len(positions) == count and (not count or positions[-1] == count - 1) and positions == list(range(count)):
         return snapshot.keys[:count], snapshot.cells[:count]
-    return list(map(snapshot.keys.__getitem__, positions)), list(map(snapshot.cells.__getitem__, positions))
+    return list(map(snapshot.keys.__getitem__, positions)), Picked(snapshot.cells, positions)
 
 
 class ListScreen(UsesEc2App, Screen[None], Generic[T]):
@@ -557,7 +559,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         request: int,
         snapshot: RowsSnapshot[T],
         positions: list[int],
-        shown: tuple[list[str], list[tuple[Any, ...]]] | None = None,
+        shown: tuple[list[str], Sequence[tuple[Any, ...]]] | None = None,
     ) -> None:
         if request != self._view_request:
             return  # a newer filter, sort or reload asked since: this answer is stale

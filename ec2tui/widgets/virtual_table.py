@@ -215,7 +215,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns: tuple[TableColumn, ...] = tuple(columns)
         self.zebra_stripes = zebra_stripes
         self.row_keys: list[str] = []
-        self.row_cells: list[tuple[Cell, ...]] = []
+        self.row_cells: Sequence[tuple[Cell, ...]] = []
+        """The rows' cells: a list, or any sequence (a sorted view picks them from its store's rows when drawn)."""
         self._index: dict[str, int] | None = {}
         """Key → position, built when first asked after the rows were replaced (a filter keystroke needs none)."""
         self._strips: dict[tuple[str, int, bool], tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
@@ -267,7 +268,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_rows(
-        self, keys: list[str], cells: list[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
+        self, keys: list[str], cells: Sequence[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
     ) -> None:
         """Show these rows (parallel lists, taken as they are); the cursor stays on its item when still shown."""
         followed = self.cursor_key
@@ -290,7 +291,7 @@ class VirtualTable(ScrollView, can_focus=True):
             for offset, key in enumerate(keys):
                 self._index[key] = start + offset
         self.row_keys.extend(keys)
-        self.row_cells.extend(cells)
+        self._own_cells().extend(cells)
         self._widen(natural_widths if natural_widths is not None else self._measure(cells))
         self._changed()
 
@@ -298,9 +299,15 @@ class VirtualTable(ScrollView, can_focus=True):
         position = self._positions.get(key)
         if position is None:
             return
-        self.row_cells[position] = cells
+        self._own_cells()[position] = cells
         self._widen(natural_widths if natural_widths is not None else self._measure([cells]))
         self.refresh()
+
+    def _own_cells(self) -> list[tuple[Cell, ...]]:
+        """The cells as a list of the table's own, to change (a view handed to :meth:`set_rows` is copied first)."""
+        if not isinstance(self.row_cells, list):
+            self.row_cells = list(self.row_cells)
+        return self.row_cells
 
     def clear(self) -> None:
         self.cursor_placed = False
