@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import threading
 import time
 from collections import deque
@@ -140,6 +141,13 @@ def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str]
     return list(map(snapshot.keys.__getitem__, positions)), Picked(snapshot.cells, positions)
 
 
+def import_modules(names: Iterable[str]) -> None:
+    """Import these modules (in a thread: its interpreter time is shared out with the event loop's, which an import
+    on the event loop holds up until it is done)."""
+    for name in names:
+        importlib.import_module(name)
+
+
 class ListScreen(UsesEc2App, Screen[None], Generic[T]):
     """Subclasses set ``COLUMNS`` and implement ``fetch``, ``row`` and ``key_of``; they get the rest of the keymap."""
 
@@ -149,6 +157,11 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
     FOLLOWS_REGION: ClassVar[bool] = True
     FILTER_FIELDS: ClassVar[Mapping[str, str]] = {}
     """Extra ``field:`` names (alias → search field) beyond the column keys, e.g. ``{"tag": "tag"}``."""
+    WARM_UP: ClassVar[tuple[str, ...]] = ()
+    """Modules to import in a thread once this list has loaded (the screens opened next): the app imports a screen's
+    module when it is first opened, and that import froze the UI for 60-190 ms (a loaded 2-core machine), the longest
+    freeze of a big list's load. Done once per process."""
+    _warmed_up: ClassVar[bool] = False
 
     BINDINGS = [
         Binding("slash", "start_filter", "Filter", key_display="/", id="list.filter"),
@@ -360,6 +373,13 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         await self.drained()
         if generation == self._load_generation:
             self.set_items(items)
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Import :attr:`WARM_UP` in a thread worker, the first time a list asks (see there)."""
+        if self.WARM_UP and not ListScreen._warmed_up:
+            ListScreen._warmed_up = True
+            self.run_worker(partial(import_modules, self.WARM_UP), thread=True, group="warm-up", exit_on_error=False)
 
     def queue_items(self, items: Iterable[T]) -> None:
         """Show these items as :meth:`add_items` would, their rows built in a thread worker and appended on the event
