@@ -6,7 +6,16 @@ import random
 
 import pytest
 
-from ec2tui.list_query import FIELD_SEPARATOR, FilterTerm, RowStore, SortKeys, filter_rows, parse_filter, sort_rows
+from ec2tui.list_query import (
+    FIELD_SEPARATOR,
+    FilterTerm,
+    Picked,
+    RowStore,
+    SortKeys,
+    filter_rows,
+    parse_filter,
+    sort_rows,
+)
 
 FIELDS = ("name", "state", "type", "tag")
 WORDS = ("web", "db", "api", "Web-1", "t3.micro", "t3.large", "m5.xlarge", "running", "stopped", "env=prod", "")
@@ -240,3 +249,27 @@ def test_a_filter_told_to_stop_gives_up_and_one_never_told_gives_the_same_rows()
         filter_rows(snapshot, query, stop)
     assert len(asked) == 2, "it stopped at the second block, not at the end"
     assert list_query.filter_rows(snapshot, parse_filter(""), lambda: True) == list(range(len(rows))), "no work"
+
+
+def test_a_picked_view_reads_finds_and_keeps_its_rows_like_a_copy():
+    """A sorted view hands the table its keys as a view of the store's (Picked): it reads, finds (``index``, ``in``)
+    and keeps its rows as a copy of them would, also when rows are added to the store after it was made."""
+    rng = random.Random(7)
+    store = store_of(random_rows(rng, 50))
+    snapshot = store.snapshot()
+    positions = rng.sample(range(50), 20)
+    view = Picked(snapshot.keys, positions, snapshot.index)
+    copy = [snapshot.keys[p] for p in positions]
+    assert list(view) == copy and len(view) == 20 and view[3] == copy[3] and view[-1] == copy[-1]
+    assert view[2:5] == copy[2:5]
+    store.add("late", {"name": "late"}, ("late",), {"name": "late"}, [4])
+    assert list(view) == copy and "late" not in view, "a row added later is not in the view"
+    for key in snapshot.keys[:50]:
+        assert (key in view) == (key in copy)
+        if key in copy:
+            assert view.index(key) == copy.index(key)
+        else:
+            with pytest.raises(ValueError):
+                view.index(key)
+    plain = Picked(snapshot.keys, positions)  # without the store's index: found by a walk
+    assert plain.index(copy[5]) == 5 and copy[0] in plain and "late" not in plain

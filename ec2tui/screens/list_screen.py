@@ -132,13 +132,14 @@ class ItemsByKey(Mapping[str, T]):
         return len(self._store)
 
 
-def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[list[str], Sequence[tuple[Any, ...]]]:
-    """The keys and cells at ``positions``: the keys copied (the table looks them up), the cells picked when drawn
-    (:class:`Picked`); every row in arrival order is a plain copy of both (a cleared filter: rows are appended)."""
+def gather(snapshot: RowsSnapshot[Any], positions: list[int]) -> tuple[Sequence[str], Sequence[tuple[Any, ...]]]:
+    """The keys and cells at ``positions``, as views that pick them when asked (:class:`Picked`: a copy touched every
+    row's key and cells, ~5-10 ms of a 50,000-row sort); every row in arrival order is a plain copy of both (a cleared
+    filter: rows are appended to it)."""
     count = snapshot.count
     if len(positions) == count and (not count or positions[-1] == count - 1) and positions == list(range(count)):
         return snapshot.keys[:count], snapshot.cells[:count]
-    return list(map(snapshot.keys.__getitem__, positions)), Picked(snapshot.cells, positions)
+    return Picked(snapshot.keys, positions, snapshot.index), Picked(snapshot.cells, positions)
 
 
 def import_modules(names: Iterable[str]) -> None:
@@ -579,7 +580,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         request: int,
         snapshot: RowsSnapshot[T],
         positions: list[int],
-        shown: tuple[list[str], Sequence[tuple[Any, ...]]] | None = None,
+        shown: tuple[Sequence[str], Sequence[tuple[Any, ...]]] | None = None,
     ) -> None:
         if request != self._view_request:
             return  # a newer filter, sort or reload asked since: this answer is stale

@@ -214,7 +214,8 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.columns: tuple[TableColumn, ...] = tuple(columns)
         self.zebra_stripes = zebra_stripes
-        self.row_keys: list[str] = []
+        self.row_keys: Sequence[str] = []
+        """The rows' keys: a list, or any sequence with ``index`` and ``in`` (a sorted view of a store's rows)."""
         self.row_cells: Sequence[tuple[Cell, ...]] = []
         """The rows' cells: a list, or any sequence (a sorted view picks them from its store's rows when drawn)."""
         self._index: dict[str, int] | None = {}
@@ -268,7 +269,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_rows(
-        self, keys: list[str], cells: Sequence[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
+        self, keys: Sequence[str], cells: Sequence[tuple[Cell, ...]], natural_widths: Sequence[int] | None = None
     ) -> None:
         """Show these rows (parallel lists, taken as they are); the cursor stays on its item when still shown."""
         followed = self.cursor_key
@@ -290,6 +291,8 @@ class VirtualTable(ScrollView, can_focus=True):
         if self._index is not None:
             for offset, key in enumerate(keys):
                 self._index[key] = start + offset
+        if not isinstance(self.row_keys, list):
+            self.row_keys = list(self.row_keys)
         self.row_keys.extend(keys)
         self._own_cells().extend(cells)
         self._widen(natural_widths if natural_widths is not None else self._measure(cells))
