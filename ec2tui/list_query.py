@@ -7,9 +7,10 @@ over 10,000 rows costs milliseconds and can run in a thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -77,6 +78,8 @@ class RowStore(Generic[T]):
         self.replaced = 0
         """Bumped when a row is replaced in place (rather than appended)."""
         self._sort_keys: dict[str, tuple[int, SortKeys]] = {}
+        self._orders: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        """Every row's position in a column's order (and reversed), per data version: see :meth:`sorted_order`."""
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -89,7 +92,7 @@ class RowStore(Generic[T]):
             self.field_names = tuple(field_names)
         # New lists rather than .clear(): a filter thread still holding the old ones finishes on its snapshot.
         self.keys, self.items, self.cells, self.texts = [], [], [], []
-        self.index, self.widths, self._sort_keys = {}, [], {}
+        self.index, self.widths, self._sort_keys, self._orders = {}, [], {}, {}
         self.version += 1
 
     def add(self, key: str, item: T, cells: tuple[Any, ...], fields: Mapping[str, str], widths: Sequence[int]) -> bool:
@@ -102,7 +105,7 @@ class RowStore(Generic[T]):
         self.cells.append(cells)
         self.texts.append(text_key(fields, self.field_names))
         self._widen(widths)
-        self._sort_keys = {}
+        self._forget_orders()
         self.version += 1
         return True
 
@@ -128,7 +131,7 @@ class RowStore(Generic[T]):
             added.append(key)
         if added:
             self._widen(widest)
-            self._sort_keys = {}
+            self._forget_orders()
             self.version += 1
         return added
 
@@ -141,8 +144,11 @@ class RowStore(Generic[T]):
         self.cells[position] = cells
         self.texts[position] = text_key(fields, self.field_names)
         self._widen(widths)
-        self._sort_keys = {}
+        self._forget_orders()
         self.version += 1
+
+    def _forget_orders(self) -> None:
+        self._sort_keys, self._orders = {}, {}
 
     def _widen(self, widths: Sequence[int]) -> None:
         if len(self.widths) < len(widths):
@@ -159,13 +165,13 @@ class RowStore(Generic[T]):
         self.cells = [self.cells[p] for p in order]
         self.texts = [self.texts[p] for p in order]
         self.index = {key: position for position, key in enumerate(self.keys)}
-        self._sort_keys = {}
+        self._forget_orders()
         self.version += 1
 
     def snapshot(self) -> RowsSnapshot[T]:
         """The rows as they are now, safe to filter and sort in another thread while more rows arrive."""
         return RowsSnapshot(
-            len(self.keys), self.version, self.keys, self.items, self.cells, self.texts, self.field_names
+            len(self.keys), self.version, self.keys, self.items, self.cells, self.texts, self.field_names, self.index
         )
 
     @property
@@ -184,6 +190,23 @@ class RowStore(Generic[T]):
             self._sort_keys[column] = (snapshot.version, keys)
         return keys
 
+    def sorted_order(self, snapshot: RowsSnapshot[T], column: str, keys: SortKeys, reverse: bool) -> list[int]:
+        """Every row of the snapshot in the order of ``column`` (:func:`sort_rows` of them all), once per data version:
+        sorting again by the same column, or flipping the order, costs nothing (a flip is worked out from the other
+        order: nearly sorted already, it takes a single pass). The list is shared: never change it."""
+        version = snapshot.version
+        cached = self._orders.get((column, reverse))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        other = self._orders.get((column, not reverse))
+        if other is not None and other[0] == version:
+            order = sort_rows(other[1], keys, reverse=reverse)
+        else:
+            order = sort_rows(list(range(snapshot.count)), keys, reverse=reverse)
+        if version == self.version:
+            self._orders[(column, reverse)] = (version, order)
+        return order
+
 
 @dataclass(frozen=True, repr=False)
 class RowsSnapshot(Generic[T]):
@@ -196,6 +219,8 @@ class RowsSnapshot(Generic[T]):
     cells: list[tuple[Any, ...]]
     texts: list[str]
     field_names: tuple[str, ...]
+    index: Mapping[str, int]
+    """``key → position`` (the store's: only added to until a clear, which makes a new one)."""
 
     def field_values(self, name: str) -> list[str] | None:
         """The named field's value for each of the first ``count`` rows; None when there is no such field."""
@@ -215,6 +240,52 @@ class RowsSnapshot(Generic[T]):
         # Short: Textual names a worker by repr() of its work, on the event loop; a dataclass's own repr would spell
         # out every row (a quarter of a second per keystroke over 10,000 rows).
         return f"RowsSnapshot(count={self.count}, version={self.version})"
+
+
+class Picked(Sequence[T]):
+    """``base[p]`` for each ``p`` of ``positions``, looked up when asked: a sorted or filtered view of 50,000 rows
+    hands the table its keys and cells without copying them (a copy touches every row's object: ~3-10 ms). ``base``
+    is a store's list: only appended to until a clear (which makes new lists), so the view keeps its rows; a row
+    replaced in place shows its new cells. ``where`` (the store's ``key → position``) finds a key without a walk."""
+
+    __slots__ = ("_base", "_positions", "_where")
+
+    def __init__(self, base: Sequence[T], positions: Sequence[int], where: Mapping[T, int] | None = None) -> None:
+        self._base, self._positions, self._where = base, positions, where
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return list(map(self._base.__getitem__, self._positions[index]))
+        return self._base[self._positions[index]]
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._base.__getitem__, self._positions)
+
+    def __contains__(self, value: object) -> bool:
+        if self._where is None:
+            return super().__contains__(value)
+        position = self._where.get(value)  # type: ignore[arg-type]
+        return position is not None and position in self._positions
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        if self._where is None:
+            return super().index(value, start, stop if stop is not None else len(self))
+        position = self._where.get(value)
+        if position is None:
+            raise ValueError(f"{value!r} is not in the view")
+        return self._positions.index(position, start, stop if stop is not None else len(self))
+
+    def __repr__(self) -> str:
+        return f"Picked({len(self)} of {len(self._base)})"
 
 
 def text_key(fields: Mapping[str, str], names: Sequence[str]) -> str:
@@ -275,23 +346,36 @@ def filter_rows(rows: RowsSnapshot[Any], query: ListFilter, stop: Callable[[], b
 
 @dataclass(frozen=True, repr=False)
 class SortKeys:
-    """What each row of a column sorts on: numbers by value, text case-insensitively, empty values (None) last.
+    """What each row of a column sorts on: numbers by value, text case-insensitively, empty values last.
 
-    Plain values when the column holds one kind (nearly always: comparing them is what a sort of 50,000 rows spends
-    its time on), ``(rank, value)`` pairs, numbers first, when it mixes numbers and text.
+    A text column (nearly every one) keeps its lower-case strings, ``""`` for an empty value. Other columns keep plain
+    values when they hold one kind (comparing them is what a sort of 50,000 rows spends its time on), ``(rank,
+    value)`` pairs, numbers first, when they mix numbers and text; ``None`` for an empty value.
     """
 
     values: list[Any]
     empties: int
+    text: bool = False
+    """Strings, ``""`` for an empty value (else ``None`` marks them)."""
 
     @classmethod
     def of(cls, values: Sequence[Any]) -> SortKeys:
+        try:  # text, nearly every column: one pass over the values (a 50,000-row column's strings lie all over memory)
+            joined = FIELD_SEPARATOR.join(values)
+        except TypeError:  # not all text
+            joined = None
+        if joined is not None:
+            # Already lower-case (IDs, states, most names; one comparison of the whole column): kept, not copied.
+            texts: list[str] = list(values) if joined == joined.lower() else _lowered_all(values)
+            separator = FIELD_SEPARATOR
+            maybe_empty = not joined or separator * 2 in joined or joined[0] == separator or joined[-1] == separator
+            return cls(texts, texts.count("") if maybe_empty else 0, text=True)
         kinds = set(map(type, values))
+        if kinds == {str, type(None)}:
+            return cls.of([value or "" for value in values])
         kinds.discard(type(None))
-        if kinds == {str}:  # text, nearly every column: no call per value
-            # Lower-case text (IDs, states, most names) is kept as it is, not copied.
-            keys = [(v if v.islower() else v.lower()) if v else None for v in values]
-        elif kinds and kinds <= _NUMBERS:
+        keys: list[Any]
+        if kinds and kinds <= _NUMBERS:
             keys = list(values)
         else:
             ranked = [sortable(value) for value in values]
@@ -300,13 +384,32 @@ class SortKeys:
         return cls(keys, keys.count(None))
 
 
+def _lowered_all(texts: Sequence[str]) -> list[str]:
+    """Each text in lower case; one that is already is kept (not copied), and a column of few distinct values (states,
+    types, platforms) lowers each of them once."""
+    distinct = set(texts)
+    if len(distinct) * 4 <= len(texts):
+        lower = {text: text if text.islower() else text.lower() for text in distinct}
+        return list(map(lower.__getitem__, texts))
+    return [text if text.islower() else text.lower() for text in texts]
+
+
 _NUMBERS = frozenset({int, float, bool})
 
 
 def sort_rows(positions: list[int], keys: SortKeys, *, reverse: bool = False) -> list[int]:
-    """``positions`` ordered by their keys; ties keep arrival order and empty values stay last, also when
-    reversed."""
+    """``positions`` ordered by their keys; empty values stay last, also when reversed, and ties keep the order they
+    have in ``positions``: arrival order (positions in ascending order, as a filter gives them), or the column's order
+    the other way round (which has its ties in arrival order: a flip is then about one pass)."""
     values = keys.values
+    if keys.text:
+        # Empty values are "", below any text: last when reversed already, the first ones otherwise (moved).
+        order = sorted(positions, key=values.__getitem__, reverse=reverse)  # (a stable sort, also reversed)
+        if keys.empties and not reverse:
+            split = bisect_right(order, "", key=values.__getitem__)
+            if split:
+                order = order[split:] + order[:split]
+        return order
     if keys.empties:
         filled = [p for p in positions if values[p] is not None]
         empty = [p for p in positions if values[p] is None]

@@ -183,3 +183,26 @@ async def test_at_80_columns_ids_and_addresses_stay_whole(app, fleet):
         public = client("us-east-1").describe_instances(InstanceIds=[fleet["web-1"]])
         address = public["Reservations"][0]["Instances"][0]["PublicIpAddress"]
         assert not any(address[:-1] in line and address not in line for line in lines), "no cut address"
+
+
+async def test_a_list_warms_up_the_modules_opened_next_in_a_thread(app, fleet, monkeypatch):
+    """A list with WARM_UP (the regions list: the list screens opened next), once loaded, imports those modules in a
+    thread worker (imported on first open, they froze the UI); once per process."""
+    import sys
+
+    from ec2tui.screens.instances import InstancesScreen
+    from ec2tui.screens.regions import RegionsScreen
+
+    assert {"ec2tui.screens.instances", "ec2tui.screens.amis"} <= set(RegionsScreen.WARM_UP)
+    monkeypatch.setattr(InstancesScreen, "WARM_UP", ("tests.warm_up_target",))
+    monkeypatch.setattr(list_screen.ListScreen, "_warmed_up", False)
+    sys.modules.pop("tests.warm_up_target", None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        await wait_for(pilot, lambda: "tests.warm_up_target" in sys.modules, what="the warm-up import")
+        assert sys.modules["tests.warm_up_target"].IMPORTED_IN is not threading.main_thread(), "off the event loop"
+        sys.modules.pop("tests.warm_up_target")
+        screen.reload()
+        await wait_for(pilot, lambda: not screen.loading_data, what="the list loaded again")
+        await settle(pilot)
+        assert "tests.warm_up_target" not in sys.modules, "once per process"

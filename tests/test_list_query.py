@@ -6,7 +6,16 @@ import random
 
 import pytest
 
-from ec2tui.list_query import FIELD_SEPARATOR, FilterTerm, RowStore, SortKeys, filter_rows, parse_filter, sort_rows
+from ec2tui.list_query import (
+    FIELD_SEPARATOR,
+    FilterTerm,
+    Picked,
+    RowStore,
+    SortKeys,
+    filter_rows,
+    parse_filter,
+    sort_rows,
+)
 
 FIELDS = ("name", "state", "type", "tag")
 WORDS = ("web", "db", "api", "Web-1", "t3.micro", "t3.large", "m5.xlarge", "running", "stopped", "env=prod", "")
@@ -76,6 +85,40 @@ def test_sort_equals_the_naive_implementation_and_is_stable(seed):
         assert sort_rows(positions, keys, reverse=True) == descending, f"{field} reversed"
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_kept_order_and_its_flip_equal_a_naive_sort(seed):
+    """A column's order over every row is kept per version of the rows; asked the other way round it is worked out
+    from the kept one: both equal a naive sort (ties in arrival order, empty values last, also reversed)."""
+    rng = random.Random(seed)
+    rows = random_rows(rng, 300)
+    numbers = [rng.choice((None, 1, 2, 2.5, 10)) for _ in rows]
+    store = store_of(rows)
+    snapshot = store.snapshot()
+    columns = {field: [row[field] for row in rows] for field in FIELDS} | {"number": numbers}
+    for column, values in columns.items():
+        filled = [p for p, value in enumerate(values) if value not in (None, "")]
+        empty = [p for p, value in enumerate(values) if value in (None, "")]
+
+        def key(p: int, values: list = values) -> object:
+            return values[p].lower() if isinstance(values[p], str) else values[p]
+
+        ascending = sorted(filled, key=lambda p: (key(p), p)) + empty
+        descending = sorted(filled, key=lambda p: (key(p), -p), reverse=True) + empty
+        keys = store.sort_keys(snapshot, column, lambda values=values: values)
+        first_reverse = rng.random() < 0.5
+        for reverse in (first_reverse, not first_reverse, first_reverse):
+            order = store.sorted_order(snapshot, column, keys, reverse)
+            assert order == (descending if reverse else ascending), (column, reverse)
+        assert store.sorted_order(snapshot, column, keys, first_reverse) is order, "kept, not sorted again"
+    store.add("new", {"name": "!new"}, ("!new",), {"name": "!new"}, [4])
+    newer = store.snapshot()
+    names = [row["name"] for row in rows] + ["!new"]
+    keys = store.sort_keys(newer, "name", lambda: names)
+    expected = sorted((p for p, name in enumerate(names) if name), key=lambda p: (names[p].lower(), p))
+    expected += [p for p, name in enumerate(names) if not name]
+    assert store.sorted_order(newer, "name", keys, False) == expected, "a new row: the order is made again"
+
+
 def test_numbers_sort_as_numbers_and_empty_values_last():
     values = [10, None, 9, "", 100]
     keys = SortKeys.of(values)
@@ -89,10 +132,32 @@ def test_a_column_mixing_numbers_and_text_sorts_numbers_first():
     assert sort_rows(list(range(7)), SortKeys.of(values), reverse=True) == [0, 3, 6, 1, 4, 5, 2]
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["b", None, "A", "", "a", None, "B"],  # text with empty values of both kinds
+        ["", "x", ""],  # empty first and last
+        ["a\x1fb", "a", "", "A\x1f"],  # the search text's separator inside a value
+        ["Linux"] * 8 + ["windows", "", "Windows"] * 4,  # few distinct values, upper case
+        ["", ""],
+        [],
+    ],
+)
+def test_text_columns_sort_like_a_naive_sort(values):
+    filled = [p for p, value in enumerate(values) if value]
+    empty = [p for p, value in enumerate(values) if not value]
+    keys = SortKeys.of(values)
+    assert keys.text and keys.empties == len(empty)
+    positions = list(range(len(values)))
+    assert sort_rows(positions, keys) == sorted(filled, key=lambda p: (values[p].lower(), p)) + empty
+    descending = sorted(filled, key=lambda p: (values[p].lower(), -p), reverse=True) + empty
+    assert sort_rows(positions, keys, reverse=True) == descending
+
+
 def test_text_keys_share_lower_case_values():
     values = ["ami-0abc", "Web", "", "10.0.0.1"]
     keys = SortKeys.of(values)
-    assert keys.values == ["ami-0abc", "web", None, "10.0.0.1"]
+    assert keys.values == ["ami-0abc", "web", "", "10.0.0.1"] and keys.text
     assert keys.values[0] is values[0]  # not a copy: 50,000 cached keys of an ID column cost no second set of strings
     assert keys.empties == 1
 
@@ -184,3 +249,27 @@ def test_a_filter_told_to_stop_gives_up_and_one_never_told_gives_the_same_rows()
         filter_rows(snapshot, query, stop)
     assert len(asked) == 2, "it stopped at the second block, not at the end"
     assert list_query.filter_rows(snapshot, parse_filter(""), lambda: True) == list(range(len(rows))), "no work"
+
+
+def test_a_picked_view_reads_finds_and_keeps_its_rows_like_a_copy():
+    """A sorted view hands the table its keys as a view of the store's (Picked): it reads, finds (``index``, ``in``)
+    and keeps its rows as a copy of them would, also when rows are added to the store after it was made."""
+    rng = random.Random(7)
+    store = store_of(random_rows(rng, 50))
+    snapshot = store.snapshot()
+    positions = rng.sample(range(50), 20)
+    view = Picked(snapshot.keys, positions, snapshot.index)
+    copy = [snapshot.keys[p] for p in positions]
+    assert list(view) == copy and len(view) == 20 and view[3] == copy[3] and view[-1] == copy[-1]
+    assert view[2:5] == copy[2:5]
+    store.add("late", {"name": "late"}, ("late",), {"name": "late"}, [4])
+    assert list(view) == copy and "late" not in view, "a row added later is not in the view"
+    for key in snapshot.keys[:50]:
+        assert (key in view) == (key in copy)
+        if key in copy:
+            assert view.index(key) == copy.index(key)
+        else:
+            with pytest.raises(ValueError):
+                view.index(key)
+    plain = Picked(snapshot.keys, positions)  # without the store's index: found by a walk
+    assert plain.index(copy[5]) == 5 and copy[0] in plain and "late" not in plain

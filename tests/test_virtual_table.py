@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
-from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, fit_cell, layout_columns
+from ec2tui.list_query import Picked
+from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, fit_cell, fit_plain, layout_columns
 
 COLUMNS = (
     TableColumn("name", "Name", priority=20, min_width=8),
@@ -192,3 +195,65 @@ async def test_rendered_rows_are_reused_only_while_their_cells_cursor_and_width_
         await pilot.resize_terminal(60, 10)
         await pilot.pause()
         assert table.render_line(3) is not before and table.render_line(3).cell_length == 60
+
+
+def test_a_plain_cell_is_fitted_as_a_text_cell_would_be():
+    for cell in ("web-server-frontend", "web", "", "日本語テキスト", "ab日本"):
+        for width in (1, 2, 3, 5, 8, 19, 24):
+            for justify in ("left", "right"):
+                assert fit_plain(cell, width, justify) == fit_cell(cell, width, justify).plain, (cell, width, justify)
+
+
+async def test_lines_redrawn_alone_leave_the_screen_as_a_full_redraw_draws_it():
+    """A cursor move redraws two lines, a new sort mark the heading alone, new rows that leave the window as it was
+    nothing: what the widget holds drawn must still equal a redraw of every line."""
+    app = TableApp(rows=100)
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+
+        def drawn() -> list[list[Segment]]:
+            return [list(strip) for strip in table.render_lines(Region(0, 0, *table.size))]
+
+        def redrawn() -> list[list[Segment]]:
+            table.refresh()
+            return drawn()
+
+        async def check(what: str) -> None:
+            await pilot.pause()
+            kept = drawn()
+            assert kept == redrawn(), what
+
+        await pilot.press("down", "down", "up")
+        await check("cursor moves")
+        await pilot.press("pagedown", "down")
+        await check("a move that scrolls")
+        table.set_sort("id")
+        await check("a sort mark")
+        assert "Instance ID▲" in table.render_line(0).text
+        table.set_sort("id", reverse=True)
+        await check("the mark flipped")
+        keys, cells = list(table.row_keys), list(table.row_cells)
+        table.set_rows(keys[:50] + keys[50:][::-1], cells[:50] + cells[50:][::-1])  # the window's rows unchanged
+        await check("new rows, the same window")
+        table.move_cursor(row=0)
+        await check("back to the top")
+        keys, cells = list(table.row_keys), list(table.row_cells)
+        table.set_rows(keys[:1] + keys[1:][::-1], cells[:1] + cells[1:][::-1])  # the cursor's row stays, no scroll
+        await check("new rows in the window")
+        assert keys[-1] in table.render_line(2).text.replace("name-", "")
+
+
+async def test_rows_given_as_a_view_are_drawn_and_changed_without_touching_what_they_view():
+    """A sorted list hands its cells as a view of its store's rows (Picked): drawn as any rows, and a row updated or
+    appended later changes the table's own copy, never the store's list."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(VirtualTable)
+        base = [(f"name-{n}", ID, IP, "") for n in range(5)]
+        table.set_rows(["k4", "k2", "k0"], Picked(base, [4, 2, 0]))
+        await pilot.pause()
+        assert [table.render_line(y).text.split()[0] for y in (1, 2, 3)] == ["name-4", "name-2", "name-0"]
+        table.update_row("k2", ("renamed", ID, IP, ""))
+        table.append_rows(["k9"], [("name-9", ID, IP, "")])
+        assert [table.row_text(key)[0] for key in ("k4", "k2", "k0", "k9")] == ["name-4", "renamed", "name-0", "name-9"]
+        assert base[2][0] == "name-2" and len(base) == 5

@@ -21,6 +21,7 @@ class RegionsScreen(ListScreen[Region]):
     NOUN = "regions"
     COPY_WHAT = "region name"
     FOLLOWS_REGION = False
+    WARM_UP = ("ec2tui.screens.instances", "ec2tui.screens.amis")  # opened next: imported while the user reads this
     # At 80 columns the counts stay (they are the point of this screen); the location and opt-in status give way.
     COLUMNS = (
         Column("current", " ", 1, priority=0),
