@@ -128,7 +128,7 @@ class KeyGate:
             screen = self._app.screen
         except Exception:  # no screen yet (starting) or any more (closing)
             return
-        nodes: list[DOMNode] = [self._app, screen, *_with_work(screen.walk_children())]
+        nodes: list[DOMNode] = [self._app, screen, *filter(at_work, screen.walk_children())]
         pending = 0
         done = asyncio.Event()
 
@@ -152,9 +152,9 @@ class KeyGate:
         self._idle.set()
 
 
-def _with_work(nodes: list[DOMNode]) -> list[DOMNode]:
-    """The nodes a round must wait for: an idle, mounted node has handled everything it was sent."""
-    return [node for node in nodes if not (isinstance(node, Widget) and node.is_mounted and message_pump_idle(node))]
+def at_work(node: DOMNode) -> bool:
+    """Whether a round must wait for ``node``: an idle, mounted widget has handled everything it was sent."""
+    return not (isinstance(node, Widget) and node.is_mounted and message_pump_idle(node))
 
 
 def _depth(widget: Widget | None) -> int:

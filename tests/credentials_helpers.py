@@ -22,7 +22,7 @@ from ec2tui.aws.connect_commands import Command
 from ec2tui.gateway import Gateway
 from ec2tui.gateway.accounts import Accounts
 from ec2tui.terminal_session import RunResult, run_in_foreground
-from tests.profile_helpers import launch, make_gateway, without_default_amis, write_config
+from tests.profile_helpers import launch, make_gateway, write_config
 
 START_URL = "https://example.awsapps.com/start"
 """sso-dev's start URL (tests/profile_helpers.py's CONFIG)."""
@@ -118,8 +118,8 @@ source_profile = sso-dev
 
 
 def sso_setup(home: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:
+    """For a fixture that depends on ``no_default_amis``: every profile switch counts instances in all 24 regions."""
     write_config(home, monkeypatch)
-    without_default_amis(monkeypatch)
     config = home / ".aws" / "config"
     config.write_text(config.read_text() + SSO_ROLE)
     log = install_fake_aws(home, monkeypatch)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 
 import boto3
-from textual import events
 from textual.css.match import match
 from textual.css.parse import parse_selectors
 from textual.pilot import Pilot
@@ -13,7 +12,7 @@ from textual.widget import Widget
 
 from ec2tui.launch.fields import FieldMessage, FormSection
 from ec2tui.launch.screen import LaunchScreen
-from tests.ui_helpers import settle
+from tests.ui_helpers import paste, settle
 
 UBUNTU_24_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
 AL2023_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
@@ -65,9 +64,7 @@ async def type_text(pilot: Pilot, text: str) -> None:
     if len(text) <= 8:
         await pilot.press(*["enter" if c == "\n" else "space" if c == " " else c for c in text])
         return
-    assert pilot.app.focused is not None, "nothing has the focus to type into"
-    pilot.app.post_message(events.Paste(text))  # as the driver does: the app hands it to the focused widget
-    await pilot.pause()
+    await paste(pilot, text)
 
 
 def field_message(screen: LaunchScreen, path: str) -> str:

@@ -4,8 +4,8 @@ Before and after every key it presses, and on every ``pause()``, Pilot waits "fo
 the app, the screen and every widget on it and waits until all have run it. A widget whose message loop waits for
 its next message with none queued has handled everything already, so the callback proves nothing there; on the
 launch form (~300 widgets) those callbacks were a large part of each test's CPU time. This keeps Pilot's own wait and
-hands it the screen's nodes minus the idle ones (the app and the screen always take part: they lay out and repaint
-when idle).
+hands it the screen's nodes minus the idle ones, as the gate's own :func:`ec2tui.key_gate.at_work` decides (the app and
+the screen always take part: they lay out and repaint when idle).
 """
 
 from __future__ import annotations
@@ -14,22 +14,13 @@ from typing import Any
 
 from textual.dom import DOMNode
 from textual.pilot import Pilot
-from textual.widget import Widget
 
-from ec2tui.compat.textual_private import message_pump_idle
+from ec2tui.key_gate import at_work
 
 WAIT_FOR_SCREEN = "_wait_for_screen"
 """Pilot's private wait (Textual 8.2; tests/test_compat.py checks it is still there)."""
 
 _original = getattr(Pilot, WAIT_FOR_SCREEN)
-
-
-def at_work(nodes: list[DOMNode], screen: DOMNode) -> list[DOMNode]:
-    return [
-        node
-        for node in nodes
-        if node is screen or not (isinstance(node, Widget) and node.is_mounted and message_pump_idle(node))
-    ]
 
 
 async def _wait_for_screen_at_work(self: Pilot[Any], timeout: float = 30.0) -> bool:
@@ -42,7 +33,7 @@ async def _wait_for_screen_at_work(self: Pilot[Any], timeout: float = 30.0) -> b
     def walk_once(*args: Any, **kwargs: Any) -> list[DOMNode]:
         # Pilot's wait calls this at once, before its first await; every other caller gets the screen's own method.
         del screen.walk_children
-        return at_work(list(walk(*args, **kwargs)), screen)
+        return [node for node in walk(*args, **kwargs) if node is screen or at_work(node)]
 
     screen.walk_children = walk_once  # type: ignore[method-assign]
     try:

@@ -9,13 +9,12 @@ import boto3
 import pytest
 
 from ec2tui.gateway.accounts import Accounts
-from tests.profile_helpers import TwoAccounts, launch, make_gateway, without_default_amis, write_config
+from tests.profile_helpers import TwoAccounts, launch, make_gateway, write_config
 
 
 @pytest.fixture
-def two_accounts(aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TwoAccounts]:  # type: ignore[no-untyped-def]
+def two_accounts(no_default_amis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TwoAccounts]:  # type: ignore[no-untyped-def]
     write_config(tmp_path, monkeypatch)
-    without_default_amis(monkeypatch)
     prod = launch(boto3.Session(profile_name="prod").client("ec2", region_name="us-east-1"), ["prod-web", "prod-db"])
     staging = launch(boto3.Session(profile_name="staging").client("ec2", region_name="us-east-1"), ["staging-web"])
     accounts = Accounts(make_gateway("prod"), make_gateway)

@@ -56,8 +56,8 @@ class TwoAccounts:
 
 IMAGE = "ami-0a1b2c3d4e5f60718"
 """What the accounts' instances run: moto launches from an image it doesn't hold, and without its ~1,300 default
-images in every region the accounts touch (each profile switch counts instances in all 24) the tests take a fraction
-of the time."""
+images in every region the accounts touch (the fixtures use ``no_default_amis``: each profile switch counts instances in
+all 24) the tests take a fraction of the time."""
 
 
 def launch(ec2, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -72,11 +72,6 @@ def launch(ec2, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
         )
         ids.append(reservation["Instances"][0]["InstanceId"])
     return ids
-
-
-def without_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Regions moto makes from now on skip its ~1,300 default AMIs (call it before the first client call)."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 def write_config(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ SSO_DEV = ProfileInfo("sso-dev", "sso", sso_start_url=START_URL)
 
 
 @pytest.fixture
-def sso(aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:  # type: ignore[no-untyped-def]
+def sso(no_default_amis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:  # type: ignore[no-untyped-def]
     return sso_setup(tmp_path, monkeypatch)
 
 

@@ -20,7 +20,7 @@ LOGIN = "aws sso login --profile sso-dev"
 
 
 @pytest.fixture
-def sso(aws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:  # type: ignore[no-untyped-def]
+def sso(no_default_amis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SsoSetup:  # type: ignore[no-untyped-def]
     return sso_setup(tmp_path, monkeypatch)
 
 

@@ -188,10 +188,11 @@ def _once_per_session(cache_name: str, original: Callable[..., Any], key: Callab
         cache: dict[Any, Any] | None = getattr(botocore_private.event_emitter(self), cache_name, None)
         if cache is None:  # not a session of ours: botocore as usual
             return original(self, *args, **kwargs)
+        wanted = key(*args, **kwargs)
         with _CACHE_LOCK:
-            made = cache.get(key(*args, **kwargs))
+            made = cache.get(wanted)
             if made is None:
-                made = cache[key(*args, **kwargs)] = original(self, *args, **kwargs)
+                made = cache[wanted] = original(self, *args, **kwargs)
         return made
 
     wrapper.ec2tui_reuses = True  # type: ignore[attr-defined]

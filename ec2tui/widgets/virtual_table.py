@@ -487,23 +487,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        self.shown_columns()
-        self._frame = (width, base, (width, base, self._layout_for, self.has_focus))
+        self._frame = self._new_frame()
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
+    def _new_frame(self) -> tuple[int, Style, tuple[object, ...]]:
+        """The width, base style and what a row's strip is made for, now (the layout worked out for them)."""
+        width, base = self.scrollable_content_region.width, self.rich_style
+        self.shown_columns()
+        return width, base, (width, base, self._layout_for, self.has_focus)
+
     def render_line(self, y: int) -> Strip:
-        frame = self._frame
-        if frame is None:  # called on its own (not from render_lines)
-            self.shown_columns()
-            width, base = self.scrollable_content_region.width, self.rich_style
-            made_for: tuple[object, ...] = (width, base, self._layout_for, self.has_focus)
-        else:
-            width, base, made_for = frame
+        width, base, made_for = self._frame or self._new_frame()  # (no frame: called on its own)
         if y == 0:
             return self._header_strip(width, base)
         row = int(self.scroll_y) + y - 1
