@@ -42,6 +42,7 @@ PRIVATE_NAMES = [
     r"(?<!os)\._exit\b",
     r"\._options\b",
     r"\._suggestion\b",
+    r"\._bindings_ready\b",
     r"\._message_queue\b",
     r"\._waiters\b",
     r"\._recompute_cursor_offset\b",

@@ -206,3 +206,22 @@ async def test_a_list_warms_up_the_modules_opened_next_in_a_thread(app, fleet, m
         await wait_for(pilot, lambda: not screen.loading_data, what="the list loaded again")
         await settle(pilot)
         assert "tests.warm_up_target" not in sys.modules, "once per process"
+
+
+async def test_a_long_filter_scrolls_in_its_box_without_laying_out_the_screen(app, fleet, monkeypatch):
+    """The filter box repaints as it is typed in (Textual's Input asked for a layout of the whole screen per key,
+    5-10 ms beside a big list) and still scrolls its text to keep the cursor in view."""
+    async with app.run_test(size=(44, 20)) as pilot:
+        screen = await open_instances(pilot)
+        await type_filter(pilot, "w")
+        box = screen.filter_input
+        layouts: list[bool] = []
+        refresh = box.refresh
+        monkeypatch.setattr(box, "refresh", lambda *a, **k: layouts.append(k.get("layout", False)) or refresh(*a, **k))
+        text = "web-" + "x" * 44  # past the box's 42 columns
+        await pilot.press(*text[1:])
+        await settle(pilot)
+        assert box.value == text and "filter 'web-xxx" in static_text(app, "#title")
+        # Repaints only; one layout when the text outgrows the box (its zero-height scrollbar shows): not one a key.
+        assert len(layouts) > len(text) - 1 and sum(layouts) <= 1, sum(layouts)
+        assert box.scroll_x > 0 and box.cursor_screen_offset.x < box.region.right, "the cursor stays in view"

@@ -9,6 +9,8 @@
   node's message loop sits waiting for its next message with none queued, i.e. it has handled everything it was sent
   (idle handlers and ``call_next`` callbacks included), for the key gate (``ec2tui.key_gate``).
 - ``Input._suggestion``: the suggester's current completion, taken by tab in the command prompt.
+- ``Footer._bindings_ready``: set by ``ec2tui.widgets.stable_footer.StableFooter`` as Footer's own bindings handler
+  does (its compose shows nothing until then); the footer then rebuilds only when the keys it shows change.
 - ``TextArea._recompute_cursor_offset`` and ``TextArea._cursor_offset``: replaced by
   ``ec2tui.widgets.user_data_editor.UndoSafeTextArea`` so that undoing a long paste can't crash (Textual #6686).
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from textual.app import App
 from textual.message_pump import MessagePump
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Footer, Input, Select, TextArea
 
 CHECKED_WITH = "8.2.8"
 
@@ -62,6 +64,10 @@ def select_options(select: Select[Any]) -> list[tuple[Any, Any]]:
     return list(select._options)
 
 
+def set_footer_bindings_ready(footer: Footer) -> None:
+    footer._bindings_ready = True
+
+
 def input_suggestion(field: Input) -> str:
     return field._suggestion
 
@@ -90,6 +96,8 @@ def missing() -> list[str]:
         "App._exit": hasattr(app, "_exit"),
         "Select._options": isinstance(getattr(Select([("a", 1)]), "_options", None), list),
         "Input._suggestion": hasattr(Input, "_suggestion"),
+        "Footer._bindings_ready (and Footer.bindings_changed)": hasattr(Footer, "_bindings_ready")
+        and callable(getattr(Footer, "bindings_changed", None)),
         "MessagePump._message_queue.ready_event (an asyncio.Event with _waiters)": _has_event_waiters(app),
         f"TextArea.{RECOMPUTE_CURSOR_OFFSET}": callable(getattr(TextArea, RECOMPUTE_CURSOR_OFFSET, None)),
         "TextArea._cursor_offset": hasattr(TextArea(), "_cursor_offset"),

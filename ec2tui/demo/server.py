@@ -220,6 +220,9 @@ def _serve(seed: bool) -> None:
     if os.environ.get(NOW_VARIABLE):
         clock.pin(datetime.fromisoformat(os.environ[NOW_VARIABLE]))
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+    from ec2tui.aws.clients import share_loader_everywhere
+
+    share_loader_everywhere()  # moto's boto3 sessions read botocore's data once, not once per session
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from ec2tui.aws.models.launch import FieldError, LaunchRequest
 from ec2tui.compat import textual_private
@@ -249,28 +248,6 @@ class Hint(Static):
             self._text = content
             super().update(content, layout=layout and not same_height)
             self.display = bool(content)
-
-
-class StableFooter(Footer):
-    """A Footer that recomposes only when the keys it shows change.
-
-    Textual's Footer recomposes on every focus change, which re-lays out the whole screen: on a form of ~150
-    widgets that made each tab press cost a visible fraction of a second.
-    """
-
-    _shown_keys: tuple[tuple[str, str, bool], ...] | None = None
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        shown = tuple(
-            (binding.key, binding.description, enabled)
-            for (_, binding, enabled, _tooltip) in screen.active_bindings.values()
-            if binding.show
-        )
-        if shown == self._shown_keys or not screen.app.app_focus or not self.is_attached or screen is not self.screen:
-            self._bindings_ready = True
-            return
-        self._shown_keys = shown
-        super().bindings_changed(screen)
 
 
 def ancestor(widget: Widget, kind: type[Widget]) -> Widget | None:

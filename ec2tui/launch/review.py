@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ec2tui.aws.models.launch import (
     AdvancedSpec,
@@ -41,6 +41,7 @@ from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.mutation_guard import LAUNCH, Hold, guard_of, refusal
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import ERROR, SUCCESS, WARNING, bold
 
 READ_ONLY_MESSAGE = (
@@ -244,7 +245,7 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
                 id="review-dry-run",
                 markup=False,
             )
-        yield Footer(compact=True)
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-answer", Static).display = False

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from ec2tui.aws.launch_templates import create_params
 from ec2tui.aws.models.launch import LaunchRequest
@@ -25,6 +25,7 @@ from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
             yield Static(id="tpl-cli", classes="code-box", markup=False)
             yield Label("LaunchTemplateData (user data base64-encoded, as AWS keeps it)", classes="code-title")
             yield Static(json.dumps(self.saved.data, indent=2), id="tpl-data", classes="code-box", markup=False)
-        yield Footer(compact=True)
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tpl-existing").display = False

@@ -32,7 +32,7 @@ from ec2tui.aws.models.launch_templates import TemplateSource
 from ec2tui.drafts import DraftContext
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.draft_keeper import DraftKeeper
-from ec2tui.launch.fields import FieldMessage, FormSection, StableFooter
+from ec2tui.launch.fields import FieldMessage, FormSection
 from ec2tui.launch.from_instance import CopiedRequest
 from ec2tui.launch.lookups import FULL_AMI_ID, LookupLoader
 from ec2tui.launch.messages import (
@@ -74,6 +74,7 @@ from ec2tui.screens.instance_type_picker import InstanceTypePicker
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.templates import TemplatesScreen
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import ERROR, SUCCESS, WARNING, bold
 
 __all__ = ["LaunchScreen", "assign_issues"]
@@ -172,7 +173,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
             yield FieldMessage("", classes="form-message")
             yield Static(id="launch-status")
             yield Button("Review (ctrl+s)", id="review", variant="primary", compact=True)
-        yield StableFooter()
+        yield StableFooter(compact=False)
 
     @property
     def sections(self) -> list[FormSection]:

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ec2tui.aws.image_parsing import root_device_type_warning
 from ec2tui.aws.models.images import BlockDeviceMapping, Image, ImageDetail, LaunchPermissions
@@ -21,6 +21,7 @@ from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import INFO, SUCCESS, WARNING, bold
 
 
@@ -224,7 +225,7 @@ class AmiDetailScreen(AmiActions, Screen[None]):
             yield Static(id="ami-devices")
             yield Static(id="ami-permissions")
             yield Static(id="ami-tags")
-        yield Footer(compact=True)
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ami-detail-body").focus()

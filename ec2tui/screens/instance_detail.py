@@ -25,7 +25,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from ec2tui.aws.models.instances import (
@@ -43,6 +43,7 @@ from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
 from ec2tui.screens.user_data import UserDataScreen
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import SUCCESS, WARNING, bold, role_style
 
 USER_DATA_PREVIEW_LINES = 12
@@ -303,7 +304,7 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
             yield Static(id="detail-storage")
             yield Static(id="detail-tags")
             yield Static(id="detail-user-data")
-        yield Footer(compact=True)
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

@@ -27,9 +27,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ec2tui import settings
@@ -48,6 +50,7 @@ from ec2tui.list_query import (
 )
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.widgets.app_header import AppHeader
+from ec2tui.widgets.stable_footer import StableFooter
 from ec2tui.widgets.theme_colours import ERROR, WARNING, bold
 from ec2tui.widgets.virtual_table import TableColumn, VirtualTable, cell_widths, plain
 
@@ -106,6 +109,11 @@ class FilterInput(Input):
     """The `/` filter box; escape clears it and hands focus back to the list."""
 
     BINDINGS = [Binding("escape", "clear_filter", "Clear filter", id="filter.clear")]
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=True)
+    """Textual's Input sets its virtual width to its text's on every keystroke, and a widget's virtual size asks for
+    a layout of the whole screen (5-10 ms beside a big list). This box is one line of a fixed size that scrolls its
+    own text: a repaint is enough."""
 
     def action_clear_filter(self) -> None:
         screen = self.screen
@@ -288,7 +296,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
                 "the list · esc: clear",
                 id="filter",
             )
-        yield Footer(compact=True)
+        yield StableFooter()
 
     @property
     def table(self) -> VirtualTable:
