@@ -279,3 +279,38 @@ async def test_the_header_names_the_help_key_in_effect(app, keymap, shown):
         await pilot.press("f1" if keymap else "question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_region_list_an_earlier_run_stored_shows_until_aws_s_own_replaces_it(
+    no_default_amis, factory, tmp_path, monkeypatch
+):
+    """A stored list (an earlier run's) shows before AWS answers; AWS's own list replaces it, counts and all."""
+    import threading
+
+    from ec2tui.aws import regions as regions_svc
+    from ec2tui.aws.models.regions import Region
+    from ec2tui.gateway.disk_cache import REGIONS, DiskCache
+
+    disk = DiskCache(tmp_path, "aws")
+    real = regions_svc.list_regions(factory.ec2("us-east-1"))
+    assert disk.store("global", "regions", "-", REGIONS, [r for r in real if r.name != "eu-west-1"])
+    release = threading.Event()
+
+    def slow_list_regions(ec2) -> list[Region]:
+        assert release.wait(30), "the test never let AWS answer"
+        return real
+
+    monkeypatch.setattr(regions_svc, "list_regions", slow_list_regions)
+    gateway = Gateway(factory, disk=disk)
+    app = Ec2App(gateway)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: len(table_rows(app)) == len(real) - 1, "the stored list")
+            assert "eu-west-1" not in [row[1] for row in table_rows(app)]
+            release.set()
+            await until(pilot, lambda: len(table_rows(app)) == len(real), "AWS's own list")
+            await settle(pilot)
+            assert row_named(app, "eu-west-1")[4].strip() == "0", "counted like the others"
+    finally:
+        release.set()
+        gateway.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 
 import pytest
 
@@ -12,7 +13,7 @@ from ec2tui.aws import instance_types as types_svc
 from ec2tui.aws.clients import AwsTarget, ClientFactory
 from ec2tui.aws.models.instance_types import InstanceStorage, InstanceTypeInfo
 from ec2tui.gateway import Gateway
-from ec2tui.gateway.disk_cache import DAY, DiskCache
+from ec2tui.gateway.disk_cache import DAY, REGIONS, DiskCache
 
 TYPES = [
     InstanceTypeInfo("t3.micro", 2, 1024, ("x86_64",), True, "Up to 5 Gigabit", True, None, ("ebs",), burstable=True),
@@ -196,3 +197,55 @@ def test_entries_are_keyed_and_aged_by_the_injected_clock(tmp_path):
     assert entry is not None and entry.value == frozenset({"a"}) and not entry.expired and entry.age == 0
     assert disk.load("us-east-1", "offerings", ("zone", "a"), NAMES) is None, "another key"
     assert DiskCache(tmp_path, "aws", ttl=0, clock=clock).load("us-east-1", "offerings", None, NAMES).expired
+
+
+async def test_the_stored_region_list_comes_at_once_and_aws_s_own_follows_when_it_differs(aws, tmp_path, monkeypatch):
+    """The regions screen's first list: what an earlier run of the profile stored, before AWS answers (the demo's
+    server still importing, a slow link); AWS's list is asked every time and handed over only when it differs."""
+    from ec2tui.aws import regions as regions_svc
+    from ec2tui.aws.models.regions import Region
+
+    def regions(opted: str) -> list[Region]:
+        return [
+            Region("us-east-1", "ec2.us-east-1.amazonaws.com", "opt-in-not-required"),
+            Region("af-south-1", "e", opted),
+        ]
+
+    answer = {"now": regions("not-opted-in")}
+    asked = threading.Event()
+    release = threading.Event()
+
+    def list_regions(ec2):
+        asked.set()
+        assert release.wait(30), "the test never let AWS answer"
+        return list(answer["now"])
+
+    monkeypatch.setattr(regions_svc, "list_regions", list_regions)
+    fresh: list[list[Region]] = []
+
+    release.set()
+    first = run_gateway(DiskCache(tmp_path, "aws"))
+    assert await first.regions.list(on_fresh=fresh.append) == regions("not-opted-in"), "nothing stored: AWS's"
+    first.close()
+
+    release.clear()
+    answer["now"] = regions("opted-in")  # opted in since
+    second = run_gateway(DiskCache(tmp_path, "aws"))
+    assert await second.regions.list(on_fresh=fresh.append) == regions("not-opted-in"), "stored, before AWS answers"
+    assert fresh == [] and await asyncio.to_thread(asked.wait, 30), "AWS is asked meanwhile"
+    release.set()
+    await _until(lambda: fresh, "AWS's own list")
+    assert fresh == [regions("opted-in")]
+    assert await second.regions.list() == regions("opted-in"), "and it replaces the stored one in memory"
+    second.close()
+
+    third = run_gateway(DiskCache(tmp_path, "aws"))
+    assert await third.regions.list(on_fresh=fresh.append) == regions("opted-in"), "and on disk"
+    await _until(lambda: not third.core._background, "the background check")
+    third.close()
+    assert len(fresh) == 1, "the same list again: nothing handed over"
+    other_profile = Gateway(
+        ClientFactory(AwsTarget(profile="other", region="us-east-1")), disk=DiskCache(tmp_path, "aws")
+    )
+    assert other_profile.core.disk.load("global", "regions", "other", REGIONS) is None, "each profile its own"
+    other_profile.close()

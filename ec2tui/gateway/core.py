@@ -140,6 +140,7 @@ class GatewayCore:
         refresh: bool = False,
         ttl: float | None = None,
         persist: Codec[T] | None = None,
+        revalidate: Callable[[T], object] | None = None,
     ) -> T:
         """Return the cached value for (region, kind, key), or run ``loader`` in a thread and cache it.
 
@@ -149,7 +150,9 @@ class GatewayCore:
 
         ``persist`` (a codec) keeps the answer on disk too (:attr:`disk`), for later runs: a stored answer is used
         without asking AWS; once older than the disk cache's TTL it is still used, and a fresh one is fetched in
-        the background to replace it.
+        the background to replace it. With ``revalidate`` as well, a stored answer of any age is used at once and
+        always fetched afresh in the background; ``revalidate`` gets the fresh answer (on the event loop) when it
+        differs from the stored one.
         """
         cache_key = f"{self._namespace(region)}{kind}:{key!r}"
         if not refresh:
@@ -160,7 +163,9 @@ class GatewayCore:
             if pending is not None:
                 return await asyncio.shield(pending)
         if persist is not None and self.disk is not None:
-            loader = self._persisting(region, kind, key, loader, persist, use_stored=not refresh, ttl=ttl)
+            loader = self._persisting(
+                region, kind, key, loader, persist, use_stored=not refresh, ttl=ttl, revalidate=revalidate
+            )
         task = asyncio.ensure_future(self._load(cache_key, kind, loader, ttl))
         self._inflight[cache_key] = task
         task.add_done_callback(partial(self._loaded, cache_key))
@@ -187,6 +192,7 @@ class GatewayCore:
         *,
         use_stored: bool,
         ttl: float | None,
+        revalidate: Callable[[T], object] | None = None,
     ) -> Callable[[], T]:
         """``loader`` with the disk in front (a stored answer) and behind (the new answer is stored). Runs in a
         worker thread, like the loader."""
@@ -196,7 +202,7 @@ class GatewayCore:
 
         def fetch_and_store() -> T:
             self._count(kind)
-            value = self._ready_then(loader)
+            value = loader() if kind in UNGATED_KINDS else self._ready_then(loader)
             disk.store(region, kind, key, codec, value)
             return value
 
@@ -204,19 +210,31 @@ class GatewayCore:
             entry = disk.load(region, kind, key, codec) if use_stored else None
             if entry is None:
                 return fetch_and_store()
-            if entry.expired:  # used now; the fresh answer replaces it on disk and in memory once it arrives
-                loop.call_soon_threadsafe(self._refresh_in_background, region, kind, key, fetch_and_store, ttl)
+            if entry.expired or revalidate is not None:
+                # Used now; the fresh answer replaces it on disk and in memory once it arrives.
+                changed = None if revalidate is None else partial(_when_changed, entry.value, revalidate)
+                loop.call_soon_threadsafe(self._refresh_in_background, region, kind, key, fetch_and_store, ttl, changed)
             return entry.value
 
         return _SelfManaged(load)
 
     def _refresh_in_background(
-        self, region: str, kind: str, key: Hashable, fetch: Callable[[], Any], ttl: float | None
+        self,
+        region: str,
+        kind: str,
+        key: Hashable,
+        fetch: Callable[[], Any],
+        ttl: float | None,
+        then: Callable[[Any], object] | None = None,
     ) -> None:
         cache_key = f"{self._namespace(region)}{kind}:{key!r}"
         task = asyncio.ensure_future(self._load(cache_key, kind, _SelfManaged(fetch), ttl))
         self._background.add(task)
         task.add_done_callback(self._background_done)
+        if then is not None:
+            task.add_done_callback(
+                lambda done: then(done.result()) if not done.cancelled() and not done.exception() else None
+            )
 
     def _background_done(self, task: asyncio.Future[Any]) -> None:
         self._background.discard(task)
@@ -284,6 +302,16 @@ class GatewayCore:
             with contextlib.suppress(RuntimeError):  # its loop may be closed already
                 task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _then_if_answered(then: Callable[[Any], object], task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is None:
+        then(task.result())
+
+
+def _when_changed(stored: T, then: Callable[[T], object], fresh: T) -> None:
+    if fresh != stored:
+        then(fresh)
 
 
 def _after(ready: Callable[[], object], call: Callable[[], T]) -> T:

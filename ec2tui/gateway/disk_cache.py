@@ -1,11 +1,12 @@
 """Slow-changing lookups kept on disk between runs: the instance-type catalogue (a full ``describe_instance_types``
-takes seconds) and the type offerings, per (endpoint, region), for a day.
+takes seconds) and the type offerings, per (endpoint, region), for a day; the region list, per (endpoint, profile),
+shown at start while it is asked afresh.
 
 One JSON file per lookup, written atomically (a temporary file renamed over the old one) in a private folder (0700,
 see :func:`ec2tui.state_files.private_dir`). A file that is unreadable, corrupt or from another format is ignored
 with a log line; a folder that cannot be created or written (read-only home, full disk) turns the disk cache off
 with a log line: the app then asks AWS as it would without it. Never a secret in these files: they hold what EC2
-publishes about instance types.
+publishes about instance types and regions.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ec2tui.aws.models.instance_types import InstanceStorage, InstanceTypeInfo
+from ec2tui.aws.models.regions import Region
 from ec2tui.diagnostics import log
 from ec2tui.state_files import MIB, UnsafeFileError, private_dir, read_regular_file
 
@@ -63,6 +65,9 @@ def _decode_types(raw: list[dict[str, Any]]) -> list[InstanceTypeInfo]:
 
 INSTANCE_TYPES: Codec[list[InstanceTypeInfo]] = Codec(_encode_types, _decode_types)
 NAMES: Codec[frozenset[str]] = Codec(sorted, lambda raw: frozenset(str(name) for name in raw))
+REGIONS: Codec[list[Region]] = Codec(
+    lambda regions: [asdict(r) for r in regions], lambda raw: [Region(**r) for r in raw]
+)
 
 
 @dataclass(frozen=True)

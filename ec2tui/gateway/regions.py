@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from ec2tui.aws import regions as svc
 from ec2tui.aws.models.regions import Identity, InstanceCounts, Region
 from ec2tui.aws.xml_parsing import members_converted
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
+from ec2tui.gateway.disk_cache import REGIONS
 
 
 class RegionsApi:
     def __init__(self, core: GatewayCore) -> None:
         self.core = core
 
-    async def list(self, *, refresh: bool = False) -> list[Region]:
+    async def list(
+        self, *, refresh: bool = False, on_fresh: Callable[[builtins.list[Region]], object] | None = None
+    ) -> list[Region]:
+        """Every region with its opt-in status (cached for an hour).
+
+        With ``on_fresh``, the list an earlier run of this profile stored on disk comes back at once, before AWS is
+        asked (a slow link, the demo's server still starting), and ``on_fresh`` gets AWS's own list when it differs
+        (a region opted in since).
+        """
         factory = self.core.factory
         region = self.core.home_region
         return await self.core.cached(
             "regions",
-            None,
+            factory.target.profile or "-",
             lambda: svc.list_regions(factory.ec2(region)),
             region=GLOBAL,
             refresh=refresh,
             ttl=3600,
+            persist=REGIONS if on_fresh is not None else None,
+            revalidate=on_fresh,
         )
 
     async def instance_counts(self, region: str, *, refresh: bool = False) -> InstanceCounts:

@@ -46,7 +46,14 @@ class RegionsScreen(ListScreen[Region]):
     async def fetch(self, refresh: bool) -> list[Region]:
         if refresh:
             self.counts.clear()
-        return await self.ec2app.gateway.regions.list(refresh=refresh)
+            return await self.ec2app.gateway.regions.list(refresh=True)
+        # The list an earlier run stored shows at once; AWS's own replaces it if it differs.
+        generation, gateway = self._load_generation, self.ec2app.gateway
+        return await gateway.regions.list(on_fresh=lambda fresh: self._fresh_list(generation, gateway, fresh))
+
+    def _fresh_list(self, generation: int, gateway: object, regions: list[Region]) -> None:
+        if generation == self._load_generation and gateway is self.ec2app.gateway and self.is_attached:
+            self.set_items(regions)
 
     def set_items(self, items: Iterable[Region]) -> None:
         first_load = not self.items
