@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory
-from ec2tui.gateway.connect import ConnectApi
 from ec2tui.gateway.core import GLOBAL, GatewayCore, RegionResult
 from ec2tui.gateway.disk_cache import DiskCache
-from ec2tui.gateway.images import ImagesApi
 from ec2tui.gateway.instances import InstancesApi
-from ec2tui.gateway.launch import LaunchApi
-from ec2tui.gateway.pricing import PricingApi
 from ec2tui.gateway.regions import RegionsApi
-from ec2tui.gateway.templates import TemplatesApi
 
 if TYPE_CHECKING:
     from ec2tui.gateway.accounts import Accounts
+    from ec2tui.gateway.connect import ConnectApi
+    from ec2tui.gateway.images import ImagesApi
+    from ec2tui.gateway.launch import LaunchApi
+    from ec2tui.gateway.pricing import PricingApi
+    from ec2tui.gateway.templates import TemplatesApi
+
+LATER_APIS = (
+    "ec2tui.gateway.images",
+    "ec2tui.gateway.launch",
+    "ec2tui.gateway.pricing",
+    "ec2tui.gateway.connect",
+    "ec2tui.gateway.templates",
+)
+"""The areas the first screen (regions, counts) doesn't need: imported when first used or by :meth:`Gateway.warm_up`
+(with the AWS modules behind them they were ~0.15 s of the start, before the first screen could ask anything)."""
+
+_warm_up_lock = threading.Lock()
+_warmed_up = False
 
 __all__ = ["GLOBAL", "AwsTarget", "Gateway", "RegionResult"]
 
@@ -38,11 +54,47 @@ class Gateway:
         self.core = GatewayCore(factory, read_only=read_only, ttl=ttl, ready=ready, disk=disk)
         self.regions = RegionsApi(self.core)
         self.instances = InstancesApi(self.core)
-        self.images = ImagesApi(self.core)
-        self.launch = LaunchApi(self.core)
-        self.pricing = PricingApi(self.core)
-        self.connect = ConnectApi(self.core)
-        self.templates = TemplatesApi(self.core)
+
+    @cached_property
+    def images(self) -> ImagesApi:
+        from ec2tui.gateway.images import ImagesApi
+
+        return ImagesApi(self.core)
+
+    @cached_property
+    def launch(self) -> LaunchApi:
+        from ec2tui.gateway.launch import LaunchApi
+
+        return LaunchApi(self.core)
+
+    @cached_property
+    def pricing(self) -> PricingApi:
+        from ec2tui.gateway.pricing import PricingApi
+
+        return PricingApi(self.core)
+
+    @cached_property
+    def connect(self) -> ConnectApi:
+        from ec2tui.gateway.connect import ConnectApi
+
+        return ConnectApi(self.core)
+
+    @cached_property
+    def templates(self) -> TemplatesApi:
+        from ec2tui.gateway.templates import TemplatesApi
+
+        return TemplatesApi(self.core)
+
+    @staticmethod
+    def warm_up() -> None:
+        """Import the areas not used yet in a thread, once per process (first used on the event loop, their import
+        would hold it up for as long)."""
+        global _warmed_up
+        with _warm_up_lock:
+            if _warmed_up:
+                return
+            _warmed_up = True
+        threading.Thread(target=_import_all, args=(LATER_APIS,), name="ec2tui-warm-up", daemon=True).start()
 
     @property
     def home_region(self) -> str:
@@ -85,7 +137,13 @@ class Gateway:
     async def refresh(self) -> None:
         """Forget every cached read (ctrl+r)."""
         await self.core.invalidate()
-        await self.pricing.forget()
+        if "pricing" in self.__dict__:  # made (and so holding prices) only once asked for one
+            await self.pricing.forget()
 
     def close(self) -> None:
         self.core.close()
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)

@@ -389,6 +389,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         if self.WARM_UP and not ListScreen._warmed_up:
             ListScreen._warmed_up = True
             self.run_worker(partial(import_modules, self.WARM_UP), thread=True, group="warm-up", exit_on_error=False)
+            self.ec2app.gateway.warm_up()  # and the gateway's areas the first screen didn't need
 
     def queue_items(self, items: Iterable[T]) -> None:
         """Show these items as :meth:`add_items` would, their rows built in a thread worker and appended on the event
