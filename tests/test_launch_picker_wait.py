@@ -29,10 +29,11 @@ UNAVAILABLE = "The instance types could not be loaded"
 
 
 class HeldTypes:
-    """``gateway.launch.instance_types`` as a load the test ends: each call waits for :meth:`release` (or forever),
-    then answers with what the call's ``outcome`` says (types, or an exception to raise)."""
+    """``gateway.launch.instance_types`` as a load the test ends: each call waits for :meth:`release`, then answers
+    with its ``outcome``: types, or an exception to raise; None (and any call past the outcomes given) never answers.
+    """
 
-    def __init__(self, *outcomes: list[InstanceTypeInfo] | BaseException) -> None:
+    def __init__(self, *outcomes: list[InstanceTypeInfo] | BaseException | None) -> None:
         self.outcomes = list(outcomes)
         self.calls = 0
         self._released = asyncio.Event()
@@ -117,7 +118,7 @@ async def test_a_failed_types_load_says_why_the_picker_stays_closed(launch_app, 
 
 
 async def test_a_refresh_during_the_wait_hands_it_to_the_new_load(launch_app, gateway, monkeypatch):
-    load = HeldTypes(None, TYPES)  # type: ignore[arg-type]  # the first load never answers, the refresh's does
+    load = HeldTypes(None, TYPES)  # the first load never answers, the refresh's does
     monkeypatch.setattr(gateway.launch, "instance_types", load)
     load.release()
     async with launch_app.run_test(size=(120, 40)) as pilot:
