@@ -104,8 +104,6 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
 
         demo = start_demo(wait=False)
         cleanup.callback(demo.stop)
-    from botocore.config import Config
-
     from ec2tui import diagnostics
     from ec2tui.aws.clients import AwsTarget, ClientFactory, endpoint_from_env
     from ec2tui.gateway import Gateway
@@ -117,7 +115,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
 
     mfa = MfaAsker()  # MFA codes in a dialog once the app runs (botocore would prompt on the terminal, under it)
     if args.demo:
-        from ec2tui.demo.server import DEMO_REGIONS
+        from ec2tui.demo.server import CLIENT_CONFIG, DEMO_REGIONS
 
         _check_region(args.region or DEMO_REGIONS[0], custom_endpoint=False)
         if not os.environ.get("EC2TUI_STATE_DIR"):
@@ -149,8 +147,7 @@ def _prepare(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[A
         factory = ClientFactory(
             AwsTarget(profile=profile, region=region, endpoint_url=demo.endpoint_url),
             None,
-            # The demo's server is on this machine: a slow answer is a busy CPU, never a lost network.
-            Config(read_timeout=60),
+            CLIENT_CONFIG,  # patient: the demo's server is on this machine
             mfa_prompt=mfa.for_profile(profile),
         )
         session = factory.session

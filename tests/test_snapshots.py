@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from pytest_textual_snapshot import PseudoApp, PseudoConsole, SVGImageExtension, node_to_report_path
 from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
 
+from ec2tui.aws.clients import READ_CONFIG
+from ec2tui.demo.profiles import DEMO_PROFILE
 from ec2tui.demo.scenes import WALKS, Stage, Walk
+from ec2tui.demo.server import CLIENT_CONFIG
 
 SIZES = ((80, 24), (120, 40))
 THEMES = ("textual-dark", "textual-light")
@@ -34,6 +38,20 @@ def stage() -> Iterator[Stage]:
     ``mock_aws`` resets in this worker)."""
     with Stage() as stage:
         yield stage
+
+
+def test_the_stage_reads_as_patiently_as_the_demo() -> None:
+    """The stage's apps read as ``ec2tui --demo``'s do: with ec2tui's own reads (given up after 2 x 9 s), a loaded
+    machine's server answered the launch form's DescribeInstanceTypes too late, and the launch walks failed."""
+    stage = Stage()
+    stage.demo = SimpleNamespace(endpoint_url="http://127.0.0.1:9")  # type: ignore[assignment]  # never asked
+    stage.disk = None  # type: ignore[assignment]
+    gateway = stage.gateway(DEMO_PROFILE)
+    try:
+        read = gateway.core.factory.config_for("read")
+        assert read.read_timeout == CLIENT_CONFIG.read_timeout > READ_CONFIG.read_timeout
+    finally:
+        gateway.close()
 
 
 @pytest.mark.parametrize(("walk", "size"), CASES)

@@ -38,6 +38,12 @@ CEILING = 120.0  # generous: a loaded 2-core CI machine took over 30 s to open t
 """Seconds a scene may wait for what it needs (a row, a screen, stillness) before it fails, saying what."""
 
 Step = Callable[[Pilot[None]], Awaitable[None]]
+Failure = Callable[[], str | None]
+"""Why what a scene waits for will never come (a load that failed), or None while it still may."""
+
+
+class SceneFailed(RuntimeError):
+    """A scene can't be reached, for the reason given (not a slow machine: waiting longer would not help)."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,10 @@ class Scene:
 
 
 # -- what the steps are made of --------------------------------------------------------------------------------------
-async def wait_until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
-    """Poll ``check`` until it holds, then let the screen catch up; ``what`` names it when it never does.
+async def wait_until(pilot: Pilot[None], check: Callable[[], bool], what: str, failed: Failure | None = None) -> None:
+    """Poll ``check`` until it holds, then let the screen catch up; ``what`` names it when it never does. A
+    ``failed`` that gives a reason ends the wait at once with :class:`SceneFailed` (not after the ceiling, with a
+    message that hides the cause).
 
     The poll sleeps rather than ``pilot.pause()``s: a pause waits for every widget of the screen to empty its queue
     (hundreds on the launch form), which made the polling itself the main cost of a scene.
@@ -57,6 +65,9 @@ async def wait_until(pilot: Pilot[None], check: Callable[[], bool], what: str) -
     loop = asyncio.get_running_loop()
     deadline = loop.time() + CEILING
     while not check():
+        reason = failed() if failed is not None else None
+        if reason is not None:
+            raise SceneFailed(f"scene: never {what}: {reason} (screen: {type(pilot.app.screen).__name__})")
         if loop.time() > deadline:
             raise TimeoutError(f"scene: never {what} (screen: {type(pilot.app.screen).__name__})")
         await asyncio.sleep(0.02)
@@ -112,9 +123,14 @@ async def select_row(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-async def on_screen(pilot: Pilot[None], name: str) -> None:
-    """Wait for a screen (or dialog) of class ``name`` (or a subclass) to be on top."""
-    await wait_until(pilot, lambda: name in {c.__name__ for c in type(pilot.app.screen).__mro__}, f"on {name}")
+async def on_screen(pilot: Pilot[None], name: str, failed: Failure | None = None) -> None:
+    """Wait for a screen (or dialog) of class ``name`` (or a subclass) to be on top (see :func:`wait_until` for
+    ``failed``)."""
+
+    def on_top() -> bool:
+        return name in {c.__name__ for c in type(pilot.app.screen).__mro__}
+
+    await wait_until(pilot, on_top, f"on {name}", failed)
     await settle(pilot)
 
 
@@ -226,8 +242,15 @@ async def launch_form(pilot: Pilot[None]) -> None:
 
 
 async def instance_type_picker(pilot: Pilot[None]) -> None:
-    await pilot.app.screen.run_action("pick_type")  # the type section's "Browse types…"
-    await on_screen(pilot, "InstanceTypePicker")
+    form: Any = pilot.app.screen  # the launch form
+    await form.run_action("pick_type")  # the type section's "Browse types…"
+    await on_screen(pilot, "InstanceTypePicker", failed=lambda: types_failed(form))
+
+
+def types_failed(form: Any) -> str | None:
+    """Why the launch form's instance types did not load (the picker then never opens), or None."""
+    error = form.state.load_errors.get("types")
+    return f"the launch form could not load the instance types: {error}" if error else None
 
 
 async def to_section(pilot: Pilot[None], section: str) -> None:
@@ -428,12 +451,14 @@ class Stage:
 
     def gateway(self, profile: str) -> Gateway:
         from ec2tui.aws.clients import AwsTarget, ClientFactory
-        from ec2tui.demo.server import DEMO_REGIONS
+        from ec2tui.demo.server import CLIENT_CONFIG, DEMO_REGIONS
         from ec2tui.gateway import Gateway
 
         assert self.demo is not None, "use the stage in a with block"
         target = AwsTarget(profile=profile, region=DEMO_REGIONS[0], endpoint_url=self.demo.endpoint_url)
-        return Gateway(ClientFactory(target), disk=self.disk)
+        # The demo's patient clients: with ec2tui's own (reads given up after 2 x 9 s), a loaded machine's server
+        # answered the launch form's DescribeInstanceTypes too late, and the form's types never came.
+        return Gateway(ClientFactory(target, config=CLIENT_CONFIG), disk=self.disk)
 
     def app(self, theme: str | None = None) -> Ec2App:
         """A new app on the demo's first profile; the state folder (launch drafts, connect choices) emptied."""

@@ -26,6 +26,8 @@ import time
 from datetime import datetime
 from typing import IO
 
+from botocore.config import Config
+
 from ec2tui import clock
 from ec2tui.errors import Ec2TuiError
 
@@ -47,6 +49,11 @@ NOW_VARIABLE = "EC2TUI_DEMO_NOW"
 
 START_TIMEOUT = 60.0
 """Seconds to wait for the server to listen (it imports moto first: ~0.3 s idle, more on a loaded machine)."""
+
+CLIENT_CONFIG = Config(read_timeout=60)
+"""The demo's clients' settings (over ec2tui's own): patient, as its server is on this machine and a slow answer is a
+busy CPU, never a lost network. ec2tui's reads give up after 2 x 9 s, which a loaded machine's server can take to
+describe its ~1,400 instance types (2-3 s idle); and a retry only adds work (the server still renders the first)."""
 
 
 class DemoServerError(Ec2TuiError):

@@ -16,7 +16,7 @@ import copy
 import os
 from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -26,6 +26,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static, TextArea
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from ec2tui.aws.models.launch import FieldError, ImageFacts, LaunchRequest, LaunchResult, blocking
 from ec2tui.aws.models.launch_templates import TemplateSource
@@ -110,6 +111,12 @@ SECTIONS: tuple[tuple[str, type[FormSection]], ...] = (
 )
 
 
+async def load_ended(load: Worker[Any]) -> None:
+    """Until ``load`` has ended: done, failed or cancelled (even before it ran)."""
+    with contextlib.suppress(WorkerCancelled, WorkerFailed):
+        await load.wait()
+
+
 class LaunchScreen(UsesEc2App, Screen[None]):
     """The base screen of the ``launch`` mode: the mode keeps it, so the form survives trips elsewhere."""
 
@@ -139,6 +146,8 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         self._status_shown: tuple[Text, Text] | None = None
         self._reresolve_image: str | None = None
         """After a region move: the name of the Quick Start AMI to find again in the new region."""
+        self._types_load: Worker[None] | None = None
+        """The latest load of the instance types (a picker asked for meanwhile waits for its end)."""
         self.applying_defaults = False
         """True while the form fills in defaults itself (sections mark their edits as not the user's)."""
         self._unlaunched = False
@@ -322,7 +331,9 @@ class LaunchScreen(UsesEc2App, Screen[None]):
     def reload_facts(self, refresh: bool = False) -> None:
         self.run_worker(self._load_quickstart(refresh), group="quickstart", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_my_images(refresh), group="my-images", exclusive=True, exit_on_error=False)
-        self.run_worker(self._load_types(refresh), group="types", exclusive=True, exit_on_error=False)
+        self._types_load = self.run_worker(
+            self._load_types(refresh), group="types", exclusive=True, exit_on_error=False
+        )
         self.run_worker(self._load_network(refresh), group="network", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_keys(refresh), group="keys", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_profiles(refresh), group="profiles", exclusive=True, exit_on_error=False)
@@ -702,14 +713,40 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         if self.state.types is not None:
             self._open_type_picker()
             return
+        if "types" in self.state.load_errors:
+            self._types_unavailable()
+            return
         self.ec2app.notify("Instance types are still loading: the picker opens when they are here.", markup=False)
         self.run_worker(self._pick_when_loaded(), group="picker", exclusive=True, exit_on_error=False)
 
     async def _pick_when_loaded(self) -> None:
-        while self.state.types is None and "types" not in self.state.load_errors:
-            await asyncio.sleep(0.1)
+        """Open the picker once the types' load has ended with them. It waits for the load's end, however it ends:
+        a load that fails, is cancelled with no newer one started, or raises something unexpected ends the wait
+        with a message (no waiter left behind); one cancelled for a newer load (ctrl+r) hands over to that one."""
+        while self.state.types is None:
+            load = self._types_load
+            if load is None:
+                break
+            # Shielded: Worker.wait takes a CancelledError reaching its await for the worker's own, so this
+            # waiter's cancellation (the form closed) would be swallowed and mark the load cancelled.
+            await asyncio.shield(load_ended(load))
+            if self._types_load is load:
+                break
         if self.state.types is not None:
             self._open_type_picker()
+        else:
+            self._types_unavailable()
+
+    def _types_unavailable(self) -> None:
+        error = self.state.load_errors.get("types")
+        why = f" ({error})" if error else ""
+        self.ec2app.notify(
+            f"The instance types could not be loaded{why}, so the picker can't open: ctrl+r loads them again, "
+            "or type the instance type in the form.",
+            title="Launch form",
+            severity="warning",
+            markup=False,
+        )
 
     def _open_type_picker(self) -> None:
         gateway, region, platform = self.ec2app.gateway, self.launch_region, form_platform(self.state)
