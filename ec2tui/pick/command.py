@@ -135,19 +135,15 @@ def _gateway(args: argparse.Namespace, cleanup: contextlib.ExitStack) -> tuple[G
     diagnostics.use_scrubber(_shared_scrubber())
     ready: Callable[[], object] | None = None
     if args.demo:
-        from botocore.config import Config
-
         from ec2tui.demo.seed import demo_session
-        from ec2tui.demo.server import DEMO_REGIONS, start_demo
+        from ec2tui.demo.server import CLIENT_CONFIG, DEMO_REGIONS, start_demo
 
         region = args.region or DEMO_REGIONS[0]
         _check_region(region, custom_endpoint=False)
         demo = start_demo(wait=False)
         cleanup.callback(demo.stop)
         session = demo_session()
-        factory = ClientFactory(
-            AwsTarget(region=region, endpoint_url=demo.endpoint_url), session, Config(read_timeout=60)
-        )
+        factory = ClientFactory(AwsTarget(region=region, endpoint_url=demo.endpoint_url), session, CLIENT_CONFIG)
         ready = demo.wait_seeded
     else:
         endpoint = args.endpoint_url or endpoint_from_env()
