@@ -314,3 +314,37 @@ async def test_the_region_list_an_earlier_run_stored_shows_until_aws_s_own_repla
     finally:
         release.set()
         gateway.close()
+
+
+async def test_the_regions_screen_warms_up_the_next_screens_once_its_counts_are_in(app, monkeypatch):
+    """Imports in a thread take turns with the event loop: not while the counts' fan-out is under way."""
+    import sys
+    import threading
+
+    from ec2tui.gateway import regions as regions_gateway
+    from ec2tui.screens import list_screen
+    from ec2tui.screens.regions import RegionsScreen
+
+    monkeypatch.setattr(RegionsScreen, "WARM_UP", ("tests.warm_up_target",))
+    monkeypatch.setattr(list_screen.ListScreen, "_warmed_up", False)
+    monkeypatch.delitem(sys.modules, "tests.warm_up_target", raising=False)
+    release = threading.Event()
+    count = regions_gateway.count_instances_streamed
+
+    def slow_count(ec2):
+        if ec2.meta.region_name == "eu-west-1":
+            assert release.wait(30), "the test never let the count answer"
+        return count(ec2)
+
+    monkeypatch.setattr(regions_gateway, "count_instances_streamed", slow_count)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            counted = lambda name, shown: any(r[1] == name and r[4].strip() == shown for r in table_rows(app))  # noqa: E731
+            await until(pilot, lambda: counted("us-east-1", "3"), "the other counts")
+            assert counted("eu-west-1", "…")
+            assert "tests.warm_up_target" not in sys.modules, "not while a count is still out"
+            release.set()
+            await until(pilot, lambda: "tests.warm_up_target" in sys.modules, "the warm-up, once the counts are in")
+    finally:
+        release.set()
+        sys.modules.pop("tests.warm_up_target", None)
