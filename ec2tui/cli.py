@@ -339,10 +339,15 @@ def _secret_values(credentials: object) -> Iterable[str]:
 
 
 def known_regions() -> list[str]:
-    """Every region botocore knows EC2 in, across all partitions (aws, aws-cn, aws-us-gov, …), opt-in included."""
-    import boto3
+    """Every region botocore knows EC2 in, across all partitions (aws, aws-cn, aws-us-gov, …), opt-in included.
 
-    session = boto3.session.Session()
+    Read through the shared loader, as the app's own sessions read: the EC2 model and endpoint data this takes
+    (~0.2 s to parse) are then not parsed a second time by the first EC2 client, in a thread, while the first
+    screen is being drawn.
+    """
+    from ec2tui.aws.clients import new_session
+
+    session = new_session()
     regions: set[str] = set()
     for partition in session.get_available_partitions():
         regions.update(session.get_available_regions("ec2", partition_name=partition, allow_non_regional=False))
