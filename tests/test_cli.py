@@ -358,3 +358,25 @@ def test_term_or_hangup_quits_cleanly_restoring_the_terminal_and_removing_the_de
     assert os.waitstatus_to_exitcode(status) == 128 + sig, output[-3000:].decode(errors="replace")
     assert b"\x1b[?1049l" in output and b"Traceback" not in output  # the terminal was restored
     assert folders and not any(os.path.exists(f) for f in folders)
+
+
+def test_known_regions_are_botocore_s_ec2_regions_without_its_service_model(monkeypatch):
+    """The region check reads the endpoint data only (EC2's model took ~0.1 s to parse before the first screen)."""
+    import boto3
+    import botocore.loaders
+
+    from ec2tui.cli import known_regions
+
+    session = boto3.session.Session()
+    expected = set()
+    for partition in session.get_available_partitions():
+        expected.update(session.get_available_regions("ec2", partition_name=partition))
+    models: list[str] = []
+    load = botocore.loaders.Loader.load_service_model
+    monkeypatch.setattr(
+        botocore.loaders.Loader,
+        "load_service_model",
+        lambda self, name, *a, **k: models.append(name) or load(self, name, *a, **k),
+    )
+    assert known_regions() == sorted(expected) and "us-east-1" in expected
+    assert models == [], "no service model loaded"
