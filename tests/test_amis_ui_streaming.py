@@ -4,6 +4,7 @@ every image exactly once and newest first at the end, the shared ones included; 
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -156,3 +157,39 @@ def test_the_screen_brings_its_table_s_scrollbar_along():
     code = "import sys, ec2tui.screens.amis; print('textual.scrollbar' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "True"
+
+
+async def test_batches_that_land_after_the_app_quit_mid_load_are_dropped_quietly(app, monkeypatch):
+    first_batch, release, done = threading.Event(), threading.Event(), threading.Event()
+    list_images = images_service.list_images
+
+    def gated(category, ec2, ssm, on_batch=None):
+        def arrived(batch):
+            on_batch(batch)
+            first_batch.set()
+            assert release.wait(30)
+
+        try:
+            return list_images(category, ec2, ssm, arrived)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(images_service, "list_images", gated)
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_mine(pilot)
+            await wait_for(pilot, first_batch.is_set, what="the first batch")
+        release.set()  # the rest of the answer is read after the app quit
+        for _ in range(3000):
+            if done.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert done.is_set()
+        for _ in range(5):
+            await asyncio.sleep(0.01)  # the batches posted to the loop run
+    finally:
+        loop.set_exception_handler(None)
+    assert not errors, [str(context.get("exception")) for context in errors]

@@ -275,9 +275,8 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         if generation != self._load_generation or not self.loading_data:
             return  # a batch of a load that was replaced (another tab, a reload) or cancelled
         self.queue_items(batch)  # thousands of rows: built in a thread
-        with contextlib.suppress(NoMatches):  # the screen may be going away (its workers are being cancelled)
-            self.table.loading = False
-            self.update_title()
+        self.table.loading = False
+        self.update_title()
 
     def action_load_more(self) -> None:
         if not self.category.paged:
