@@ -193,3 +193,26 @@ async def test_batches_that_land_after_the_app_quit_mid_load_are_dropped_quietly
     finally:
         loop.set_exception_handler(None)
     assert not errors, [str(context.get("exception")) for context in errors]
+
+
+async def test_another_region_s_images_stream_in_without_the_last_region_s_rows(app, catalog, monkeypatch):
+    west = [foreign_image("us-west-2", f"west-{n:03d}", owner=ACCOUNT, created=BUILT + hours(n)) for n in range(150)]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_mine(pilot)
+        await wait_loaded(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, AmisScreen) and len(screen.items) == OWN + 3
+        queued: list[tuple[bool, int, bool]] = []
+        queue_items = screen.queue_items
+
+        def queueing(items):
+            items = list(items)
+            queued.append((screen.loading_data, len(items), any(i.id in catalog["own"] for i in screen.items)))
+            queue_items(items)
+
+        screen.queue_items = queueing
+        app.set_region("us-west-2")  # the screen follows it
+        await wait_for(pilot, lambda: screen.loaded_region == "us-west-2", what="the reload")
+        await wait_loaded(pilot, app)
+        assert queued == [(True, 100, False), (True, 50, False)], "streamed, with none of us-east-1's rows left"
+        assert list(screen.table.row_keys) == west[::-1]
