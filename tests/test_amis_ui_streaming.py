@@ -118,6 +118,7 @@ async def test_the_batches_of_a_load_left_for_another_tab_never_land_and_a_cache
         await wait_for(pilot, lambda: isinstance(app.screen, AmisScreen) and len(app.screen.items) == BATCH)
         screen = app.screen
         assert isinstance(screen, AmisScreen) and screen.loading_data, "the first batch shows while loading"
+        assert "loading…  100 images so far" in str(screen.query_one("#title").render())
         stale: list[int] = []
         batch_arrived = screen._batch_arrived
 
