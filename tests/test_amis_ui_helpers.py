@@ -97,12 +97,16 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
 
 
 async def wait_loaded(pilot: Pilot, app: Ec2App) -> None:
-    """Until the AMI list finished loading (and the rows are on screen)."""
-    await wait_for(
-        pilot,
-        lambda: app.screen.id == "amis" and not app.screen.loading_data and not app.screen.loading_more,
-        what="the AMI list to load",
-    )
+    """Until the AMI list finished loading (and the rows are on screen, in their final order: rows shown while the
+    answer was read are built in a thread, and the load's worker ends once they are all in)."""
+
+    def loaded() -> bool:
+        screen = app.screen
+        if screen.id != "amis" or screen.loading_data or screen.loading_more:
+            return False
+        return not any(w.node is screen and w.group == "load" and not w.is_finished for w in app.workers)
+
+    await wait_for(pilot, loaded, what="the AMI list to load")
     await pilot.pause()
 
 

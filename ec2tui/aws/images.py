@@ -6,6 +6,7 @@ Quick Start lives in :mod:`ec2tui.aws.quickstart`, the paged Marketplace/Communi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -32,12 +33,21 @@ MARKETPLACE_LIST_SIZE = 100
 
 _NOT_OWNER_CODES = {"AuthFailure", "UnauthorizedOperation", "InvalidAMIID.Unavailable"}
 
+ImagesArrived = Callable[[list[Image]], object]
+"""Called (in the listing's thread) with images of a listing as they are parsed, before the whole list is in."""
 
-def _parse_all(ec2: Any, *, shared_with_me: bool = False, **kwargs: Any) -> list[Image]:
+
+def _parse_all(
+    ec2: Any, *, shared_with_me: bool = False, on_batch: ImagesArrived | None = None, **kwargs: Any
+) -> list[Image]:
     """Every image the request lists, parsed page by page. A large answer (a server that ignores paging, like moto,
     sends 50,000 images in one) is turned into models image by image as its XML is read (``members_converted``);
     otherwise each raw image is dropped as soon as it is parsed. The whole answer's raw dictionaries and its models
-    are never both held."""
+    are never both held.
+
+    ``on_batch`` gets every model exactly once, before this returns: a page's models once the page is parsed, and
+    those of a large answer :data:`~ec2tui.aws.xml_parsing.MEMBERS_PER_BATCH` at a time while its XML is still read.
+    """
     region = ec2.meta.region_name
     paginator = ec2.get_paginator("describe_images")
     images: list[Image] = []
@@ -45,15 +55,18 @@ def _parse_all(ec2: Any, *, shared_with_me: bool = False, **kwargs: Any) -> list
     def convert(raw: dict[str, Any]) -> Image:
         return parse_image(raw, region, shared_with_me=shared_with_me)
 
-    with members_converted(convert):
+    with members_converted(convert, on_batch):
         for page in paginator.paginate(**kwargs, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}):
             raws: list[Any] = page.get("Images", [])
+            streamed = bool(raws) and isinstance(raws[0], Image)  # read as a stream: on_batch had them meanwhile
             parsed: list[Image] = []
             while raws:
                 raw = raws.pop()
                 parsed.append(raw if isinstance(raw, Image) else convert(raw))
             parsed.reverse()
             images += parsed
+            if on_batch is not None and parsed and not streamed:
+                on_batch(parsed)
     return images
 
 
@@ -61,8 +74,11 @@ def _newest_first(images: list[Image]) -> list[Image]:
     return sorted(images, key=lambda i: (i.creation_date is not None, i.creation_date or 0, i.name), reverse=True)
 
 
-def list_mine(ec2: Any) -> list[Image]:
+def list_mine(ec2: Any, on_batch: ImagesArrived | None = None) -> list[Image]:
     """The account's own images plus private images other accounts shared with it (``shared_with_me``), newest first.
+
+    ``on_batch`` gets the own images as they are parsed (see :func:`_parse_all`); the shared ones, asked for once the
+    own ones are in, come only with the whole list.
 
     Shared images come from ``ExecutableUsers=['self']`` narrowed server-side to private images, then anything the
     account owns is dropped: what is left was shared explicitly. (moto answers ``ExecutableUsers`` with every public
@@ -72,7 +88,7 @@ def list_mine(ec2: Any) -> list[Image]:
     # collection walks them while they are parsed, and they are put out of the collector's reach once parsed (see
     # freeze_when_resumed). The wait for the answer runs with the collector on (see pause_held_after_parse).
     with pause_held_after_parse():
-        own = _parse_all(ec2, Owners=["self"])
+        own = _parse_all(ec2, on_batch=on_batch, Owners=["self"])
         own_ids = {image.id for image in own}
         own_owners = {image.owner_id for image in own}
         shared = _parse_all(
@@ -84,20 +100,45 @@ def list_mine(ec2: Any) -> list[Image]:
     return _newest_first(own + shared)
 
 
-def list_custom(ec2: Any) -> list[Image]:
-    """The account's images built by EC2 Image Builder (tagged ``Ec2ImageBuilderArn``), newest first."""
-    images = _parse_all(ec2, Owners=["self"], Filters=[{"Name": "tag-key", "Values": [IMAGE_BUILDER_ARN_TAG]}])
-    return _newest_first([image for image in images if image.image_builder])
+def _built_by_image_builder(images: list[Image]) -> list[Image]:
+    return [image for image in images if image.image_builder]
 
 
-def list_images(category: ImageCategory, ec2: Any, ssm: Any) -> list[Image]:
-    """One catalog tab for the region of ``ec2``. Marketplace/Community give their first page only."""
+def list_custom(ec2: Any, on_batch: ImagesArrived | None = None) -> list[Image]:
+    """The account's images built by EC2 Image Builder (tagged ``Ec2ImageBuilderArn``), newest first; ``on_batch``
+    gets them as they are parsed (see :func:`_parse_all`)."""
+    kept_arrived: ImagesArrived | None = None
+    if on_batch is not None:
+
+        def kept_arrived(batch: list[Image]) -> None:
+            kept = _built_by_image_builder(batch)
+            if kept:
+                on_batch(kept)
+
+    images = _parse_all(
+        ec2,
+        on_batch=kept_arrived,
+        Owners=["self"],
+        Filters=[{"Name": "tag-key", "Values": [IMAGE_BUILDER_ARN_TAG]}],
+    )
+    return _newest_first(_built_by_image_builder(images))
+
+
+STREAMED_CATEGORIES = frozenset({ImageCategory.MINE, ImageCategory.CUSTOM})
+"""The tabs listed whole whose images :func:`list_images` hands to ``on_batch`` as they are parsed."""
+
+
+def list_images(category: ImageCategory, ec2: Any, ssm: Any, on_batch: ImagesArrived | None = None) -> list[Image]:
+    """One catalog tab for the region of ``ec2``. Marketplace/Community give their first page only.
+
+    For :data:`STREAMED_CATEGORIES`, ``on_batch`` (called in this thread) gets the images as they are parsed, each
+    at most once, before the whole (sorted) list is returned; the other tabs ignore it."""
     if category is ImageCategory.QUICKSTART:
         return list_quickstart(ec2, ssm)
     if category is ImageCategory.MINE:
-        return list_mine(ec2)
+        return list_mine(ec2, on_batch)
     if category is ImageCategory.CUSTOM:
-        return list_custom(ec2)
+        return list_custom(ec2, on_batch)
     if category is ImageCategory.MARKETPLACE:
         return list(marketplace_page(ec2, page_size=MARKETPLACE_LIST_SIZE).images)
     return list(community_page(ec2).images)

@@ -128,8 +128,21 @@ def free_in_slices(root: ETree.Element) -> None:
             del node[-FREE_SLICE:]
 
 
+MEMBERS_PER_BATCH = 1_000
+"""Members handed to ``on_batch`` at a time while a large answer is read (:func:`members_converted`). EC2's own
+page size: a server that sends everything in one answer (moto) then fills a list as AWS's pages would. A thousand
+images are about 0.1 s of parsing (measured here), so rows show some ten times a second. Each batch is one hand-over
+to the UI (a call on its event loop, then one chunk of rows, ``ROWS_PER_CHUNK``, built in a thread and appended at
+once, with a title update): smaller batches would add hand-overs and redraws on the event loop for nothing a user
+sees, larger ones would show the first rows later."""
+
+
 @contextmanager
-def members_converted(convert: Callable[[dict[str, Any]], Any]) -> Iterator[None]:
+def members_converted(
+    convert: Callable[[dict[str, Any]], Any],
+    on_batch: Callable[[list[Any]], object] | None = None,
+    batch_size: int | None = None,
+) -> Iterator[None]:
     """In this thread, each member of a large answer's list (an image of DescribeImages) is handed to ``convert`` as
     soon as its XML has been read, and the answer's list holds what ``convert`` returned.
 
@@ -137,13 +150,18 @@ def members_converted(convert: Callable[[dict[str, Any]], Any]) -> Iterator[None
     caller's models): for 50,000 images that peak was some 300 MB of small objects, and the interpreter keeps the
     memory of a peak like that for good. Answers the streaming reader cannot take (bad XML, another shape) are parsed
     as botocore does: the list then holds dictionaries.
+
+    ``on_batch``, if given, is called (in this thread) with what ``convert`` returned, ``batch_size`` members at a
+    time (default :data:`MEMBERS_PER_BATCH`) while the answer is still being read, and with the rest once it is read:
+    each converted member exactly once, in order, before botocore's parse returns. Members of answers not read as a
+    stream (small ones) are not handed over: their list holds dictionaries, the caller's to convert.
     """
-    previous = getattr(_trees, "convert", None)
-    _trees.convert = convert
+    previous = getattr(_trees, "members", None)
+    _trees.members = (convert, on_batch, batch_size or MEMBERS_PER_BATCH)
     try:
         yield
     finally:
-        _trees.convert = previous
+        _trees.members = previous
 
 
 def _streamed_list(shape: Any) -> tuple[str, str, Any] | None:
@@ -162,12 +180,22 @@ def _local_name(tag: str) -> str:
 
 class _MemberBuilder(ETree.TreeBuilder):
     """Builds an answer's tree, except that each member of its list (``<imagesSet><item>``) is handed to
-    ``convert`` once complete and left out of the tree."""
+    ``convert`` once complete and left out of the tree; ``on_batch`` gets the converted ones ``batch_size`` at a
+    time as they come, and the rest from :meth:`hand_over_rest`."""
 
-    def __init__(self, list_tag: str, convert: Callable[[ETree.Element], Any]) -> None:
+    def __init__(
+        self,
+        list_tag: str,
+        convert: Callable[[ETree.Element], Any],
+        on_batch: Callable[[list[Any]], object] | None = None,
+        batch_size: int = MEMBERS_PER_BATCH,
+    ) -> None:
         super().__init__()
         self.list_tag, self.convert = list_tag, convert
+        self.on_batch, self.batch_size = on_batch, max(1, batch_size)
         self.converted: list[Any] = []
+        self.handed = 0
+        """How many of :attr:`converted` went to ``on_batch``."""
         self._depth = 0
         self._holder: ETree.Element | None = None
 
@@ -183,9 +211,19 @@ class _MemberBuilder(ETree.TreeBuilder):
         self._depth -= 1
         holder = self._holder
         if holder is not None and self._depth == 2 and len(holder) and holder[-1] is element:
-            self.converted.append(self.convert(element))
+            converted = self.converted
+            converted.append(self.convert(element))
             del holder[-1]
+            if self.on_batch is not None and len(converted) - self.handed >= self.batch_size:
+                self.hand_over_rest()
         return element
+
+    def hand_over_rest(self) -> None:
+        """Give ``on_batch`` the members converted and not handed over yet."""
+        converted = self.converted
+        if self.on_batch is not None and len(converted) > self.handed:
+            batch, self.handed = converted[self.handed :], len(converted)
+            self.on_batch(batch)
 
 
 class SlicedEC2QueryParser(EC2QueryParser):
@@ -195,10 +233,10 @@ class SlicedEC2QueryParser(EC2QueryParser):
         if large:
             _pause()
         try:
-            convert = getattr(_trees, "convert", None)
-            streamed = _streamed_list(shape) if large and convert is not None else None
-            if convert is not None and streamed is not None and response.get("status_code", 200) < 300:
-                converted = self._read_members(body, streamed, convert)
+            members = getattr(_trees, "members", None)
+            streamed = _streamed_list(shape) if large and members is not None else None
+            if members is not None and streamed is not None and response.get("status_code", 200) < 300:
+                converted = self._read_members(body, streamed, *members)
                 if converted is not None:  # the tree left (_trees.root) has an empty list: botocore reads the rest
                     parsed = super().parse(response, shape)
                     parsed[streamed[0]] = converted
@@ -213,14 +251,22 @@ class SlicedEC2QueryParser(EC2QueryParser):
                 _hold_or_resume()
 
     def _read_members(
-        self, body: bytes, streamed: tuple[str, str, Any], convert: Callable[[dict[str, Any]], Any]
+        self,
+        body: bytes,
+        streamed: tuple[str, str, Any],
+        convert: Callable[[dict[str, Any]], Any],
+        on_batch: Callable[[list[Any]], object] | None,
+        batch_size: int,
     ) -> list[Any] | None:
         """Read ``body`` in slices, converting each member of the list as soon as its element is complete (and
         dropping the element); the tree left, its list empty, is kept for :meth:`parse_xml_in_slices`. None when the
-        XML is bad (botocore's own parse then raises its usual error)."""
+        XML is bad (botocore's own parse then raises its usual error: the batches handed over meanwhile belong to an
+        answer that fails)."""
         _, list_tag, member_shape = streamed
         parse_shape = self._parse_shape  # type: ignore[attr-defined]  # botocore's own reader, one member at a time
-        builder = _MemberBuilder(list_tag, lambda element: convert(parse_shape(member_shape, element)))
+        builder = _MemberBuilder(
+            list_tag, lambda element: convert(parse_shape(member_shape, element)), on_batch, batch_size
+        )
         view = memoryview(body)
         try:
             parser = ETree.XMLParser(target=builder, encoding=self.DEFAULT_ENCODING)
@@ -229,6 +275,7 @@ class SlicedEC2QueryParser(EC2QueryParser):
             root = parser.close()
         except ETree.ParseError:
             return None
+        builder.hand_over_rest()
         _trees.prebuilt = root
         return builder.converted
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -31,15 +33,35 @@ class ImagesApi:
 
     # -- reads ---------------------------------------------------------------------------------------------------
     async def list(
-        self, category: ImageCategory | str, region: str | None = None, *, refresh: bool = False
+        self,
+        category: ImageCategory | str,
+        region: str | None = None,
+        *,
+        refresh: bool = False,
+        on_batch: Callable[[builtins.list[Image]], object] | None = None,
     ) -> tuple[Image, ...]:
-        """One catalog tab (``ImageCategory`` or its command word); Marketplace/Community give their first page."""
+        """One catalog tab (``ImageCategory`` or its command word); Marketplace/Community give their first page.
+
+        For the tabs listed whole from ``describe_images`` (My AMIs, Custom: ``svc.STREAMED_CATEGORIES``),
+        ``on_batch`` is called on the event loop with images as they are parsed in the worker thread (a page's, or a
+        thousand of one huge answer's), when this call asks AWS; every batch lands before this returns. The whole
+        list (newest first, with what came in no batch: the images shared with the account) is what it returns and
+        what the cache keeps. A cached answer, or one shared with a load already under way, comes whole.
+        """
         category = category if isinstance(category, ImageCategory) else ImageCategory.parse(category)
         region = self._region(region)
         factory = self.core.factory
+        batch_arrived: Callable[[builtins.list[Image]], object] | None = None
+        if on_batch is not None and category in svc.STREAMED_CATEGORIES:
+            loop = asyncio.get_running_loop()
+
+            def batch_arrived(batch: builtins.list[Image]) -> None:
+                with contextlib.suppress(RuntimeError):  # the loop closed (the app quit mid-load): nobody to tell
+                    loop.call_soon_threadsafe(on_batch, batch)
 
         def loader() -> tuple[Image, ...]:
-            images = tuple(svc.list_images(category, factory.ec2(region), factory.client("ssm", region)))
+            ec2, ssm = factory.ec2(region), factory.client("ssm", region)
+            images = tuple(svc.list_images(category, ec2, ssm, batch_arrived))
             heap.after_big_answer(len(images))  # the pages' buffers are garbage now
             return images
 

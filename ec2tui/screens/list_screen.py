@@ -380,6 +380,13 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         if not self.store and not self._pending and len(items) > ROWS_PER_TICK:
             self.queue_items(items)  # a big first answer shows a slice at a time, not in one frozen go
         await self.drained()
+        if generation == self._load_generation and 0 < len(self.store) < len(items):
+            # Rows shown early (pages, batches) and the whole answer has more (AMIs shared with the account): queue
+            # the rest too, so set_items finds the very items listed and only reorders, never rebuilds every row here.
+            missing = [item for item in items if self.key_of(item) not in self.store]
+            if missing:
+                self.queue_items(missing)
+                await self.drained()
         if generation == self._load_generation:
             self.set_items(items)
             self.warm_up()
