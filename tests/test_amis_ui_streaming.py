@@ -152,10 +152,10 @@ async def settle_rows(pilot, screen: AmisScreen) -> None:
     await wait_for(pilot, lambda: not screen._pending and not screen._draining, what="the rows queued")
 
 
-def test_the_screen_brings_its_table_s_scrollbar_along():
+def test_the_table_brings_its_scrollbar_along():
     """Imported lazily by Textual when the first rows show, it would be imported on the event loop while the rest of
     the answer is parsed in a thread: each of the import's file look-ups then waits for the GIL."""
-    code = "import sys, ec2tui.screens.amis; print('textual.scrollbar' in sys.modules)"
+    code = "import sys, ec2tui.widgets.virtual_table; print('textual.scrollbar' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "True"
 

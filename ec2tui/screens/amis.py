@@ -12,10 +12,6 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
-# The table's scrollbar, imported with this screen (in the regions screen's warm-up thread, or before a load) rather
-# than lazily by Textual when the first rows show: My AMIs' first rows show while its answer is still parsed in a
-# worker thread, and an import on the event loop then waits for the GIL at each of its file look-ups (~0.4 s measured).
-import textual.scrollbar  # noqa: F401
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
