@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -352,20 +353,31 @@ RESULTS: list[tuple[str, str, str]] = []
 
 
 class PageClock:
-    """When each page of a list's own operation reached the app (botocore's after-call event on the app's session).
+    """When each page of a list's own operation reached the app: its bytes (botocore's before-parse event) and its
+    parsed answer (after-call), on the app's session.
 
     Only requests without ``Filters`` count: the regions screen counts instances with a state filter, and its pages
-    must not pass for the list's first page.
+    must not pass for the list's first page. (A request and its parse run in one thread: a thread-local says whether
+    the request being parsed counts.)
     """
 
     def __init__(self, session: Any) -> None:
         self.arrivals: dict[str, list[float]] = {}
+        """Parsed answers (after-call), by operation."""
+        self.received: dict[str, list[float]] = {}
+        """Answers' bytes in, before parsing (before-parse), by operation."""
+        self._counted = threading.local()
         session.events.register("before-call.ec2.*", self._asked)
+        session.events.register("before-parse.ec2.*", self._received)
         session.events.register("after-call.ec2.*", self._arrived)
 
     def _asked(self, params: Any, context: dict[str, Any], **_: Any) -> None:
         body = params.get("body") if isinstance(params, dict) else None
-        context["bench_counted"] = not any(str(name).startswith("Filter") for name in body or ())
+        context["bench_counted"] = self._counted.value = not any(str(n).startswith("Filter") for n in body or ())
+
+    def _received(self, event_name: str, **_: Any) -> None:
+        if getattr(self._counted, "value", True):
+            self.received.setdefault(event_name.rsplit(".", 1)[-1], []).append(time.perf_counter())
 
     def _arrived(self, event_name: str, context: dict[str, Any] | None = None, **_: Any) -> None:
         if context is None or context.get("bench_counted", True):
@@ -373,6 +385,7 @@ class PageClock:
 
     def reset(self) -> None:
         self.arrivals.clear()
+        self.received.clear()
 
 
 def show(name: str, value: float | None, unit: str, target: str = "") -> None:
@@ -420,9 +433,11 @@ async def drive_list(
     every = every_at - start if every == every else every
     stall = meter.stop()
     arrivals = pages.arrivals.get(operation, [])
+    received = pages.received.get(operation, [])
     show(f"{noun}: time to first rows", first, "s", "")
-    if arrivals:
-        show(f"{noun}: first rows after the first page arrived", first_at - arrivals[0], "s", "target < 1 s")
+    if received:
+        # From the first answer's bytes: one huge answer (50,000 AMIs) shows rows while it is still being parsed.
+        show(f"{noun}: first rows after the first page's bytes arrived", first_at - received[0], "s", "target < 1 s")
     show(f"{noun}: time to all {total:,} rows ({len(arrivals)} pages)", every, "s", "")
     if arrivals:
         show(f"{noun}: AWS paging (first request → last page)", arrivals[-1] - start, "s", "")
@@ -463,8 +478,15 @@ async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> 
     pages = PageClock(gateway.core.factory.session)
     async with app.run_test(size=(160, 50)) as pilot:
         await until(lambda: item_count(app) > 0, 60)  # the regions screen
-        # ... and its instance counts (10 pages of us-east-1): the list is measured on its own, not beside them.
+
+        # ... its instance counts (10 pages of us-east-1), then the modules it imports in threads once they are in
+        # (the next screens', the gateway's other areas: ~0.16 s): the list is measured on its own, not beside them.
+        def regions_busy() -> bool:
+            working = any(w.group in ("counts", "warm-up") and not w.is_finished for w in app.screen.workers)
+            return working or any(t.name == "ec2tui-warm-up" for t in threading.enumerate())
+
         await until(lambda: not any(w.group == "counts" and not w.is_finished for w in app.screen.workers), 300)
+        await until(lambda: not regions_busy(), 60)
         listed = await drive_list(
             app,
             pilot,
