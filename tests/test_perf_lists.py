@@ -215,3 +215,13 @@ def test_styled_cells_are_shared_and_never_changed_by_the_table():
     assert running.plain == "running", "cutting or padding works on a copy"
     key = "i-0123456789abcdef0"
     assert lowered(key) is key and lowered("Web-1") == "web-1"
+
+
+def test_the_start_is_frozen_once_per_process(unfrozen, monkeypatch):
+    gc.unfreeze()
+    monkeypatch.setattr(collector, "_start_up_frozen", False)
+    collector.freeze_start_up()
+    assert gc.get_freeze_count() > 0, "what the start left alive is out of the full passes' reach"
+    gc.unfreeze()
+    collector.freeze_start_up()
+    assert gc.get_freeze_count() == 0, "once per process: later screens' objects are not frozen with it"
