@@ -18,6 +18,8 @@ PROBE = textwrap.dedent(
     print("start", sorted(name for name in LATER_APIS if name in sys.modules))
     gateway.launch
     print("launch", "ec2tui.gateway.launch" in sys.modules, gateway.launch is gateway.launch)
+    for starter in [t for t in threading.enumerate() if t.name == "ec2tui-aws-start"]:
+        starter.join(60)  # the gateway's own worker threads, started when it was made
     seen = []
     original = threading.Thread.start
     def start(self):
