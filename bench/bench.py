@@ -104,8 +104,10 @@ async def bench_many_instances(endpoint: str, count: int = 1000) -> None:
 async def bench_filter(gateway: object, count: int) -> None:
     """The app's own work per filter keystroke (match every row, swap the shown rows in) over ``count`` instances.
     Pilot's key presses cost ~60 ms each by themselves, so this calls the handler's work directly."""
+    from ec2tui import collector
     from ec2tui.app import Ec2App
 
+    collector.freeze_start_up()  # as `ec2tui` does before it starts the app
     app = Ec2App(gateway, demo=True)  # type: ignore[arg-type]
     async with app.run_test(size=(120, 40)) as pilot:
         app.navigate("instances")
@@ -154,12 +156,14 @@ async def _regions_then_counts(app: object, pilot: object, start: float) -> tupl
 
 async def bench_ui(endpoint: str) -> None:
     """Time from app start until the regions are listed and every region's instance count has arrived."""
+    from ec2tui import collector
     from ec2tui.app import Ec2App
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
     from ec2tui.gateway import Gateway
 
     gateway = Gateway(ClientFactory(AwsTarget(region="us-east-1", endpoint_url=endpoint), demo_session()))
+    collector.freeze_start_up()  # as `ec2tui` does before it starts the app
     app = Ec2App(gateway, demo=True)
     start = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -189,6 +193,7 @@ async def bench_cold_demo() -> None:
     import tempfile
     from pathlib import Path
 
+    from ec2tui import collector
     from ec2tui.app import Ec2App
     from ec2tui.aws.clients import AwsTarget, ClientFactory
     from ec2tui.demo.seed import demo_session
@@ -203,6 +208,7 @@ async def bench_cold_demo() -> None:
             try:
                 factory = ClientFactory(AwsTarget(region="us-east-1", endpoint_url=demo.endpoint_url), demo_session())
                 gateway = Gateway(factory, ready=demo.wait_seeded, disk=DiskCache(Path(folder), "demo"))
+                collector.freeze_start_up()  # as `ec2tui` does before it starts the app
                 app = Ec2App(gateway, demo=True)
                 async with app.run_test(size=(120, 40)) as pilot:
                     first_rows, done = await _regions_then_counts(app, pilot, start)

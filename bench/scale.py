@@ -461,6 +461,7 @@ async def drive_list(
 async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> tuple[float, float]:
     from botocore.config import Config
 
+    from ec2tui import collector
     from ec2tui.app import Ec2App
     from ec2tui.aws import instances as instances_service
     from ec2tui.aws.clients import AwsTarget, ClientFactory
@@ -474,6 +475,7 @@ async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> 
     patient = Config(read_timeout=600, retries={"total_max_attempts": 1})
     factory = ClientFactory(AwsTarget(region=REGION, endpoint_url=endpoint), demo_session(), patient)
     gateway = Gateway(factory)
+    collector.freeze_start_up()  # as `ec2tui` does before it starts the app
     app = Ec2App(gateway)
     pages = PageClock(gateway.core.factory.session)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.ExitStack() as cleanup:
             gateway, app = _prepare(args, cleanup)
             cleanup.enter_context(_quit_on_hangup_or_term(app))
+            from ec2tui import collector
+
+            collector.freeze_start_up()
             app.run()
             code = app.return_code or 0
             diagnostics.log.info("ec2tui exits with code %s", code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -380,3 +381,31 @@ def test_known_regions_are_botocore_s_ec2_regions_without_its_service_model(monk
     )
     assert known_regions() == sorted(expected) and "us-east-1" in expected
     assert models == [], "no service model loaded"
+
+
+def test_the_start_is_frozen_before_the_app_runs(monkeypatch):
+    """What the start left alive (modules, botocore's data) is out of the full garbage passes' reach by the time the
+    app runs: a full pass walking it froze the regions screen while its counts came in."""
+    import gc
+
+    from ec2tui import cli, collector
+
+    class App:
+        return_code = 0
+        frozen_when_run = -1
+
+        def run(self) -> None:
+            App.frozen_when_run = gc.get_freeze_count()
+
+    class Gateway:
+        busy = False
+
+    monkeypatch.setattr(collector, "_start_up_frozen", False)
+    monkeypatch.setattr(cli, "_prepare", lambda args, cleanup: (Gateway(), App()))
+    monkeypatch.setattr(cli, "_quit_on_hangup_or_term", lambda app: contextlib.nullcontext())
+    gc.unfreeze()
+    try:
+        assert cli.main(["--demo"]) == 0
+        assert App.frozen_when_run > 0
+    finally:
+        gc.unfreeze()

@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
-from ec2tui import collector, settings
+from ec2tui import settings
 from ec2tui.aws.models.regions import InstanceCounts, Region
 from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
@@ -70,11 +70,9 @@ class RegionsScreen(ListScreen[Region]):
         """Counts arrive concurrently; each row fills in as its region answers."""
         enabled = [r.name for r in self.items if r.enabled and r.name not in self.counts]
         try:
-            with collector.full_collections_put_off():  # the app's start is still being walked (see there)
-                async for result in self.ec2app.gateway.regions.instance_counts_all(enabled, refresh=refresh):
-                    self.counts[result.region] = result.value if result.value is not None else f"error: {result.error}"
-                    self._show_counts(result.region)
-            collector.freeze_start_up()
+            async for result in self.ec2app.gateway.regions.instance_counts_all(enabled, refresh=refresh):
+                self.counts[result.region] = result.value if result.value is not None else f"error: {result.error}"
+                self._show_counts(result.region)
             super().warm_up()
         except Exception as exc:
             # A bug, not AWS: the rows still waiting say "error" rather than "…" for good; the app reports it.
