@@ -451,6 +451,10 @@ async def drive_list(
     show(f"{noun}: filter keystroke narrowing to {narrow_count} rows ('{needle}')", narrow, "ms", "target < 30 ms")
     show(f"{noun}: backspace to an empty filter", latencies["backspace to empty"], "ms", "target < 50 ms")
     show(f"{noun}: escape clears the filter", latencies["escape"], "ms", "target < 50 ms")
+    # The sort key is pressed once escape's own work is done (a layout as the filter box goes, the footer's keys
+    # back), as the next key of someone typing is: pressed in the same instant, it waited for that work too.
+    await app.key_gate.wait_idle()
+    await pilot.pause()
     sort = await sort_latency(app, pilot, sort_key)
     show(f"{noun}: sort ('{sort_key}'): the title shows it", sort and sort[0], "ms", "target < 50 ms")
     show(f"{noun}: sort ('{sort_key}'): the sorted rows are in the table", sort and sort[1], "ms", "target < 50 ms")
