@@ -15,7 +15,6 @@ from ec2tui.aws.clients import (
     ClientFactory,
     LeanJsonFileLoader,
     new_session,
-    share_loader_everywhere,
     shared_loader,
 )
 
@@ -95,17 +94,3 @@ def test_clients_of_a_lean_session_still_work(aws):
     ec2.get_waiter("instance_running")  # waiters and paginators come from the same loader
     assert factory.client("sts", "us-east-1").get_caller_identity()["Account"]
     assert ec2.meta.service_model.operation_model("DescribeInstances").documentation == ""
-
-
-def test_every_session_can_be_made_to_share_the_loader(monkeypatch):
-    """The demo's server: moto's own boto3 sessions read botocore's data through the shared loader (each one read
-    endpoints.json again), and boto3's data folder, appended by each session, is listed once."""
-    import botocore.session
-
-    monkeypatch.setattr(botocore.session, "create_loader", botocore.session.create_loader)  # put back afterwards
-    share_loader_everywhere()
-    sessions = [boto3.Session() for _ in range(3)]
-    assert {id(loader_of(session)) for session in sessions} == {id(shared_loader(None))}
-    paths = shared_loader(None).search_paths
-    assert len(paths) == len(set(paths)) + 1, "at most the folder the last session appended, twice"
-    assert sessions[0].get_available_regions("ec2"), "and they work"

@@ -102,22 +102,6 @@ def shared_loader(data_path: str | None) -> botocore.loaders.Loader:
         return loader
 
 
-def share_loader_everywhere() -> None:
-    """Every botocore session this process makes from now on reads through :func:`shared_loader`, not only ours.
-
-    For the demo's server: moto makes a boto3 session for each service only to list its regions, and each one read
-    endpoints.json again (~0.2 s a time, three times for EC2 alone: two thirds of the time its EC2 module takes to
-    import, before the server can answer the first call).
-    """
-
-    def loader_for(data_path: str | None) -> botocore.loaders.Loader:
-        loader = shared_loader(data_path)
-        _drop_repeated_search_paths(loader)  # boto3 appends its folder for each session it makes
-        return loader
-
-    botocore_private.make_sessions_load_with(loader_for)
-
-
 class LeanJsonFileLoader(botocore.loaders.JSONFileLoader):
     """Reads botocore's data as botocore does, in two thirds of the memory: plain dicts (botocore's reader makes
     OrderedDicts, half as big again; a dict keeps its order as well), and service models without their documentation,

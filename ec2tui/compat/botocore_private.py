@@ -8,8 +8,6 @@
   ``ec2tui.aws.clients`` wraps it so a session of ours makes the model once per service, like the class.
 - ``ResponseParserFactory._defaults``: the parser options a factory passes to every parser it makes; ours makes the
   EC2 parser itself (``ec2tui.aws.xml_parsing.SlicedParserFactory``) and must pass the same.
-- ``botocore.session.create_loader``: the name ``Session`` looks up (in its module) to make each session's data
-  loader; the demo's server points it at the shared loader (``ec2tui.aws.clients.share_loader_everywhere``).
 - ``BaseXMLResponseParser._parse_xml_string_to_dom``: where botocore hands the whole XML body to expat in one call;
   ``ec2tui.aws.xml_parsing`` replaces it on its EC2 parser to feed expat in slices.
 """
@@ -20,8 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 import botocore
-import botocore.loaders
-import botocore.session
 from botocore.client import ClientCreator
 from botocore.parsers import EC2QueryParser, ResponseParserFactory
 
@@ -70,12 +66,6 @@ def botocore_xml_to_dom(parser: EC2QueryParser, xml_string: bytes) -> Any:
     return getattr(EC2QueryParser, XML_TO_DOM)(parser, xml_string)
 
 
-def make_sessions_load_with(loader_for: Callable[[str | None], botocore.loaders.Loader]) -> None:
-    """Every botocore session made from now on in this process (boto3's too) gets ``loader_for(data_path)`` as its
-    data loader."""
-    botocore.session.create_loader = loader_for  # type: ignore[assignment]  # (its default argument is never used)
-
-
 def missing() -> list[str]:
     """The private names above that this botocore no longer has (empty when all is well)."""
     import inspect
@@ -91,8 +81,6 @@ def missing() -> list[str]:
         gone.append("ClientCreator._event_emitter")
     if not isinstance(getattr(ResponseParserFactory(), "_defaults", None), dict):
         gone.append("ResponseParserFactory._defaults")
-    if "create_loader(" not in inspect.getsource(botocore.session.Session):
-        gone.append("botocore.session.Session making its loader with create_loader")
     if not callable(getattr(EC2QueryParser, XML_TO_DOM, None)):
         gone.append(f"EC2QueryParser.{XML_TO_DOM}")
     return [f"{name} (checked with botocore {CHECKED_WITH}, installed {botocore.__version__})" for name in gone]

@@ -50,10 +50,12 @@ NOW_VARIABLE = "EC2TUI_DEMO_NOW"
 START_TIMEOUT = 60.0
 """Seconds to wait for the server to listen (it imports moto first: ~0.3 s idle, more on a loaded machine)."""
 
-CLIENT_CONFIG = Config(read_timeout=60)
+CLIENT_CONFIG = Config(read_timeout=60, retries={"mode": "standard", "total_max_attempts": 4})
 """The demo's clients' settings (over ec2tui's own): patient, as its server is on this machine and a slow answer is a
 busy CPU, never a lost network. ec2tui's reads give up after 2 x 9 s, which a loaded machine's server can take to
-describe its ~1,400 instance types (2-3 s idle); and a retry only adds work (the server still renders the first)."""
+describe its ~1,400 instance types (2-3 s idle); a retry after a timeout only adds work (the server still renders
+the first). moto answers a few of many concurrent requests with an HTTP 500 page (seen once in 100-200 calls from 16
+threads): those are tried again, up to 4 times in all."""
 
 
 class DemoServerError(Ec2TuiError):
@@ -227,9 +229,6 @@ def _serve(seed: bool) -> None:
     if os.environ.get(NOW_VARIABLE):
         clock.pin(datetime.fromisoformat(os.environ[NOW_VARIABLE]))
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    from ec2tui.aws.clients import share_loader_everywhere
-
-    share_loader_everywhere()  # moto's boto3 sessions read botocore's data once, not once per session
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -23,23 +23,30 @@ class StableFooter(Footer):
     def __init__(self, *, compact: bool = True, id: str | None = None) -> None:
         super().__init__(compact=compact, id=id)
         self._shown: Shown | None = None
-        self._look_pending = False
+        self._looking = False
+        self._look_again = False
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         textual_private.set_footer_bindings_ready(self)  # what Footer's own handler sets first, whatever follows
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen or self._look_pending:
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        self._look_pending = True
-        self.call_later(self._rebuild_if_changed)
+        self._look_again = True
+        if not self._looking:
+            self._looking = True
+            self.call_after_refresh(self._rebuild_while_changed)
 
-    async def _rebuild_if_changed(self) -> None:
-        self._look_pending = False
-        if not self.is_attached:
-            return
-        shown = self.shown_keys()
-        if shown != self._shown:
-            self._shown = shown
-            await self.recompose()
+    async def _rebuild_while_changed(self) -> None:
+        """Look, and rebuild if the keys changed; again if they changed meanwhile. One rebuild at a time: two
+        overlapping ones left the keys of one beside the columns of the other (cut descriptions)."""
+        try:
+            while self._look_again and self.is_attached:
+                self._look_again = False
+                shown = self.shown_keys()
+                if shown != self._shown:
+                    self._shown = shown
+                    await self.recompose()
+        finally:
+            self._looking = False
 
     def shown_keys(self) -> Shown:
         """What :meth:`Footer.compose` reads from the screen's bindings, for the keys it shows."""
