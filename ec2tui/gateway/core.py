@@ -251,9 +251,7 @@ class GatewayCore:
         self._background.add(task)
         task.add_done_callback(self._background_done)
         if then is not None:
-            task.add_done_callback(
-                lambda done: then(done.result()) if not done.cancelled() and not done.exception() else None
-            )
+            task.add_done_callback(partial(_then_if_answered, then))
 
     def _background_done(self, task: asyncio.Future[Any]) -> None:
         self._background.discard(task)
