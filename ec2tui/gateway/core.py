@@ -322,6 +322,18 @@ class GatewayCore:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+def on_event_loop(callback: Callable[[T], object]) -> Callable[[T], None]:
+    """``callback``, made callable from worker threads: each call runs it on the event loop running now (dropped once
+    that loop has closed: the app quit mid-load, nobody is left to tell)."""
+    loop = asyncio.get_running_loop()
+
+    def call(value: T) -> None:
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(callback, value)
+
+    return call
+
+
 def _then_if_answered(then: Callable[[Any], object], task: asyncio.Future[Any]) -> None:
     if not task.cancelled() and task.exception() is None:
         then(task.result())

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import contextlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -14,7 +12,7 @@ from ec2tui.aws import image_search as search
 from ec2tui.aws import images as svc
 from ec2tui.aws.image_parsing import ImageProgress
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImageDetail, ImagePage, LaunchPermissions
-from ec2tui.gateway.core import GatewayCore
+from ec2tui.gateway.core import GatewayCore, on_event_loop
 
 T = TypeVar("T")
 
@@ -51,13 +49,9 @@ class ImagesApi:
         category = category if isinstance(category, ImageCategory) else ImageCategory.parse(category)
         region = self._region(region)
         factory = self.core.factory
-        batch_arrived: Callable[[builtins.list[Image]], object] | None = None
+        batch_arrived = None
         if on_batch is not None and category in svc.STREAMED_CATEGORIES:
-            loop = asyncio.get_running_loop()
-
-            def batch_arrived(batch: builtins.list[Image]) -> None:
-                with contextlib.suppress(RuntimeError):  # the loop closed (the app quit mid-load): nobody to tell
-                    loop.call_soon_threadsafe(on_batch, batch)
+            batch_arrived = on_event_loop(on_batch)
 
         def loader() -> tuple[Image, ...]:
             ec2, ssm = factory.ec2(region), factory.client("ssm", region)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
@@ -13,7 +11,7 @@ from ec2tui.aws import instance_actions as actions
 from ec2tui.aws import instances as svc
 from ec2tui.aws.models.instances import Instance, InstanceDetail, StateChange
 from ec2tui.aws.xml_parsing import members_converted
-from ec2tui.gateway.core import GatewayCore, RegionResult
+from ec2tui.gateway.core import GatewayCore, RegionResult, on_event_loop
 
 INSTANCES_TTL = 15.0
 """Seconds a region's instance list stays cached: short, as instance states change on their own."""
@@ -45,13 +43,7 @@ class InstancesApi:
         """
         region = self._region(region)
         factory = self.core.factory
-        page_arrived: Callable[[list[Instance]], object] | None = None
-        if on_page is not None:
-            loop = asyncio.get_running_loop()
-
-            def page_arrived(page: list[Instance]) -> None:
-                with contextlib.suppress(RuntimeError):  # the loop closed (the app quit mid-load): nobody to tell
-                    loop.call_soon_threadsafe(on_page, page)
+        page_arrived = on_event_loop(on_page) if on_page is not None else None
 
         def loader() -> list[Instance]:
             # A page's XML is read a reservation at a time (its whole tree is never held beside its dictionaries).
