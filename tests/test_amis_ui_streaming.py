@@ -8,7 +8,6 @@ import asyncio
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,15 +18,11 @@ from ec2tui.aws.models.images import Image, ImageCategory
 from ec2tui.screens.amis import AmisScreen
 from tests.test_amis_ui_helpers import REGION, wait_for, wait_loaded
 from tests.test_images_helpers import ACCOUNT, foreign_image
+from tests.test_images_streaming import BUILT, hours
 from tests.ui_helpers import settle
 
 OWN = 450
 BATCH = 100
-BUILT = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def hours(count: float) -> timedelta:
-    return timedelta(hours=count)
 
 
 @pytest.fixture
