@@ -253,7 +253,11 @@ async def test_the_multi_account_view_offers_the_login_of_a_profile_whose_sso_se
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         app.show_instances_of(["prod", "sso-dev"])
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "InfoDialog", what="the login help for sso-dev")
+        await wait_for(
+            pilot,
+            lambda: type(app.screen).__name__ == "InfoDialog" and bool(app.screen.query("#info-value")),
+            what="the login help for sso-dev, composed",
+        )
         assert static_text(app, "#info-value") == "aws sso login --profile sso-dev"
         view = app.screen_stack[-2]
         assert isinstance(view, AccountsInstancesScreen)
