@@ -134,7 +134,13 @@ async def launch_from_form(pilot: Pilot, name: str, *, user_data: str | None = N
     await pilot.press("ctrl+s")
     await until(pilot, lambda: app.screen.id == "launch-review", "the review")
     await pilot.press("y")
-    await until(pilot, lambda: app.screen.id == "launched", "the launched dialog", ceiling=120)
+    # The dialog's IDs, once it has composed them (it is the top screen a moment before).
+    await until(
+        pilot,
+        lambda: app.screen.id == "launched" and bool(app.screen.query("#launched-ids")),
+        "the launched dialog",
+        ceiling=120,
+    )
     shown = str(app.screen.query_one("#launched-ids", Static).render())
     (instance_id,) = shown.split()
     return instance_id

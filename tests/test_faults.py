@@ -268,11 +268,32 @@ async def test_an_html_error_page_is_one_line_with_status_and_endpoint(moto_endp
     factory = secret_factory(endpoint)
     gateway = Gateway(factory)
     unimplemented = [{"Name": "no-such-filter", "Values": ["x"]}]  # moto answers its HTML 500 page
+    sent: list[str] = []
+    factory.ec2().meta.events.register("before-send", lambda **_: sent.append("sent"))
     with pytest.raises(EndpointError) as caught:
         await gateway.core.run(lambda: factory.ec2().describe_images(Filters=unimplemented))
     message = str(caught.value)
     assert message.startswith(f"HTTP 500 from {endpoint}: Internal Server Error")
     assert "<" not in message and "\n" not in message and "ctrl+r" in message
+    assert caught.value.code == "HTTP500" and caught.value.operation == "DescribeImages"
+    assert len(sent) == READ_CONFIG.retries["total_max_attempts"], "a 500 is tried again, as botocore's mode says"
+
+
+PROXY_PAGE = "<!DOCTYPE html><html><head><title>{status} {reason}</title></head><body><h1>{reason}</h1></body></html>"
+
+
+@pytest.mark.parametrize(("status", "reason", "attempts"), [(503, "Service Unavailable", 2), (403, "Forbidden", 1)])
+async def test_a_proxy_s_page_is_tried_again_only_when_its_status_is_transient(status, reason, attempts):
+    factory = secret_factory()
+    sent = answer(factory.ec2(), status, PROXY_PAGE.format(status=status, reason=reason), "text/html")
+    error = await failure(Gateway(factory))
+    assert isinstance(error, EndpointError) and error.code == f"HTTP{status}"
+    assert str(error) == (
+        f"HTTP {status} from {UNREACHABLE}: {reason}. The answer is a web page, not AWS's: check --endpoint-url "
+        "and any proxy, then ctrl+r retries."
+    )
+    assert len(sent) == attempts
+    assert READ_CONFIG.retries["total_max_attempts"] == 2
 
 
 async def test_an_endpoint_that_dies_mid_session_is_reported_without_hanging(moto_endpoint):

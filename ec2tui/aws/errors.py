@@ -33,6 +33,9 @@ THROTTLING_CODES = frozenset(
     }
 )
 
+WEB_PAGE_KEY = "Ec2tuiWebPage"
+"""Key of a parsed error's one-line account of a web page answer (set by :mod:`ec2tui.aws.guards`)."""
+
 _SSO_ERRORS = (bce.SSOError, bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)
 
 
@@ -159,6 +162,8 @@ def _client_error(exc: bce.ClientError, context: CredentialContext | None) -> Aw
         )
     if code == "UnauthorizedOperation" and operation and f"ec2:{operation}" not in message:
         message = f"{message} It needs the IAM permission ec2:{operation}."
+    if web_page := err.get(WEB_PAGE_KEY):  # a web page's status, still there after the retries
+        return EndpointError(str(web_page), f"HTTP{code}", operation)
     if code.isdigit():  # botocore's answer to a bodiless or generic error page: the HTTP status
         return EndpointError(
             f"{prefix}HTTP {code} from the endpoint: {message}. Press ctrl+r to retry.", code, operation

@@ -7,6 +7,7 @@ They sit where every request leaves, so no code path can get round them:
 - a ``DryRun=True`` call that comes back as a success means the endpoint ignored DryRun (and may have made the
   change): that is an error, never a "would have succeeded", and read-only mode sends it no dry run again;
 - a web page where AWS's answer should be (a proxy's or an emulator's error page) becomes one line, not raw HTML;
+  a transient status (500, 502, 503, 504) is first tried again as the client's retry mode says;
 - the credentials each request is signed with are registered for scrubbing just before it is signed, so before
   botocore's debug log writes the signed request (read in the worker thread, and fresh: SSO and assumed-role
   credentials change when they refresh).
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ec2tui.aws import scrub
+from ec2tui.aws.errors import WEB_PAGE_KEY
 from ec2tui.errors import DryRunIgnoredError, EndpointError, ReadOnlyError
 
 READ_PREFIXES = ("Describe", "Get", "List")
@@ -31,6 +33,9 @@ GetCallerIdentity) starts with one of these; no AWS operation so named changes a
 
 _DRY_RUN = "ec2tui_dry_run"
 """Key in botocore's per-request context: the call asked for DryRun."""
+
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+"""botocore's standard and adaptive retry modes try these statuses again (``TransientRetryableChecker``)."""
 
 _WEB_PAGE = re.compile(rb"^\s*(?:<!doctype html|<html)", re.IGNORECASE)
 _TITLE = re.compile(r"<(title|h1)[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
@@ -82,20 +87,34 @@ class RequestGuards:
             self.policy.dry_run_ignored = True
             raise DryRunIgnoredError(model.name, self.endpoint_url)
 
-    def refuse_web_pages(self, response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+    def refuse_web_pages(
+        self,
+        response_dict: dict[str, Any],
+        operation_model: Any,
+        customized_response_dict: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
         """A web page instead of AWS's XML/JSON: report its status and title. It comes from something that is not
-        AWS (a proxy, a wrong --endpoint-url, an emulator's crash page), so it is not retried."""
+        AWS (a proxy, a wrong --endpoint-url, an emulator's crash page). A transient status (a proxy's 502 or 503,
+        an emulator's 500 under load) is tried again as the retry mode says: the page's line then rides in the
+        parsed error (botocore merges ``customized_response_dict`` into its parse) to the last attempt's
+        ``ClientError``, which :func:`ec2tui.aws.errors.translate` turns into the same one line. Any other status is
+        refused at once."""
         status = response_dict["status_code"]
         body = response_dict.get("body") or b""
         content_type = str(response_dict.get("headers", {}).get("content-type", ""))
         if status < 300 or not (_WEB_PAGE.match(body) or content_type.startswith("text/html")):
             return
-        raise EndpointError(
-            f"HTTP {status} from {self.endpoint_url}: {page_summary(body, status)}. The answer is a web page, not "
-            "AWS's: check --endpoint-url and any proxy, then ctrl+r retries.",
-            f"HTTP{status}",
-            operation_model.name,
+        summary = page_summary(body, status)
+        message = (
+            f"HTTP {status} from {self.endpoint_url}: {summary}. The answer is a web page, not AWS's: check "
+            "--endpoint-url and any proxy, then ctrl+r retries."
         )
+        if status in TRANSIENT_STATUSES and customized_response_dict is not None:
+            response_dict["body"] = b""  # parsed as a bodiless server error (botocore's XML parser fails on HTML)
+            customized_response_dict["Error"] = {"Code": str(status), "Message": summary, WEB_PAGE_KEY: message}
+            return
+        raise EndpointError(message, f"HTTP{status}", operation_model.name)
 
     def remember_signing_secrets(self, **_: Any) -> None:
         with contextlib.suppress(Exception):  # no usable credentials: the request fails and says so itself

@@ -55,7 +55,8 @@ CLIENT_CONFIG = Config(read_timeout=60, retries={"mode": "standard", "total_max_
 busy CPU, never a lost network. ec2tui's reads give up after 2 x 9 s, which a loaded machine's server can take to
 describe its ~1,400 instance types (2-3 s idle); a retry after a timeout only adds work (the server still renders
 the first). moto answers a few of many concurrent requests with an HTTP 500 page (seen once in 100-200 calls from 16
-threads): those are tried again, up to 4 times in all."""
+threads): those are tried again (:mod:`ec2tui.aws.guards` lets botocore retry a transient status), up to 4 times in
+all."""
 
 
 class DemoServerError(Ec2TuiError):
