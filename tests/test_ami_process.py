@@ -76,9 +76,10 @@ def moto_ec2(demo) -> Any:
 
 
 async def until(pilot: Pilot, condition: Callable[[], object], what: str, ceiling: float = CEILING) -> None:
-    """Pause until ``condition()`` is true (a poll with a generous ceiling, never a fixed wait)."""
+    """Pause until ``condition()`` is true (a poll with a generous ceiling, never a fixed wait), on a screen that has
+    composed its widgets (a pushed screen is the top one a moment before)."""
     deadline = time.monotonic() + ceiling
-    while not condition():
+    while not (condition() and pilot.app.screen.is_mounted):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}; screen: {pilot.app.screen!r}")
         await pilot.pause(0.05)

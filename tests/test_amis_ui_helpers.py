@@ -87,9 +87,10 @@ def honour_max_results(monkeypatch: Any) -> list[int]:
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
-    """Pause until ``condition()`` holds (workers waiting on a dialog never complete, so settle() cannot be used)."""
+    """Pause until ``condition()`` holds on a screen that has composed its widgets (workers waiting on a dialog
+    never complete, so settle() cannot be used)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (condition() and pilot.app.screen.is_mounted):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await pilot.pause(0.02)

@@ -94,7 +94,7 @@ async def until(pilot, condition, what: str) -> None:
     """Poll (the connect worker waits on its dialogs, so ``settle`` would wait for it forever)."""
     for _ in range(600):
         await pilot.pause(0.05)
-        if condition():
+        if condition() and pilot.app.screen.is_mounted:  # a pushed screen is on top before it has composed
             return
     raise AssertionError(f"timed out waiting for {what}; notifications: {notifications(pilot.app)}")
 

@@ -25,7 +25,7 @@ PASTED = "#!/bin/bash\n" + "\n".join(f"echo line {i}" for i in range(40)) + "\n"
 
 async def wait_for_screen(pilot, kind: type, rounds: int = 200) -> None:
     for _ in range(rounds):
-        if isinstance(pilot.app.screen, kind):
+        if isinstance(pilot.app.screen, kind) and pilot.app.screen.is_mounted:
             return
         await pilot.pause()
     raise AssertionError(f"{kind.__name__} never showed; the screen is {pilot.app.screen!r}")

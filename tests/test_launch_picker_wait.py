@@ -57,7 +57,7 @@ async def poll(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
     """Until ``check()`` holds (30 s ceiling). Not the tests' ``until``: that waits for every worker to end, and
     here the types' load is held on purpose."""
     for _ in range(300):
-        if check():
+        if check() and pilot.app.screen.is_mounted:  # a pushed screen is on top before it has composed
             return
         await pilot.pause(0.1)
     raise AssertionError(f"never: {what}")

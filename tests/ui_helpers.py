@@ -97,9 +97,10 @@ async def acknowledge_unexpected(pilot: Pilot, kind: type[BaseException], text: 
 
 
 async def until(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
-    """Settle and poll (30 s ceiling) until ``check()`` holds; unlike ``wait_for``, workers finish each round."""
+    """Settle and poll (30 s ceiling) until ``check()`` holds on a screen that has composed its widgets (a pushed
+    screen is on top a moment before); unlike ``wait_for``, workers finish each round."""
     for _ in range(300):
-        if check():
+        if check() and pilot.app.screen.is_mounted:
             return
         await settle(pilot, 1)
         await asyncio.sleep(0.1)

@@ -127,8 +127,8 @@ async def on_screen(pilot: Pilot[None], name: str, failed: Failure | None = None
     """Wait for a screen (or dialog) of class ``name`` (or a subclass) to be on top (see :func:`wait_until` for
     ``failed``)."""
 
-    def on_top() -> bool:
-        return name in {c.__name__ for c in type(pilot.app.screen).__mro__}
+    def on_top() -> bool:  # and composed: a pushed screen is on top a moment before its widgets are
+        return name in {c.__name__ for c in type(pilot.app.screen).__mro__} and pilot.app.screen.is_mounted
 
     await wait_until(pilot, on_top, f"on {name}", failed)
     await settle(pilot)
