@@ -15,6 +15,7 @@ from textual.screen import Screen
 from ec2tui.clipboard import copy_text
 from ec2tui.commands import AMI_CATEGORIES, CommandError, parse
 from ec2tui.context import Context
+from ec2tui.deferred import deferred
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.key_gate import BYPASS, KeyGate
 from ec2tui.unexpected import report as report_unexpected
@@ -164,7 +165,7 @@ class Ec2App(ThemedApp[None]):
         self.load_identity()
         from ec2tui.screens.credentials import check_starting_profile
 
-        self.run_worker(check_starting_profile(self), group="credentials", exit_on_error=False)
+        self.run_worker(deferred(check_starting_profile, self), group="credentials", exit_on_error=False)
 
     def on_ready(self) -> None:
         self.key_gate.open()
@@ -236,7 +237,9 @@ class Ec2App(ThemedApp[None]):
     def use_profile(self, info: ProfileInfo, profile_name: str) -> None:
         """`enter` on :profiles: make sure the profile's credentials can work (an SSO login that expired is offered
         again, in this terminal), switch to it, and go back to the view the user came from."""
-        self.run_worker(self._use_profile(info, profile_name), group="context", exclusive=True, exit_on_error=False)
+        self.run_worker(
+            deferred(self._use_profile, info, profile_name), group="context", exclusive=True, exit_on_error=False
+        )
 
     async def _use_profile(self, info: ProfileInfo, profile_name: str) -> None:
         from ec2tui.screens.credentials import ensure_credentials
@@ -293,16 +296,16 @@ class Ec2App(ThemedApp[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         if command.name == "quit":
-            self.run_worker(self.action_quit(), exit_on_error=False)
+            self.run_worker(deferred(self.action_quit), exit_on_error=False)
             return
         if command.name == "help":
             self.action_help()
             return
         if command.name == "region" and command.argument is not None:
-            self.run_worker(self._go_to_region(command.argument), group="context", exit_on_error=False)
+            self.run_worker(deferred(self._go_to_region, command.argument), group="context", exit_on_error=False)
             return
         if command.name == "profile" and command.argument is not None:
-            self.run_worker(self._go_to_profile(command.argument), group="context", exit_on_error=False)
+            self.run_worker(deferred(self._go_to_profile, command.argument), group="context", exit_on_error=False)
             return
         if command.name not in self.MODES:
             self.notify(f"':{command.name}' is not available in this build.", severity="warning", markup=False)

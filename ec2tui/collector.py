@@ -81,12 +81,13 @@ def freeze_when_done() -> None:
             _freeze_at_end = True
 
 
-async def load_quietly(work: Awaitable[T], rows: Callable[[], int]) -> T:
-    """Await a list's load with full collections put off; when it leaves :data:`BIG_LIST` rows or more (``rows()``),
-    what is alive is frozen at the end."""
+async def load_quietly(work: Callable[[], Awaitable[T]], rows: Callable[[], int]) -> T:
+    """Run a list's load (``work()``, called here: a worker replaced before it starts leaves no coroutine unawaited)
+    with full collections put off; when it leaves :data:`BIG_LIST` rows or more (``rows()``), what is alive is
+    frozen at the end."""
     with full_collections_put_off():
         try:
-            return await work
+            return await work()
         finally:
             if rows() >= BIG_LIST:
                 freeze_when_done()

@@ -71,9 +71,9 @@ def test_a_big_load_freezes_what_is_alive_and_a_small_one_does_not(unfrozen):
         await asyncio.sleep(0)
         return rows
 
-    assert asyncio.run(collector.load_quietly(load(10), lambda: 10)) == 10
+    assert asyncio.run(collector.load_quietly(partial(load, 10), lambda: 10)) == 10
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
-    asyncio.run(collector.load_quietly(load(collector.BIG_LIST), lambda: collector.BIG_LIST))
+    asyncio.run(collector.load_quietly(partial(load, collector.BIG_LIST), lambda: collector.BIG_LIST))
     assert gc.get_freeze_count() > 0, "what a big list left alive is out of the full passes' reach"
     assert gc.get_threshold() == threshold, "the collector's settings are put back"
 

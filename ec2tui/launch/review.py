@@ -31,6 +31,7 @@ from ec2tui.aws.models.launch_templates import template_launch
 from ec2tui.aws.models.launch_validation import field_label, key_file_path
 from ec2tui.aws.user_data import looks_like
 from ec2tui.clipboard import copy_text
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.formatting import format_memory, format_storage
 from ec2tui.launch.prices import estimate_lines, launch_estimate
@@ -252,7 +253,7 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         self.show_region()
         self.update_banner()
         self.query_one("#review-body").focus()
-        self.run_worker(self._estimate(), group="estimate", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._estimate), group="estimate", exclusive=True, exit_on_error=False)
 
     async def _estimate(self) -> None:
         """The estimated cost under the summary: a price that cannot be had is "—" and its hint, never an error."""
@@ -453,7 +454,7 @@ class LaunchReviewScreen(UsesEc2App, FreshKeysOnly, Screen["tuple[LaunchResult, 
         self.refresh_bindings()
         self.update_banner("Launching…", style="bold")
         # Not exclusive: nothing may cancel a launch half-way (AWS may have created the instances already).
-        self.run_worker(self._launch(hold), group="launch", exit_on_error=False)
+        self.run_worker(deferred(self._launch, hold), group="launch", exit_on_error=False)
 
     async def _launch(self, hold: Hold) -> None:
         with hold:

@@ -21,6 +21,7 @@ from ec2tui.aws.launch_templates import create_params
 from ec2tui.aws.models.launch import LaunchRequest
 from ec2tui.aws.models.launch_templates import LaunchTemplate, TemplateVersion, name_problem, template_data
 from ec2tui.clipboard import copy_text
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.host import UsesEc2App
 from ec2tui.screens.list_screen import PaletteCommand, action_command
@@ -99,7 +100,7 @@ class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
         self.query_one("#tpl-existing").display = False
         self.update_view()
         self.query_one("#tpl-name", Input).focus()
-        self.run_worker(self._load_templates, group="templates", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
+        self.run_worker(deferred(self._load_templates), group="templates", exclusive=True, exit_on_error=False)
 
     async def _load_templates(self) -> None:
         select = self.query_one("#tpl-existing", Select)
@@ -179,7 +180,7 @@ class SaveTemplateScreen(UsesEc2App, Screen[TemplateVersion | None]):
         if self.saving:
             return
         self.saving = True
-        self.run_worker(self._save(self.params()), group="save", exit_on_error=False)
+        self.run_worker(deferred(self._save, self.params()), group="save", exit_on_error=False)
 
     async def _save(self, params: dict[str, Any]) -> None:
         try:

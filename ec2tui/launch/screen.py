@@ -15,7 +15,6 @@ import contextlib
 import copy
 import os
 from collections.abc import Iterable, Iterator
-from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -30,6 +29,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from ec2tui.aws.models.launch import FieldError, ImageFacts, LaunchRequest, LaunchResult, blocking
 from ec2tui.aws.models.launch_templates import TemplateSource
+from ec2tui.deferred import deferred
 from ec2tui.drafts import DraftContext
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.draft_keeper import DraftKeeper
@@ -205,7 +205,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         self.query_one("#name").focus()
         if self.drafts_enabled:
             # Read in a thread: the draft is a file the UI thread must never wait on (a slow disk, an odd file).
-            self.run_worker(self._start_from_draft(), group="draft", exit_on_error=False)
+            self.run_worker(deferred(self._start_from_draft), group="draft", exit_on_error=False)
         else:
             self._start(None, "")
 
@@ -311,7 +311,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         if self.request.image_id and image is None:
             self.lookup_image(self.request.image_id)
         if self.drafts_enabled and self.keeper.store is not None:
-            self.run_worker(self._move_draft(region), group="draft-move", exit_on_error=False)
+            self.run_worker(deferred(self._move_draft, region), group="draft-move", exit_on_error=False)
         self.update_status()
 
     async def _move_draft(self, region: str) -> None:
@@ -329,14 +329,16 @@ class LaunchScreen(UsesEc2App, Screen[None]):
 
     # -- loading AWS facts ------------------------------------------------------------------------------------
     def reload_facts(self, refresh: bool = False) -> None:
-        self.run_worker(self._load_quickstart(refresh), group="quickstart", exclusive=True, exit_on_error=False)
-        self.run_worker(self._load_my_images(refresh), group="my-images", exclusive=True, exit_on_error=False)
-        self._types_load = self.run_worker(
-            self._load_types(refresh), group="types", exclusive=True, exit_on_error=False
+        self.run_worker(
+            deferred(self._load_quickstart, refresh), group="quickstart", exclusive=True, exit_on_error=False
         )
-        self.run_worker(self._load_network(refresh), group="network", exclusive=True, exit_on_error=False)
-        self.run_worker(self._load_keys(refresh), group="keys", exclusive=True, exit_on_error=False)
-        self.run_worker(self._load_profiles(refresh), group="profiles", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_my_images, refresh), group="my-images", exclusive=True, exit_on_error=False)
+        self._types_load = self.run_worker(
+            deferred(self._load_types, refresh), group="types", exclusive=True, exit_on_error=False
+        )
+        self.run_worker(deferred(self._load_network, refresh), group="network", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_keys, refresh), group="keys", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_profiles, refresh), group="profiles", exclusive=True, exit_on_error=False)
 
     @contextlib.contextmanager
     def defaults(self) -> Iterator[None]:
@@ -394,7 +396,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
 
     def reload_price(self) -> None:
         """Read the chosen type's price again (another type, another AMI platform, another region)."""
-        self.run_worker(self._load_price, group="price", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
+        self.run_worker(deferred(self._load_price), group="price", exclusive=True, exit_on_error=False)
 
     async def _load_price(self) -> None:
         state = self.state
@@ -436,7 +438,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         self.facts_changed()
 
     def lookup_image(self, image_id: str) -> None:
-        self.run_worker(self._load_image(image_id), group="image", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_image, image_id), group="image", exclusive=True, exit_on_error=False)
 
     async def _load_image(self, image_id: str) -> None:
         facts = await self.loader.image(image_id)
@@ -493,13 +495,13 @@ class LaunchScreen(UsesEc2App, Screen[None]):
     @on(VpcChosen)
     def _vpc_chosen(self, event: VpcChosen) -> None:
         self.state.touched.add("network")
-        self.run_worker(self._load_vpc_children(), group="vpc", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_vpc_children), group="vpc", exclusive=True, exit_on_error=False)
         self.facts_changed()
         self._after_edit(event)
 
     @on(SubnetChosen)
     def _subnet_chosen(self, event: SubnetChosen) -> None:
-        self.run_worker(self._reload_offerings(), group="offerings", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._reload_offerings), group="offerings", exclusive=True, exit_on_error=False)
         self._after_edit(event)
 
     @on(TypeChosen)
@@ -604,7 +606,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
         self.state.origin = copied
         self.state.template = template
         # its VPC (named, or found from its subnet or group) and that VPC's subnets and groups
-        self.run_worker(partial(self._load_network, False), group="network", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]  # a coroutine function: Textual's hint wants Coroutine[None, None, ...]
+        self.run_worker(deferred(self._load_network, False), group="network", exclusive=True, exit_on_error=False)
         elsewhere = (
             f" It is in {copied.region}, the form launches in {self.launch_region}: its IDs are checked here."
             if copied.region and copied.region != self.launch_region
@@ -717,7 +719,7 @@ class LaunchScreen(UsesEc2App, Screen[None]):
             self._types_unavailable()
             return
         self.ec2app.notify("Instance types are still loading: the picker opens when they are here.", markup=False)
-        self.run_worker(self._pick_when_loaded(), group="picker", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._pick_when_loaded), group="picker", exclusive=True, exit_on_error=False)
 
     async def _pick_when_loaded(self) -> None:
         """Open the picker once the types' load has ended with them. It waits for the load's end, however it ends:

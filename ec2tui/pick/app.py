@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
 from ec2tui.image_search_text import format_search
 from ec2tui.pick.kinds import PickKind, PickOptions, matches
@@ -88,7 +89,7 @@ class PickApp(App[list[Any]]):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.run_worker(self._load(), exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load), exclusive=True, exit_on_error=False)
 
     async def _load(self) -> None:
         try:
@@ -124,7 +125,7 @@ class PickApp(App[list[Any]]):
             return
         self.loading_more = True
         self._update_title(self.table.row_count)
-        self.run_worker(self._load_more(self.next_token), group="more", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load_more, self.next_token), group="more", exclusive=True, exit_on_error=False)
 
     async def _load_more(self, token: str) -> None:
         assert self.kind.load_page is not None

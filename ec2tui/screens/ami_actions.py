@@ -7,11 +7,13 @@ the regions it touched); the screen is told through :meth:`AmiActions.images_cha
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from ec2tui.aws.models.images import Image
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
 from ec2tui.screens.ami_dialogs import (
     CopyToRegionDialog,
@@ -113,7 +115,7 @@ class AmiActions(ScreenMixin):
         """Run the asking part of an action (dialogs, no change yet): a new one replaces one still asking, which is
         safe because nothing was sent; the change itself is sent by :meth:`_send`, which nothing cancels."""
         if not self._refuse_busy(image):
-            self.run_worker(flow(), group="ami-ask", exclusive=True, exit_on_error=False)
+            self.run_worker(deferred(flow), group="ami-ask", exclusive=True, exit_on_error=False)
 
     async def _send(self, image: Image, what: str, change: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Send one change to ``image`` while holding it: a second one meanwhile is refused, never sent."""
@@ -126,7 +128,7 @@ class AmiActions(ScreenMixin):
 
     def _send_later(self, image: Image, what: str, change: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """:meth:`_send` in its own worker (not exclusive): leaving the asking worker never cancels the change."""
-        self.run_worker(self._send(image, what, change), group="ami-send", exit_on_error=False)
+        self.run_worker(deferred(self._send, image, what, change), group="ami-send", exit_on_error=False)
 
     # -- launch -----------------------------------------------------------------------------------------------
     def can_launch(self) -> bool:
@@ -150,7 +152,7 @@ class AmiActions(ScreenMixin):
     def action_copy_to_region(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(COPY_ACTION):
-            self._start(image, lambda: self._copy_flow(image))
+            self._start(image, partial(self._copy_flow, image))
 
     async def _copy_flow(self, image: Image) -> None:
         app = self.ec2app
@@ -184,7 +186,7 @@ class AmiActions(ScreenMixin):
     def action_share(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(SHARE_ACTION) and not self._not_owner(image, "share"):
-            self._start(image, lambda: self._share_flow(image))
+            self._start(image, partial(self._share_flow, image))
 
     def action_make_public(self) -> None:
         self._quick_sharing(SharingChange(public=True), PUBLIC_ACTION)
@@ -200,7 +202,7 @@ class AmiActions(ScreenMixin):
             state = "public" if image.public else "private"
             self.ec2app.notify(f"{image.id} is already {state}.", markup=False)
             return
-        self._start(image, lambda: self._confirm_and_apply(image, change))
+        self._start(image, partial(self._confirm_and_apply, image, change))
 
     async def _share_flow(self, image: Image) -> None:
         app = self.ec2app
@@ -248,7 +250,7 @@ class AmiActions(ScreenMixin):
     def action_deregister(self) -> None:
         image = self._image_or_warn()
         if image is not None and not self._refused(DEREGISTER_ACTION) and not self._not_owner(image, "deregister"):
-            self._start(image, lambda: self._deregister_flow(image))
+            self._start(image, partial(self._deregister_flow, image))
 
     async def _deregister_flow(self, image: Image) -> None:
         app = self.ec2app

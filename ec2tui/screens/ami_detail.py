@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from ec2tui.aws.image_parsing import root_device_type_warning
 from ec2tui.aws.models.images import BlockDeviceMapping, Image, ImageDetail, LaunchPermissions
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.ami_actions import ACTION_BINDINGS, AmiActions
 from ec2tui.screens.list_screen import PaletteCommand, action_command
@@ -234,7 +235,7 @@ class AmiDetailScreen(AmiActions, Screen[None]):
 
     # -- data -------------------------------------------------------------------------------------------------
     def load(self, refresh: bool = False) -> None:
-        self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._load, refresh), group="detail", exclusive=True, exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
         try:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from ec2tui.aws.image_parsing import ImageProgress, check_account_ids, check_description, check_image_name
 from ec2tui.aws.models.images import Image, LaunchPermissions
 from ec2tui.aws.models.regions import Region
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.confirm import FreshKeysOnly, TypedConfirmScreen
 from ec2tui.widgets.check import Check
@@ -129,7 +130,9 @@ class ImageProgressDialog(FreshKeysOnly, ModalScreen[str | None]):
             button.can_focus = False  # enter closes; a leaving action takes its key (or a click)
         self._show()
         self.set_interval(1.0, self._show)
-        self.follower = self.run_worker(self._follow(), group="ami-progress", exclusive=True, exit_on_error=False)
+        self.follower = self.run_worker(
+            deferred(self._follow), group="ami-progress", exclusive=True, exit_on_error=False
+        )
 
     def elapsed(self) -> float:
         if self.finished_after is not None:

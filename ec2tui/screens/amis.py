@@ -20,6 +20,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static, Tab, Tabs
 
 from ec2tui.aws.models.images import CommunityQuery, Image, ImageCategory, ImagePage
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.image_search_text import format_search, parse_search
 from ec2tui.list_query import RowsSnapshot
@@ -286,7 +287,10 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         self.start_wait_clock()
         self.update_title()
         self.run_worker(
-            self._load_more(self._generation, self.next_token), group="more", exclusive=True, exit_on_error=False
+            deferred(self._load_more, self._generation, self.next_token),
+            group="more",
+            exclusive=True,
+            exit_on_error=False,
         )
 
     async def _load_more(self, generation: int, token: str) -> None:
@@ -321,7 +325,9 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         # ListScreen's handler runs next and reloads when the region changed. Otherwise re-read the (small) list from
         # the cache: a change made elsewhere (another screen, the detail) invalidated it, so it shows at once.
         if self.loaded_region == self.ec2app.region and not self.category.paged and not self.loading_data:
-            self.run_worker(self._revalidate(self._generation), group="revalidate", exclusive=True, exit_on_error=False)
+            self.run_worker(
+                deferred(self._revalidate, self._generation), group="revalidate", exclusive=True, exit_on_error=False
+            )
 
     async def _revalidate(self, generation: int) -> None:
         try:

@@ -40,6 +40,7 @@ from ec2tui.aws.connect_service import decrypt_password, one_time_key
 from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState
 from ec2tui.aws.ssh import DEFAULT_LINUX_USER
 from ec2tui.connect_choices import ConnectChoice, load_choice, save_choice
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ValidationError
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.connect import (
@@ -192,7 +193,7 @@ class ConnectFlow:
         """The instance's profile's gateway: every call of the flow goes through it."""
 
     def start(self) -> None:
-        self.host.run_worker(self.run(), group="instance-connect", exclusive=True, exit_on_error=False)
+        self.host.run_worker(deferred(self.run), group="instance-connect", exclusive=True, exit_on_error=False)
 
     def _error(self, message: str, title: str = "Connect") -> None:
         self.app.notify(message, title=title, severity="error", markup=False, timeout=12)

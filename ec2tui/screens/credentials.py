@@ -22,6 +22,7 @@ from typing import Any
 from ec2tui.aws.credential_codes import MFA_CANCELLED, MFA_NEEDED, RESOLVE_AGAIN, SSO_EXPIRED
 from ec2tui.aws.models.profiles import ProfileInfo
 from ec2tui.aws.sso_login import aws_cli_path, install_advice, login_command
+from ec2tui.deferred import deferred
 from ec2tui.errors import CredentialsError, Ec2TuiError
 from ec2tui.screens.credentials_dialogs import MfaCodeDialog, SsoLoginDialog
 from ec2tui.terminal_session import runner_of
@@ -65,7 +66,7 @@ def recover(app: Any, error: Ec2TuiError, retry: Retry, *, asked: bool = False, 
     if not isinstance(error, CredentialsError):
         return
     app.run_worker(
-        recovery_of(app).after_failure(profile or app.context.profile, error, retry, asked=asked),
+        deferred(recovery_of(app).after_failure, profile or app.context.profile, error, retry, asked=asked),
         group="credentials",
         exit_on_error=False,
     )

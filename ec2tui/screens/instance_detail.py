@@ -37,6 +37,7 @@ from ec2tui.aws.models.instances import (
     StateChange,
 )
 from ec2tui.aws.models.launch import METADATA_LABELS
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
 from ec2tui.screens.console_output import ConsoleOutputScreen
 from ec2tui.screens.instance_ops import ACTION_BINDINGS, InstanceActions
@@ -322,7 +323,9 @@ class InstanceDetailScreen(InstanceActions, Screen[None]):
         return instance
 
     def load(self, refresh: bool = False) -> None:
-        self._loading = self.run_worker(self._load(refresh), group="detail", exclusive=True, exit_on_error=False)
+        self._loading = self.run_worker(
+            deferred(self._load, refresh), group="detail", exclusive=True, exit_on_error=False
+        )
 
     async def _load(self, refresh: bool) -> None:
         instance = self.instance

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from ec2tui.aws.instance_actions import terminate_confirmation_ok, terminate_confirmation_phrase
 from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState, StateChange
 from ec2tui.aws.ssh import ssh_command, ssm_command
+from ec2tui.deferred import deferred
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
 from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
@@ -367,7 +368,7 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
                 hold = self._hold(applicable, f"Checking the termination protection of {names_of(applicable)}")
                 if hold is not None:
                     self.run_worker(
-                        self._check_protection_then_ask(action, applicable, skipped, known, hold),
+                        deferred(self._check_protection_then_ask, action, applicable, skipped, known, hold),
                         group="instance-protection",
                         exit_on_error=False,
                     )
@@ -433,7 +434,7 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
         def confirmed(answer: bool | None) -> None:
             if answer:
                 self.run_worker(
-                    self._run_state_change(action, applicable), group="instance-action", exit_on_error=False
+                    deferred(self._run_state_change, action, applicable), group="instance-action", exit_on_error=False
                 )
             else:
                 self.ec2app.notify("Cancelled: nothing was changed.", markup=False)
@@ -492,12 +493,16 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
         if self._refused_read_only(title) or self._refuse_busy([instance]):
             return
         if enabled:
-            self.run_worker(self._set_protection(instance, True), group="instance-action", exit_on_error=False)
+            self.run_worker(
+                deferred(self._set_protection, instance, True), group="instance-action", exit_on_error=False
+            )
             return
 
         def confirmed(answer: bool | None) -> None:
             if answer:
-                self.run_worker(self._set_protection(instance, False), group="instance-action", exit_on_error=False)
+                self.run_worker(
+                    deferred(self._set_protection, instance, False), group="instance-action", exit_on_error=False
+                )
             else:
                 self.ec2app.notify("Cancelled: termination protection is unchanged.", markup=False)
 
@@ -544,7 +549,9 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
 
         def submitted(request: CreateImageRequest | None) -> None:
             if request is not None:
-                self.run_worker(self._create_image(instance, request), group="instance-action", exit_on_error=False)
+                self.run_worker(
+                    deferred(self._create_image, instance, request), group="instance-action", exit_on_error=False
+                )
 
         self.ec2app.push_screen(CreateImageDialog(instance), submitted)
 
@@ -644,7 +651,7 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
                 return
             show(detail)
 
-        self.run_worker(fetch_and_show(), group="instance-connect", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(fetch_and_show), group="instance-connect", exclusive=True, exit_on_error=False)
 
     def _show_ssh(self, detail: InstanceDetail) -> None:
         instance = detail.instance

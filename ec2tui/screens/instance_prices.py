@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from ec2tui.aws.models.instances import Instance, InstanceState
 from ec2tui.aws.models.pricing import Platform, fleet_usd_per_hour, platform_for_image
+from ec2tui.deferred import deferred
 from ec2tui.launch.prices import NO_PRICE, hourly_text
 from ec2tui.screens.list_screen import Column, PaletteCommand, action_command
 from ec2tui.widgets.theme_colours import SUCCESS, bold
@@ -91,7 +92,7 @@ class InstancePrices:
             return
         asked.update(wanted)
         screen: Any = self
-        screen.run_worker(self._load_prices(wanted), group="prices", exit_on_error=False)
+        screen.run_worker(deferred(self._load_prices, wanted), group="prices", exit_on_error=False)
 
     async def _load_prices(self, wanted: dict[PriceKey, Platform]) -> None:
         screen: Any = self

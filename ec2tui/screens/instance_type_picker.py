@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from ec2tui.aws.models.instance_types import InstanceTypeInfo, filter_types
 from ec2tui.aws.models.pricing import HOURS_PER_MONTH
+from ec2tui.deferred import deferred
 from ec2tui.formatting import format_memory, format_network, format_storage
 from ec2tui.launch.prices import PickerPrices, hourly_text, monthly_text
 from ec2tui.widgets.check import Check
@@ -162,7 +163,7 @@ class InstanceTypePicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         if self.load_prices is not None:
-            self.run_worker(self._load_prices(self.load_prices), group="prices", exit_on_error=False)
+            self.run_worker(deferred(self._load_prices, self.load_prices), group="prices", exit_on_error=False)
         self.refilter()
         self.query_one("#itp-text", Input).focus()
         self.call_after_refresh(self._center_cursor)

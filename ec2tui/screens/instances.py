@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ec2tui.aws.models.instances import Instance, InstanceState, StateChange
+from ec2tui.deferred import deferred
 from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.instance_detail import InstanceDetailScreen
 from ec2tui.screens.instance_ops import STATE_BINDINGS, TOOL_BINDINGS, InstanceActions
@@ -262,7 +263,9 @@ class InstancesScreen(InstancePrices, InstanceActions, ListScreen[Instance]):
         """Re-read some regions (bypassing the cache) without the loading overlay, and merge them in."""
         wanted = set(regions) if self.all_regions else {r for r in regions if r == self.loaded_region}
         if wanted:
-            self.run_worker(self._refresh_regions(wanted), group="quiet-refresh", exclusive=True, exit_on_error=False)
+            self.run_worker(
+                deferred(self._refresh_regions, wanted), group="quiet-refresh", exclusive=True, exit_on_error=False
+            )
 
     async def _refresh_regions(self, regions: set[str]) -> None:
         if self.loading_data:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
 from ec2tui.launch.from_instance import CopiedRequest, request_from_instance
 
@@ -56,7 +57,9 @@ class LaunchFromInstance:
             return
         if not self._in_current_profile(instance, "launch more like it"):
             return
-        host.run_worker(self._launch_like(instance.id, instance.region), group="launch-like", exit_on_error=False)
+        host.run_worker(
+            deferred(self._launch_like, instance.id, instance.region), group="launch-like", exit_on_error=False
+        )
 
     async def _launch_like(self, instance_id: str, region: str) -> None:
         host: Any = self
@@ -80,7 +83,9 @@ class LaunchFromInstance:
             return
         if not self._in_current_profile(instance, "make a launch template from it"):
             return
-        host.run_worker(self._template_from(instance.id, instance.region), group="launch-like", exit_on_error=False)
+        host.run_worker(
+            deferred(self._template_from, instance.id, instance.region), group="launch-like", exit_on_error=False
+        )
 
     async def _template_from(self, instance_id: str, region: str) -> None:
         from ec2tui.launch.save_template import SaveTemplateScreen  # the launch package loads on first use

@@ -36,6 +36,7 @@ from textual.worker import get_current_worker
 
 from ec2tui import settings
 from ec2tui.collector import load_quietly
+from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
 from ec2tui.list_query import (
     ListFilter,
@@ -336,7 +337,7 @@ class ListScreen(UsesEc2App, Screen[None], Generic[T]):
         if not self._mounted_once:  # asked before the table exists (a mode opened and followed at once): on_mount loads
             self._refresh_on_mount |= refresh
             return
-        load = load_quietly(self._load(refresh), lambda: len(self.store))  # no full GC pass mid-load (collector.py)
+        load = deferred(load_quietly, partial(self._load, refresh), lambda: len(self.store))  # no full GC pass mid-load
         self.run_worker(load, exclusive=True, group="load", exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from ec2tui import settings
 from ec2tui.aws.models.regions import InstanceCounts, Region
+from ec2tui.deferred import deferred
 from ec2tui.list_query import RowsSnapshot
 from ec2tui.screens.list_screen import Column, ListScreen, PaletteCommand, action_command
 from ec2tui.widgets.theme_colours import ERROR, INFO, MUTED, SUCCESS, bold
@@ -64,7 +65,9 @@ class RegionsScreen(ListScreen[Region]):
         self.ec2app.region_names = sorted(r.name for r in items if r.enabled)
         if first_load:
             self.select_key(self.ec2app.region)
-        self.run_worker(self._load_counts(self.refreshing), exclusive=True, group="counts", exit_on_error=False)
+        self.run_worker(
+            deferred(self._load_counts, self.refreshing), exclusive=True, group="counts", exit_on_error=False
+        )
 
     async def _load_counts(self, refresh: bool) -> None:
         """Counts arrive concurrently; each row fills in as its region answers."""

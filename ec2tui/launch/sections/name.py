@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
 from ec2tui.aws.models.launch import Tag
+from ec2tui.deferred import deferred
 from ec2tui.launch.fields import (
     FieldMessage,
     FormInput,
@@ -57,7 +58,7 @@ class NameSection(FormSection):
     def load(self) -> None:
         set_input(self.query_one("#name", Input), self.request.name)
         if not rows_match(list(self.query(TagRow)), self.request.tags, "tag"):
-            self.run_worker(self.sync_rows(), exit_on_error=False)
+            self.run_worker(deferred(self.sync_rows), exit_on_error=False)
 
     async def sync_rows(self) -> None:
         await self.query_one("#tag-rows", RowList).sync(self._rows, self.request.tags, "tag")

@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from ec2tui.aws.models.launch import PROTOCOLS, IngressRule
 from ec2tui.aws.models.network import SecurityGroup
+from ec2tui.deferred import deferred
 from ec2tui.launch.fields import (
     FieldMessage,
     FormInput,
@@ -177,7 +178,7 @@ class SecurityGroupSection(FormSection):
             set_input(self.query_one("#sg-name", Input), group.name)
             set_input(self.query_one("#sg-description", Input), group.description)
             if not rows_match(list(self.query(RuleRow)), group.rules, "rule"):
-                self.run_worker(self.sync_rows(), exit_on_error=False)
+                self.run_worker(deferred(self.sync_rows), exit_on_error=False)
 
     # -- existing groups ---------------------------------------------------------------------------------------
     @on(SelectionList.SelectedChanged, "#sg-existing")

@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from ec2tui.aws.models.launch import VOLUME_TYPES, VolumeSpec
 from ec2tui.aws.models.launch_validation import GP3_DEFAULT_IOPS, IOPS_LIMITS, NOT_BOOTABLE, THROUGHPUT_LIMITS
+from ec2tui.deferred import deferred
 from ec2tui.launch.fields import (
     FieldMessage,
     FormInput,
@@ -145,7 +146,7 @@ class StorageSection(FormSection):
         size.placeholder = str(facts.root_volume_size_gib) if facts and facts.root_volume_size_gib else "GiB"
         extra = [r for r in self.query(VolumeRow) if r.index is not None]
         if not rows_match(extra, self.request.volumes, "volume"):
-            self.run_worker(self.sync_rows(), exit_on_error=False)
+            self.run_worker(deferred(self.sync_rows), exit_on_error=False)
         else:
             for volume_row in extra:
                 volume_row.load()
