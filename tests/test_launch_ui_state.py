@@ -20,7 +20,7 @@ from tests.launch_ui_helpers import (
 )
 from tests.test_amis_ui_helpers import wait_for
 from tests.test_images_helpers import foreign_image
-from tests.ui_helpers import record_notifications, settle
+from tests.ui_helpers import record_notifications, settle, until
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
 
@@ -165,7 +165,12 @@ async def test_my_ip_fills_the_rule_or_says_why_not(launch_app, monkeypatch):
         form = await open_form(pilot)
         await tab_to(pilot, ".rule-my-ip")
         await pilot.press("enter")
-        await settle(pilot)
+
+        def said() -> str:
+            return str(form.query_one("#my-ip-message").render())
+
+        # The lookup runs in a thread from the button's handler (no worker for settle to wait on): poll for its end.
+        await until(pilot, lambda: "Your public IP is 198.51.100.7" in said(), "the lookup's answer")
         assert form.query_one(".rule-cidr").value == "198.51.100.7/32"
         assert form.request.security_groups.new_group.rules[0].cidr == "198.51.100.7/32"
         assert field_message(form, "security_groups.new_group.rules[0]") == ""  # no "SSH from anywhere" now
@@ -174,10 +179,12 @@ async def test_my_ip_fills_the_rule_or_says_why_not(launch_app, monkeypatch):
             raise OSError("Network is unreachable")
 
         monkeypatch.setattr(SecurityGroupSection, "my_ip_lookup", offline)
+        # Textual's Button ignores a press during its 0.2 s press effect (as a person's double press)
+        button = pilot.app.focused
+        await until(pilot, lambda: button is not None and not button.has_class("-active"), "the press effect's end")
         await pilot.press("enter")
-        await settle(pilot)
-        message = str(form.query_one("#my-ip-message").render())
-        assert "Could not get your public IP from checkip.amazonaws.com (Network is unreachable)" in message
+        await until(pilot, lambda: "Could not get" in said(), "the failed lookup's message")
+        assert "Could not get your public IP from checkip.amazonaws.com (Network is unreachable)" in said()
         assert form.query_one(".rule-cidr").value == "198.51.100.7/32", "what was there is kept"
 
 
