@@ -95,9 +95,16 @@ async def _dispatch_surviving(self: MessagePump, message: Message) -> None:
         await _original_dispatch(self, message)
     except Exception as error:
         app = _app_of(self)
-        if not _opted_in(app) or isinstance(message, _SET_UP):
+        if not _opted_in(app):
             raise
         assert app is not None
+        if isinstance(message, _SET_UP):
+            if textual_private.app_shutting_down(app):
+                # Quit while a widget mounted (a launch form's row, say): Textual starts no child's loop once the
+                # shutdown has begun, so a widget reading its children on mount fails; nothing is shown again.
+                diagnostics.log.debug("%s mounting as the app shuts down: %s", type(self).__name__, error)
+                return
+            raise
         if not report(app, error, f"{type(self).__name__} handling {type(message).__name__}"):
             raise
     if isinstance(message, Worker.StateChanged) and is_unexpected_worker_failure(message.worker):

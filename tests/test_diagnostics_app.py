@@ -3,13 +3,16 @@ app keeps running; the user data editor's paste-then-undo no longer raises at al
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.message_pump import MessagePump
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from ec2tui import diagnostics, unexpected
 from ec2tui.app import Ec2App
+from ec2tui.compat import textual_private
 from ec2tui.launch.screen import LaunchScreen
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.error_screen import NO_LOG_HINT, ErrorScreen
@@ -232,3 +235,28 @@ async def test_an_error_while_quitting_is_logged_not_shown(gateway, tmp_path):
     finally:
         diagnostics.shutdown()
     assert "No nodes match '#table'" in log.read_text()
+
+
+class ReadsItsChildOnMount(Static):
+    """As Textual's Select does: its mount reads a child its compose made (``#label``)."""
+
+    def on_mount(self) -> None:
+        self.query_one("#label")
+
+
+async def test_a_widget_failing_to_mount_as_the_app_shuts_down_is_no_crash(gateway):
+    """Quit while the launch form mounts a row: Textual starts no new widget once its shutdown has begun, so a Select
+    mounting then finds no ``#label``. CI saw the app end in that NoMatches; it is dropped once the shutdown began,
+    and still Textual's (a crash, as any failed mount) before."""
+    app = Ec2App(gateway)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        widget = ReadsItsChildOnMount()
+        with pytest.raises(NoMatches):
+            await unexpected._dispatch_surviving(widget, events.Mount())
+        app._running = False  # as App._shutdown begins
+        try:
+            await unexpected._dispatch_surviving(widget, events.Mount())  # no exception: the app is closing
+        finally:
+            app._running = True
+        assert textual_private.app_exception(app) is None

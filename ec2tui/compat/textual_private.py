@@ -2,8 +2,9 @@
 
 - ``MessagePump._dispatch_message``: wrapped by ``ec2tui.unexpected`` so an exception in a handler is reported and
   the message loop goes on (Textual stops the loop for good).
-- ``App._exception`` and ``App._exit``: ``ec2tui.unexpected`` records an unexpected error for Pilot to re-raise,
-  and knows when the app is quitting.
+- ``App._exception``, ``App._exit`` and ``App._running``: ``ec2tui.unexpected`` records an unexpected error for
+  Pilot to re-raise, knows when the app is quitting, and when it has begun to shut down (Textual then starts no new
+  widget's message loop: see ``app_shutting_down``).
 - ``Select._options``: the options a Select offers (no public accessor), read by the launch form.
 - ``MessagePump._message_queue`` (Textual's own queue, its ``ready_event``) and ``asyncio.Event._waiters``: whether a
   node's message loop sits waiting for its next message with none queued, i.e. it has handled everything it was sent
@@ -52,6 +53,13 @@ def app_exiting(app: App[Any]) -> bool:
     return bool(app._exit)
 
 
+def app_shutting_down(app: App[Any]) -> bool:
+    """Whether the app's shutdown has begun (``App._shutdown`` clears ``_running`` first). From then on a widget
+    mounted is never started (``MessagePump._start_messages``), so a parent mounting at that moment may find its
+    children empty (Select's mount reads its ``#label``)."""
+    return not app._running
+
+
 def message_pump_idle(node: MessagePump) -> bool:
     """Whether ``node``'s message loop is waiting for a message with none queued (not handling one, nor running its
     idle handlers or ``call_next`` callbacks after one)."""
@@ -94,6 +102,7 @@ def missing() -> list[str]:
         f"MessagePump.{DISPATCH_MESSAGE}": callable(getattr(MessagePump, DISPATCH_MESSAGE, None)),
         "App._exception": hasattr(app, "_exception"),
         "App._exit": hasattr(app, "_exit"),
+        "App._running": isinstance(getattr(app, "_running", None), bool),
         "Select._options": isinstance(getattr(Select([("a", 1)]), "_options", None), list),
         "Input._suggestion": hasattr(Input, "_suggestion"),
         "Footer._bindings_ready (and Footer.bindings_changed)": hasattr(Footer, "_bindings_ready")
