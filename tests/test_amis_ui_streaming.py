@@ -8,6 +8,7 @@ import asyncio
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -45,6 +46,27 @@ def catalog(no_default_amis, monkeypatch) -> dict[str, list[str]]:
 @pytest.fixture
 def app(catalog, gateway) -> Ec2App:
     return Ec2App(gateway)
+
+
+def held_after_first_batch(
+    first_batch: threading.Event, release: threading.Event, done: threading.Event
+) -> Callable[..., list[Image]]:
+    """``images_service.list_images`` (as it is now) that stops after handing over its first batch until
+    ``release`` is set; ``first_batch`` is set once that batch is handed over, ``done`` once the listing ends."""
+    list_images = images_service.list_images
+
+    def held(category, ec2, ssm, on_batch=None):
+        def arrived(batch):
+            on_batch(batch)
+            first_batch.set()
+            assert release.wait(30)
+
+        try:
+            return list_images(category, ec2, ssm, arrived)
+        finally:
+            done.set()
+
+    return held
 
 
 async def open_mine(pilot) -> None:
@@ -88,6 +110,7 @@ async def test_the_batches_of_a_load_left_for_another_tab_never_land_and_a_cache
     first_batch, release_mine, mine_done = threading.Event(), threading.Event(), threading.Event()
     custom_asked, release_custom = threading.Event(), threading.Event()
     list_images = images_service.list_images
+    held_mine = held_after_first_batch(first_batch, release_mine, mine_done)
 
     def gated(category, ec2, ssm, on_batch=None):
         """My AMIs stops after its first batch until released; Custom waits before it asks."""
@@ -96,16 +119,7 @@ async def test_the_batches_of_a_load_left_for_another_tab_never_land_and_a_cache
             assert release_custom.wait(30)
             return list_images(category, ec2, ssm, on_batch)
         assert category is ImageCategory.MINE and on_batch is not None
-
-        def arrived(batch):
-            on_batch(batch)
-            first_batch.set()
-            assert release_mine.wait(30)
-
-        try:
-            return list_images(category, ec2, ssm, arrived)
-        finally:
-            mine_done.set()
+        return held_mine(category, ec2, ssm, on_batch)
 
     monkeypatch.setattr(images_service, "list_images", gated)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -157,20 +171,7 @@ def test_the_table_brings_its_scrollbar_along():
 
 async def test_batches_that_land_after_the_app_quit_mid_load_are_dropped_quietly(app, monkeypatch):
     first_batch, release, done = threading.Event(), threading.Event(), threading.Event()
-    list_images = images_service.list_images
-
-    def gated(category, ec2, ssm, on_batch=None):
-        def arrived(batch):
-            on_batch(batch)
-            first_batch.set()
-            assert release.wait(30)
-
-        try:
-            return list_images(category, ec2, ssm, arrived)
-        finally:
-            done.set()
-
-    monkeypatch.setattr(images_service, "list_images", gated)
+    monkeypatch.setattr(images_service, "list_images", held_after_first_batch(first_batch, release, done))
     loop = asyncio.get_running_loop()
     errors: list[dict] = []
     loop.set_exception_handler(lambda _, context: errors.append(context))
