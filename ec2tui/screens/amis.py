@@ -256,14 +256,11 @@ class AmisScreen(AmiActions, ListScreen[Image]):
         images, region = self.ec2app.gateway.images, self.ec2app.region
         if self.store and self.items[0].region != region:
             self.set_items([])  # another region's rows must not stay while this one's arrive
-        if self.store:  # a refresh: the rows stay until the whole answer is in, then only changes redraw
-            return list(await images.list(self.category, region, refresh=refresh))
         generation = self._load_generation
-        return list(
-            await images.list(
-                self.category, region, refresh=refresh, on_batch=lambda batch: self._batch_arrived(generation, batch)
-            )
-        )
+        # A first load shows rows as they are parsed; on a refresh the rows stay until the whole answer is in, then
+        # only changes redraw.
+        on_batch = None if self.store else (lambda batch: self._batch_arrived(generation, batch))
+        return list(await images.list(self.category, region, refresh=refresh, on_batch=on_batch))
 
     def _batch_arrived(self, generation: int, batch: list[Image]) -> None:
         """Images of a first load's answer as they are parsed (a page, or a thousand of one huge answer): their rows
