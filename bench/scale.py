@@ -491,8 +491,7 @@ async def run_app(endpoint: str, instances: int, images: int, sort_key: str) -> 
             working = any(w.group in ("counts", "warm-up") and not w.is_finished for w in app.screen.workers)
             return working or any(t.name == "ec2tui-warm-up" for t in threading.enumerate())
 
-        await until(lambda: not any(w.group == "counts" and not w.is_finished for w in app.screen.workers), 300)
-        await until(lambda: not regions_busy(), 60)
+        await until(lambda: not regions_busy(), 300)
         listed = await drive_list(
             app,
             pilot,
