@@ -43,10 +43,12 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from ec2tui.aws.clients import AwsTarget, ClientFactory, new_session  # noqa: E402
+from ec2tui.compat.moto_private import key_pairs_answer_thread_safe  # noqa: E402
 from ec2tui.gateway import Gateway  # noqa: E402
 from tests import pilot_waits  # noqa: E402
 
 pilot_waits.install()  # Pilot waits on the widgets with work only, as the app's key gate does
+key_pairs_answer_thread_safe()  # moto's first DescribeKeyPairs broke a concurrent answer in CI (see there)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:

@@ -31,6 +31,20 @@ def test_every_private_name_still_exists(module):
     )
 
 
+def test_describe_key_pairs_leaves_the_shared_answer_dict_its_size(ec2):
+    """The demo's server and the tests make moto's DescribeKeyPairs thread-safe (``key_pairs_answer_thread_safe``):
+    once they have, no call changes the size of the dict every EC2 answer iterates while another is written."""
+    from moto.ec2.responses._base_response import EC2BaseResponse
+
+    moto_private.key_pairs_answer_thread_safe()  # (conftest did already: a second call changes nothing)
+    size = len(EC2BaseResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER)
+    ec2.create_key_pair(KeyName="ops")
+    assert ec2.describe_key_pairs()["KeyPairs"][0].get("PublicKey") is None
+    assert ec2.describe_key_pairs(IncludePublicKey=True)["KeyPairs"][0]["PublicKey"], "moto still answers as asked"
+    assert ec2.describe_key_pairs()["KeyPairs"][0].get("PublicKey") is None
+    assert len(EC2BaseResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER) == size
+
+
 PRIVATE_NAMES = [
     r"\._create_client_class\b",
     r"\._load_service_model\b",

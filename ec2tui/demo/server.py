@@ -248,6 +248,10 @@ def _serve(seed: bool) -> None:
     ).start()
     import moto.ec2.models  # noqa: F401  (what every first answer needs: loaded while the UI starts)
 
+    from ec2tui.compat.moto_private import key_pairs_answer_thread_safe
+
+    key_pairs_answer_thread_safe()  # else the launch form's first reads could meet an HTTP 500 (see there)
+
     asked.wait()
     if seed:
         try:
