@@ -13,6 +13,11 @@ A round waits only on the nodes with work (a message queued or being handled, or
 waits for its next message) and on the screen and the app (they refresh and run after-refresh callbacks when idle).
 On the launch form, whose ~300 nodes are mostly idle, waiting on each of them cost ~2,400 callbacks and ~100 ms of
 CPU per key.
+
+Some keys open their dialog only after asking AWS (terminate checks the termination protection first, "copy to
+region" lists the regions): their action wraps the asking in :meth:`KeyGate.holding`, and the rest of the burst waits
+for the dialog (which ignores the keys typed before it opened) instead of reaching the list beneath, where letters
+are actions.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from textual import events
@@ -36,6 +41,10 @@ MAX_ROUNDS = 60
 
 MAX_WAIT = 5.0
 """Seconds: a safety net only (the rounds above end it first), so that a wedged widget can never swallow typing."""
+
+HOLD_CEILING = 30.0
+"""Seconds keys wait for an action that asks AWS before opening its dialog (see ``KeyGate.holding``): past this AWS
+is slow to answer, and typing goes on rather than waiting on it."""
 
 BYPASS = frozenset({"ctrl+q", "ctrl+c"})
 """Keys that are never held: quitting (and ctrl+c's hint) work even when something wedges the gate."""
@@ -55,10 +64,36 @@ class KeyGate:
         self.held_total = 0
         """Keys that had to wait for an earlier one (for tests and diagnostics)."""
         self._opened = False
+        self._pumping = False
+        """A key is being dispatched or settled, or the next one is about to be: one chain of them at a time."""
+        self._holds: dict[object, float] = {}
+        """Actions preparing a dialog (see ``holding``): when each began (monotonic)."""
+        self._unheld = asyncio.Event()
+        self._unheld.set()
 
     @property
     def busy(self) -> bool:
         return not self._idle.is_set()
+
+    def _hold_remaining(self) -> float:
+        """Seconds keys still wait for the actions preparing a dialog (each for at most ``HOLD_CEILING``); 0: none."""
+        now = time.monotonic()
+        return max((began + HOLD_CEILING - now for began in self._holds.values()), default=0.0)
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold every key while the block runs: for an action that asks AWS something before it opens its dialog.
+        Keys typed meanwhile are dispatched once the block is done, in order, as a burst is: open the dialog before
+        leaving the block or right after it (before awaiting anything else), and they reach the dialog."""
+        token = object()
+        self._holds[token] = time.monotonic()
+        self._unheld.clear()
+        try:
+            yield
+        finally:
+            del self._holds[token]
+            if not self._holds:
+                self._unheld.set()
 
     async def wait_idle(self) -> None:
         """Return once every key received so far has been dispatched and has settled."""
@@ -67,7 +102,8 @@ class KeyGate:
     def open(self) -> None:
         """The first screen is up (the app's Ready): dispatch what was typed meanwhile, in order."""
         self._opened = True
-        if not self._idle.is_set() and self._settling is None:
+        if not self._idle.is_set() and not self._pumping:
+            self._pumping = True
             self._app.call_later(self._release_next)
 
     async def on_key(self, event: events.Key) -> None:
@@ -75,17 +111,21 @@ class KeyGate:
         if event.key in BYPASS:
             await self._dispatch(event)
             return
-        if self.busy:
+        if self.busy or self._hold_remaining() > 0:
             if not self._opened and event.key == "ctrl+j":
                 # Typed before the app took the terminal: the tty, still in line mode, turned Enter into a newline.
                 event = events.Key("enter", "\r")
             self._held.append(event)
             self.held_total += 1
+            self._idle.clear()
+            if self._opened and not self._pumping:  # held only by an action preparing its dialog (the palette's)
+                self._settle_after_holds()
             return
         await self._dispatch_and_settle(event)
 
     async def _dispatch_and_settle(self, event: events.Key) -> None:
         self._idle.clear()
+        self._pumping = True
         depth = _depth(self._app.focused)
         await self._dispatch(event)
         self._settling = asyncio.create_task(self._settle_then_release(depth))
@@ -93,20 +133,35 @@ class KeyGate:
     async def _settle_then_release(self, depth: int) -> None:
         try:
             await self._settle(min_rounds=depth + 1)
+            remaining = self._hold_remaining()
+            if remaining > 0:  # the key's action asks AWS before it opens its dialog: wait for the dialog
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._unheld.wait(), timeout=remaining)
+                await self._settle(min_rounds=1)
         finally:
             self._settling = None
             if self._app.is_running:
                 self._app.call_later(self._release_next)
             else:
                 self._held.clear()
+                self._pumping = False
                 self._idle.set()
 
     async def _release_next(self) -> None:
         """Runs on the app's message loop, like any key the driver delivers."""
         if not self._held:
+            self._pumping = False
             self._idle.set()
             return
+        if self._hold_remaining() > 0:  # an action began preparing a dialog since the last key settled
+            self._settle_after_holds()
+            return
         await self._dispatch_and_settle(self._held.popleft())
+
+    def _settle_after_holds(self) -> None:
+        """Wait for the holds (and the dialog they open to settle), then go on with the held keys."""
+        self._pumping = True
+        self._settling = asyncio.create_task(self._settle_then_release(0))
 
     async def _settle(self, min_rounds: int) -> None:
         deadline = time.monotonic() + MAX_WAIT
@@ -147,6 +202,7 @@ class KeyGate:
 
     def close(self) -> None:
         self._held.clear()
+        self._pumping = False
         if self._settling is not None:
             self._settling.cancel()
         self._idle.set()
@@ -165,3 +221,9 @@ def _depth(widget: Widget | None) -> int:
         depth += 1
         node = node.parent
     return depth
+
+
+def hold_keys(app: object) -> contextlib.AbstractContextManager[None]:
+    """``app``'s :meth:`KeyGate.holding` (nothing for an app without a gate, such as ``ec2tui pick``'s)."""
+    gate = getattr(app, "key_gate", None)
+    return gate.holding() if isinstance(gate, KeyGate) else contextlib.nullcontext()

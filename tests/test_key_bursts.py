@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from ec2tui.app import Ec2App
+from ec2tui.aws import instances as instances_service
 from ec2tui.screens.command_prompt import CommandPrompt
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.screens.regions import RegionsScreen
 from tests.instances_ui_helpers import moto_state, open_instances, select
-from tests.key_bursts import burst, drained
+from tests.key_bursts import BURST_CEILING, burst, drained
 from tests.ui_helpers import notifications, settle
 
 pytest_plugins = ["tests.instances_ui_fixtures"]  # the app and fleet fixtures
@@ -96,6 +100,45 @@ async def test_a_typed_id_dialog_ignores_a_burst_that_spells_the_id(app, fleet):
         assert isinstance(dialog, TypedConfirmScreen)
         assert dialog.query_one("#typed").value == ""
         assert moto_state(web) == "running"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert moto_state(web) == "running"
+
+
+async def test_a_burst_waits_while_terminate_asks_aws_before_its_dialog(app, fleet, monkeypatch):
+    """ctrl+d asks AWS for the termination protection before it opens its dialog: the ID typed with it, `b`
+    (reboot) among its letters, waited for the dialog instead of reaching the list. (CI, loaded, once saw the
+    dialog missing: the answer came after the keys had gone to the list.)"""
+    web = fleet["web-1"]
+    asked, answer = threading.Event(), threading.Event()
+    real_detail = instances_service.instance_detail
+
+    def slow_detail(*args, **kwargs):
+        asked.set()
+        assert answer.wait(BURST_CEILING), "never answered"
+        return real_detail(*args, **kwargs)
+
+    monkeypatch.setattr(instances_service, "instance_detail", slow_detail)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_instances(pilot)
+        await select(pilot, web)
+        try:
+            await burst(app, "ctrl+d", web, "b", "enter", wait=False)
+            async with asyncio.timeout(BURST_CEILING):
+                while not asked.is_set():
+                    await asyncio.sleep(0.01)
+                while app.message_queue_size:  # every key of the burst reached the gate
+                    await asyncio.sleep(0.01)
+            for _ in range(100):  # let the gate's rounds go on meanwhile
+                await asyncio.sleep(0)
+            assert app.screen is screen and app.key_gate.busy, "the keys wait for AWS's answer"
+        finally:
+            answer.set()
+        await drained(app)
+        dialog = app.screen
+        assert isinstance(dialog, TypedConfirmScreen), f"ended on {dialog!r}"
+        assert dialog.query_one("#typed").value == "" and dialog.stale_keys > 0
+        assert screen.filter_text == "" and not screen.marked
         await pilot.press("escape")
         await settle(pilot)
         assert moto_state(web) == "running"

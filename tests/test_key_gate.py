@@ -8,6 +8,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
+from ec2tui import key_gate
 from ec2tui.compat.textual_private import message_pump_idle
 from ec2tui.key_gate import KeyGate
 from tests.key_bursts import BURST_CEILING, burst, drained
@@ -72,3 +73,43 @@ async def test_keys_wait_for_a_widget_still_handling_the_previous_one():
         await drained(app)
         assert app.query_one(Input).value == "ab", "the keys after `x` went where `x` sent the cursor"
         assert all(message_pump_idle(w) for w in app.query(Static)), "once settled, every widget waits for messages"
+
+
+async def _hold_until(app: GatedApp, release: asyncio.Event) -> None:
+    """An action preparing its dialog: holds the keys until ``release``, then moves the cursor to the input."""
+    with app.key_gate.holding():
+        await release.wait()
+    app.query_one(Input).focus()
+
+
+async def test_keys_wait_for_an_action_that_asks_before_its_dialog():
+    """A hold begun with no key settling (the palette started the action) holds the keys typed meanwhile, and
+    releases them, in order, to where the action sent the cursor."""
+    app = GatedApp()
+    async with app.run_test() as pilot:
+        app.query_one(SlowField).focus()
+        await pilot.pause()
+        release = asyncio.Event()
+        app.run_worker(_hold_until(app, release))
+        await pilot.pause()
+        await burst(app, "ab", wait=False)
+        async with asyncio.timeout(BURST_CEILING):
+            while app.key_gate.held_total < 2:
+                await asyncio.sleep(0.01)
+        for _ in range(100):
+            await asyncio.sleep(0)
+        assert app.key_gate.busy and app.query_one(Input).value == ""
+        release.set()
+        await drained(app)
+        assert app.query_one(Input).value == "ab"
+
+
+async def test_a_hold_past_its_ceiling_lets_typing_go_on(monkeypatch):
+    monkeypatch.setattr(key_gate, "HOLD_CEILING", 0.0)  # AWS has been slow for longer than keys may wait
+    app = GatedApp()
+    async with app.run_test() as pilot:
+        app.query_one(Input).focus()
+        await pilot.pause()
+        with app.key_gate.holding():
+            await burst(app, "ab")
+            assert app.query_one(Input).value == "ab"

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from ec2tui.aws.models.images import Image
 from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ReadOnlyError
+from ec2tui.key_gate import hold_keys
 from ec2tui.screens.ami_dialogs import (
     CopyToRegionDialog,
     DeregisterDialog,
@@ -157,7 +158,8 @@ class AmiActions(ScreenMixin):
     async def _copy_flow(self, image: Image) -> None:
         app = self.ec2app
         try:
-            regions = await app.gateway.regions.list()
+            with hold_keys(app):  # keys typed meanwhile go to the dialog, not the list
+                regions = await app.gateway.regions.list()
         except Ec2TuiError as exc:
             self._error(exc)
             return
@@ -207,7 +209,8 @@ class AmiActions(ScreenMixin):
     async def _share_flow(self, image: Image) -> None:
         app = self.ec2app
         try:
-            detail = await app.gateway.images.detail(image.id, image.region, refresh=True)
+            with hold_keys(app):  # keys typed meanwhile go to the dialog, not the list
+                detail = await app.gateway.images.detail(image.id, image.region, refresh=True)
         except Ec2TuiError as exc:
             self._error(exc)
             return

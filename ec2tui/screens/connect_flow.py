@@ -42,6 +42,7 @@ from ec2tui.aws.ssh import DEFAULT_LINUX_USER
 from ec2tui.connect_choices import ConnectChoice, load_choice, save_choice
 from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError, ValidationError
+from ec2tui.key_gate import hold_keys
 from ec2tui.screens.confirm import ConfirmScreen
 from ec2tui.screens.connect import (
     ConnectDialog,
@@ -201,7 +202,8 @@ class ConnectFlow:
     async def run(self) -> None:
         self.app.clear_notifications()  # the last connection's outcome would cover this one's dialogs
         try:
-            plan = await gather_plan(self.app, self.instance, gateway=self.gateway)
+            with hold_keys(self.app):  # keys typed meanwhile go to the dialog, not the list
+                plan = await gather_plan(self.app, self.instance, gateway=self.gateway)
         except Ec2TuiError as exc:
             self._error(str(exc), "AWS error")
             return
@@ -357,7 +359,8 @@ class ConnectFlow:
         if pem is None:
             return f"{typed} does not exist: enter the path of the key pair's private key file."
         try:
-            encrypted = await self.gateway.connect.password_data(plan.instance.id, plan.instance.region)
+            with hold_keys(self.app):  # keys typed meanwhile go to the password's dialog
+                encrypted = await self.gateway.connect.password_data(plan.instance.id, plan.instance.region)
         except Ec2TuiError as exc:
             self._error(str(exc), "AWS error")
             return ""

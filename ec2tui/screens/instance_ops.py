@@ -18,6 +18,7 @@ from ec2tui.aws.models.instances import Instance, InstanceDetail, InstanceState,
 from ec2tui.aws.ssh import ssh_command, ssm_command
 from ec2tui.deferred import deferred
 from ec2tui.errors import AwsError, Ec2TuiError, ReadOnlyError, ValidationError
+from ec2tui.key_gate import hold_keys
 from ec2tui.screens.ami_actions import follow_new_image
 from ec2tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from ec2tui.screens.connect_flow import ConnectFlow
@@ -385,18 +386,19 @@ class InstanceActions(LaunchFromInstance, ScreenMixin):
         known: dict[str, bool | None],
         hold: Hold,
     ) -> None:
-        with hold:
-            unknown = [i for i in applicable if known[i.id] is None]
-            details = await asyncio.gather(
-                *(self.gateway_of(i).instances.detail(i.id, i.region) for i in unknown), return_exceptions=True
-            )
-            for instance, detail in zip(unknown, details, strict=True):
-                if isinstance(detail, Ec2TuiError):
-                    continue  # unknown: ask; AWS's refusal then says what to do
-                if isinstance(detail, BaseException):
-                    raise detail
-                known[instance.id] = detail.termination_protection
-        self._ask_terminate(action, applicable, skipped, known)
+        with hold_keys(self.app):  # the rest of the burst that held ctrl+d waits for the dialog
+            with hold:
+                unknown = [i for i in applicable if known[i.id] is None]
+                details = await asyncio.gather(
+                    *(self.gateway_of(i).instances.detail(i.id, i.region) for i in unknown), return_exceptions=True
+                )
+                for instance, detail in zip(unknown, details, strict=True):
+                    if isinstance(detail, Ec2TuiError):
+                        continue  # unknown: ask; AWS's refusal then says what to do
+                    if isinstance(detail, BaseException):
+                        raise detail
+                    known[instance.id] = detail.termination_protection
+            self._ask_terminate(action, applicable, skipped, known)
 
     def _ask_terminate(
         self,

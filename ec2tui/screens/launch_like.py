@@ -8,6 +8,7 @@ from typing import Any
 
 from ec2tui.deferred import deferred
 from ec2tui.errors import Ec2TuiError
+from ec2tui.key_gate import hold_keys
 from ec2tui.launch.from_instance import CopiedRequest, request_from_instance
 
 
@@ -65,7 +66,8 @@ class LaunchFromInstance:
         host: Any = self
         app = host.ec2app
         try:
-            copied = await copy_instance(app, instance_id, region)
+            with hold_keys(app):  # keys typed meanwhile go to the form, not the list
+                copied = await copy_instance(app, instance_id, region)
         except Ec2TuiError as exc:
             app.notify(
                 f"Could not read {instance_id}: {exc}", title="Launch more like this", severity="error", markup=False
@@ -93,7 +95,8 @@ class LaunchFromInstance:
         host: Any = self
         app = host.ec2app
         try:
-            copied = await copy_instance(app, instance_id, region)
+            with hold_keys(app):  # keys typed meanwhile go to the form, not the list
+                copied = await copy_instance(app, instance_id, region)
         except Ec2TuiError as exc:
             app.notify(f"Could not read {instance_id}: {exc}", title="Create template", severity="error", markup=False)
             return
