@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 
 from ec2tui.app import Ec2App
 from ec2tui.demo.seed_images import seed_images
-from tests.ui_helpers import table_rows
+from tests.ui_helpers import app_state, table_rows
 
 ACCOUNT = DEFAULT_ACCOUNT_ID
 REGION = "us-east-1"
@@ -92,7 +92,7 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
     deadline = time.monotonic() + timeout
     while not (condition() and pilot.app.screen.is_mounted):
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
+            raise AssertionError(f"timed out waiting for {what or condition}\n{app_state(pilot.app)}")
         await pilot.pause(0.02)
         await asyncio.sleep(0)
 

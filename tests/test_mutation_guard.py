@@ -20,7 +20,7 @@ from ec2tui.screens.mutation_guard import IMAGE, INSTANCE, MutationGuard, guard_
 from tests.instances_ui_helpers import moto_state, open_instances, select
 from tests.launch_ui_helpers import all_instances, open_form, tab_to, type_text
 from tests.test_amis_ui_helpers import LAST_MONTH, seed_demo_catalog, select_row, wait_for, wait_loaded
-from tests.ui_helpers import notifications, settle
+from tests.ui_helpers import app_state, notifications, settle
 
 pytest_plugins = ["tests.launch_ui_fixtures", "tests.instances_ui_fixtures"]
 
@@ -87,6 +87,7 @@ async def _review(pilot, key_dir: str) -> LaunchReviewScreen:
     await settle(pilot)
     review = pilot.app.screen
     assert isinstance(review, LaunchReviewScreen)
+    assert review.errors == [], f"y would be disabled: {review.errors}\n{app_state(pilot.app)}"
     return review
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from ec2tui.app import Ec2App
@@ -59,6 +60,20 @@ def notifications(app: Ec2App) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def app_state(app: App) -> str:
+    """What a timed-out wait saw, for its message: the screens, the focus, the notifications, the workers and the
+    keys the app holds (a wait that failed in CI once said only what it waited for)."""
+    gate = getattr(app, "key_gate", None)
+    keys = f"key gate busy={gate.busy}, keys held so far={gate.held_total}" if gate is not None else "no key gate"
+    workers = ", ".join(f"{w.name or w.group}:{w.state.name}" for w in app.workers) or "none"
+    shown = [n.message for n in app._notifications]
+    banners = [str(w.render()) for w in app.screen.query(Static) if (w.id or "").endswith("banner")]  # the review's
+    return (
+        f"screens: {[type(s).__name__ for s in app.screen_stack]}; focused: {app.focused!r}; {keys}\n"
+        f"workers: {workers}\nnotifications: {shown}\nbanners: {banners}"
+    )
+
+
 def record_notifications(app: Ec2App) -> list[str]:
     """Every notification's message from now on, kept after it has timed out of the screen."""
     sent: list[str] = []
@@ -104,4 +119,4 @@ async def until(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
             return
         await settle(pilot, 1)
         await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}")
+    raise AssertionError(f"never: {what}\n{app_state(pilot.app)}")
