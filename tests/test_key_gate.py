@@ -75,9 +75,10 @@ async def test_keys_wait_for_a_widget_still_handling_the_previous_one():
         assert all(message_pump_idle(w) for w in app.query(Static)), "once settled, every widget waits for messages"
 
 
-async def _hold_until(app: GatedApp, release: asyncio.Event) -> None:
+async def _hold_until(app: GatedApp, holding: asyncio.Event, release: asyncio.Event) -> None:
     """An action preparing its dialog: holds the keys until ``release``, then moves the cursor to the input."""
     with app.key_gate.holding():
+        holding.set()
         await release.wait()
     app.query_one(Input).focus()
 
@@ -89,9 +90,10 @@ async def test_keys_wait_for_an_action_that_asks_before_its_dialog():
     async with app.run_test() as pilot:
         app.query_one(SlowField).focus()
         await pilot.pause()
-        release = asyncio.Event()
-        app.run_worker(_hold_until(app, release))
-        await pilot.pause()
+        holding, release = asyncio.Event(), asyncio.Event()
+        app.run_worker(_hold_until(app, holding, release))
+        async with asyncio.timeout(BURST_CEILING):
+            await holding.wait()
         await burst(app, "ab", wait=False)
         async with asyncio.timeout(BURST_CEILING):
             while app.key_gate.held_total < 2:
