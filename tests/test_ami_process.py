@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,6 +32,7 @@ from ec2tui.demo.seed import demo_session, seed_demo
 from ec2tui.gateway import Gateway
 from ec2tui.screens.ami_dialogs import ImageProgressDialog
 from ec2tui.screens.instance_dialogs import CreateImageDialog
+from tests.test_amis_ui_helpers import wait_for
 
 REGION = "us-east-1"
 USER_DATA = "#!/bin/bash\necho 'customised by the AMI process' > /etc/motd\n"
@@ -78,11 +78,7 @@ def moto_ec2(demo) -> Any:
 async def until(pilot: Pilot, condition: Callable[[], object], what: str, ceiling: float = CEILING) -> None:
     """Pause until ``condition()`` is true (a poll with a generous ceiling, never a fixed wait), on a screen that has
     composed its widgets (a pushed screen is the top one a moment before)."""
-    deadline = time.monotonic() + ceiling
-    while not (condition() and pilot.app.screen.is_mounted):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; screen: {pilot.app.screen!r}")
-        await pilot.pause(0.05)
+    await wait_for(pilot, lambda: bool(condition()), ceiling, what)
 
 
 async def command(pilot: Pilot, line: str) -> None:

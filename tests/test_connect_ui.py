@@ -25,6 +25,7 @@ from ec2tui.screens.connect import ConnectDialog, PortForwardDialog
 from ec2tui.screens.instances import InstancesScreen
 from ec2tui.terminal_session import RunResult, SuspendRunner, run_in_foreground
 from tests.instances_ui_helpers import InstancesFirstApp, moto_instance, open_instances, select
+from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import notifications
 
 pytest_plugins = ["tests.instances_ui_fixtures"]
@@ -91,12 +92,9 @@ def fakes(tmp_path, monkeypatch):
 
 
 async def until(pilot, condition, what: str) -> None:
-    """Poll (the connect worker waits on its dialogs, so ``settle`` would wait for it forever)."""
-    for _ in range(600):
-        await pilot.pause(0.05)
-        if condition() and pilot.app.screen.is_mounted:  # a pushed screen is on top before it has composed
-            return
-    raise AssertionError(f"timed out waiting for {what}; notifications: {notifications(pilot.app)}")
+    """Poll (the connect worker waits on its dialogs, so ``settle`` would wait for it forever), from a pause on."""
+    await pilot.pause(0.05)
+    await wait_for(pilot, condition, what=what)
 
 
 async def dialog(pilot, kind) -> None:

@@ -18,6 +18,7 @@ from ec2tui.demo import scenes
 from ec2tui.errors import AwsError
 from ec2tui.launch.screen import LaunchScreen
 from ec2tui.screens.instance_type_picker import InstanceTypePicker
+from tests.test_amis_ui_helpers import wait_for
 from tests.ui_helpers import acknowledge_unexpected, record_notifications
 
 pytest_plugins = ["tests.launch_ui_fixtures"]  # launch_env, launch_app
@@ -56,11 +57,7 @@ class HeldTypes:
 async def poll(pilot: Pilot, check: Callable[[], bool], what: str) -> None:
     """Until ``check()`` holds (30 s ceiling). Not the tests' ``until``: that waits for every worker to end, and
     here the types' load is held on purpose."""
-    for _ in range(300):
-        if check() and pilot.app.screen.is_mounted:  # a pushed screen is on top before it has composed
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"never: {what}")
+    await wait_for(pilot, check, what=what)
 
 
 def pickers_waiting(pilot: Pilot) -> list[object]:
