@@ -54,9 +54,9 @@ CLIENT_CONFIG = Config(read_timeout=60, retries={"mode": "standard", "total_max_
 """The demo's clients' settings (over ec2tui's own): patient, as its server is on this machine and a slow answer is a
 busy CPU, never a lost network. ec2tui's reads give up after 2 x 9 s, which a loaded machine's server can take to
 describe its ~1,400 instance types (2-3 s idle); a retry after a timeout only adds work (the server still renders
-the first). moto answers a few of many concurrent requests with an HTTP 500 page (seen once in 100-200 calls from 16
-threads): those are tried again (:mod:`ec2tui.aws.guards` lets botocore retry a transient status), up to 4 times in
-all."""
+the first). An HTTP 500 page from the server (moto's first DescribeKeyPairs broke answers written meanwhile, now
+prevented by ``key_pairs_answer_thread_safe``; any other crash of a request) is tried again (:mod:`ec2tui.aws.guards`
+lets botocore retry a transient status), up to 4 times in all."""
 
 
 class DemoServerError(Ec2TuiError):
